@@ -1,0 +1,52 @@
+/**
+ * `load` and `store`: copy blobs between the governor's file system and
+ * the object store.
+ *
+ * @module
+ */
+import { copyFile, mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
+import { MEMORY_LIMIT } from "../store.ts";
+import { type Builtin, configField } from "./types.ts";
+
+/**
+ * Describes a file-system error the way a user wants to read it.
+ *
+ * @param e The error.
+ * @returns A short cause, e.g. `"no such file or directory"`.
+ */
+export function fsCause(e: unknown): string {
+  const code = (e as { code?: string }).code;
+  if (code === "ENOENT") return "no such file or directory";
+  if (code === "EACCES" || code === "EPERM") return "permission denied";
+  if (code === "EISDIR") return "is a directory";
+  if (code === "ENOTDIR") return "not a directory";
+  return (e as Error).message;
+}
+
+/** Runs a load task: the file's bytes become the output. */
+export const load: Builtin = async (ctx) => {
+  const path = configField<string>(ctx, "path");
+  try {
+    const st = await stat(path);
+    if (!st.isFile()) throw Object.assign(new Error("not a file"), { code: "EISDIR" });
+    if (st.size > MEMORY_LIMIT) return [{ file: path }];
+    return [{ data: new Uint8Array(await readFile(path)) }];
+  } catch (e) {
+    throw new Error(`Cannot load "${path}": ${fsCause(e)}`);
+  }
+};
+
+/** Runs a store task: writes its input to a file; no output. */
+export const store: Builtin = async (ctx) => {
+  const path = configField<string>(ctx, "path");
+  const obj = ctx.inputs[0]!;
+  try {
+    await mkdir(dirname(path), { recursive: true });
+    if (obj.data) await writeFile(path, obj.data);
+    else await copyFile(obj.path!, path);
+  } catch (e) {
+    throw new Error(`Cannot store to "${path}": ${fsCause(e)}`);
+  }
+  return [];
+};

@@ -1,0 +1,19 @@
+/**
+ * The table of built-in task types run inside the governor.
+ *
+ * @module
+ */
+import { concat } from "./concat.ts";
+import { load, store } from "./files.ts";
+import { sleep } from "./sleep.ts";
+import type { Builtin } from "./types.ts";
+
+export type * from "./types.ts";
+
+/** Built-ins by task type. */
+export const builtins: ReadonlyMap<string, Builtin> = new Map<string, Builtin>([
+  ["concat", concat],
+  ["sleep", sleep],
+  ["load", load],
+  ["store", store],
+]);

@@ -1,0 +1,19 @@
+/**
+ * `sleep`: forwards its input after a delay.
+ *
+ * @module
+ */
+import { type Builtin, configField } from "./types.ts";
+
+/** Runs a sleep task; resolves early (with an error) when the session stops. */
+export const sleep: Builtin = async (ctx) => {
+  const seconds = configField<number>(ctx, "seconds");
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(resolve, seconds * 1000);
+    ctx.signal.addEventListener("abort", () => {
+      clearTimeout(timer);
+      reject(new Error("Task was stopped"));
+    }, { once: true });
+  });
+  return [{ forward: ctx.inputs[0]! }];
+};

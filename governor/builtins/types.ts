@@ -1,0 +1,44 @@
+/**
+ * The contract of a built-in task running inside the governor.
+ *
+ * @module
+ */
+import type { AssignedTask } from "../../protocol/governor.ts";
+import type { ObjectStore, StoredObject } from "../store.ts";
+
+/** What a built-in gets to run one task. */
+export interface BuiltinContext {
+  /** The task as assigned by the server. */
+  task: AssignedTask;
+  /** The input objects in order, all present in the store. */
+  inputs: StoredObject[];
+  /** The governor's store (for reading input bytes and file paths). */
+  store: ObjectStore;
+  /** Aborted when the task's session stops. */
+  signal: AbortSignal;
+}
+
+/** One output produced by a built-in: fresh bytes, or an object to forward. */
+export type BuiltinOutput =
+  | { data: Uint8Array; contentType?: string }
+  | { forward: StoredObject }
+  | { file: string; contentType?: string };
+
+/** A built-in task implementation; may finish synchronously. */
+export type Builtin = (ctx: BuiltinContext) => BuiltinOutput[] | Promise<BuiltinOutput[]>;
+
+/**
+ * Reads a task's config as an object with the given string/number fields.
+ *
+ * @param ctx The context.
+ * @param field The field to read.
+ * @returns The field's value.
+ * @throws {Error} When the config lacks the field.
+ */
+export function configField<T>(ctx: BuiltinContext, field: string): T {
+  const config = ctx.task.spec.config as Record<string, unknown> | null;
+  if (!config || !(field in config)) {
+    throw new Error(`Invalid ${ctx.task.spec.taskType} config: missing "${field}"`);
+  }
+  return config[field] as T;
+}

@@ -1,0 +1,46 @@
+/**
+ * The governor's data routes: other governors and clients fetch object data
+ * straight from the governor that holds it.
+ *
+ * @module
+ */
+import { open } from "node:fs/promises";
+import type { Hono } from "hono";
+import type { Id } from "../common/attributes.ts";
+import type { ObjectStore, StoredObject } from "./store.ts";
+
+/** Header carrying an object's run-time content type. */
+export const CONTENT_TYPE_HEADER = "x-rain-content-type";
+/** Header carrying an object's data type. */
+export const DATA_TYPE_HEADER = "x-rain-data-type";
+
+/**
+ * Adds `GET /objects/:session/:n` to an app.
+ *
+ * @param app The governor's app.
+ * @param store The governor's store.
+ */
+export function addDataRoutes(app: Hono, store: ObjectStore): void {
+  app.get("/objects/:session/:n", async (c) => {
+    const id = parseId(c.req.param("session"), c.req.param("n"));
+    const obj = id && store.get(id);
+    if (!obj) return c.text("No such object\n", 404);
+    const headers = {
+      [CONTENT_TYPE_HEADER]: obj.info.contentType,
+      [DATA_TYPE_HEADER]: obj.dataType,
+      "content-type": "application/octet-stream",
+    };
+    return new Response(await body(obj), { headers });
+  });
+}
+
+async function body(obj: StoredObject): Promise<BodyInit> {
+  if (obj.data) return obj.data as Uint8Array<ArrayBuffer>;
+  const file = await open(obj.path!, "r");
+  return file.readableWebStream({ type: "bytes" }) as unknown as ReadableStream<Uint8Array>;
+}
+
+function parseId(session: string, n: string): Id | null {
+  if (!/^\d+$/.test(session) || !/^\d+$/.test(n)) return null;
+  return [Number(session), Number(n)];
+}

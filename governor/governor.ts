@@ -1,0 +1,171 @@
+/**
+ * The governor: connects to the server, runs the tasks it is given, stores
+ * objects and serves their data.
+ *
+ * @module
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { availableParallelism, tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Id } from "../common/attributes.ts";
+import { emptyObjectInfo } from "../common/attributes.ts";
+import { decodeFrame, PROTOCOL_VERSION } from "../protocol/codec.ts";
+import {
+  type GovernorMessage,
+  type ServerToGovernorMessage,
+  validateServerToGovernor,
+} from "../protocol/governor.ts";
+import { Outbox } from "../protocol/outbox.ts";
+import { runtime } from "../runtime/mod.ts";
+import { builtins } from "./builtins/mod.ts";
+import { addDataRoutes, CONTENT_TYPE_HEADER, DATA_TYPE_HEADER } from "./data_server.ts";
+import { TaskRunner } from "./runner.ts";
+import { ObjectStore, type StoredObject } from "./store.ts";
+
+/** Options of {@linkcode startGovernor}. */
+export interface GovernorOptions {
+  /** The server's `host:port`. */
+  server: string;
+  /** Cpus to announce. @default {the machine's cpus} */
+  cpus?: number;
+  /** Work directory; a fresh temporary one when not given. */
+  workDir?: string;
+  /** Address to serve object data on. @default {"127.0.0.1"} */
+  hostname?: string;
+  /** Port to serve object data on. @default {0} */
+  port?: number;
+  /** Log sink. @default {() => {}} */
+  log?: (message: string) => void;
+}
+
+/** A running governor. */
+export interface Governor {
+  /** The governor's id, `host:port` of its data server. */
+  id: string;
+  /** Its cpus. */
+  cpus: number;
+  /** Its work directory. */
+  workDir: string;
+  /** Resolves with a reason when the server connection ends. */
+  closed: Promise<string>;
+  /** Stops the governor and removes its work directory. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a governor and registers it with the server.
+ *
+ * @example Join a server
+ * ```ts ignore
+ * const gov = await startGovernor({ server: "localhost:7210", cpus: 2 });
+ * ```
+ *
+ * @param options Where the server is and what the governor offers.
+ * @returns The running governor, registered.
+ */
+export async function startGovernor(options: GovernorOptions): Promise<Governor> {
+  const cpus = options.cpus ?? availableParallelism();
+  if (!Number.isInteger(cpus) || cpus < 1) throw new RangeError(`Invalid cpus: ${cpus}`);
+  const ownWorkDir = options.workDir === undefined;
+  const workDir = options.workDir ?? await mkdtemp(join(tmpdir(), "rain-governor-"));
+  const store = new ObjectStore(join(workDir, "objects"));
+  const log = options.log ?? (() => {});
+  const http = await runtime.serve({
+    hostname: options.hostname ?? "127.0.0.1",
+    port: options.port ?? 0,
+    build: (app) => addDataRoutes(app, store),
+  });
+  const address = `${http.hostname}:${http.port}`;
+  const ws = runtime.connectWebSocket(`ws://${options.server}/ws/governor`);
+  const outbox = new Outbox<GovernorMessage>((frame) => ws.send(frame));
+  const fetching = new Map<string, Promise<StoredObject>>();
+  const runner = new TaskRunner({
+    cpus,
+    address,
+    store,
+    taskTypes: builtins,
+    send: (m) => outbox.push(m),
+    fetchRemote(id, source) {
+      const key = id.join("/");
+      let p = fetching.get(key);
+      if (!p) {
+        p = fetchObject(store, id, source).finally(() => fetching.delete(key));
+        fetching.set(key, p);
+      }
+      return p;
+    },
+  });
+  let closing = false;
+  const { promise: closed, resolve: resolveClosed } = Promise.withResolvers<string>();
+  const { promise: registered, resolve, reject } = Promise.withResolvers<void>();
+  const handle = (m: ServerToGovernorMessage) => {
+    switch (m.type) {
+      case "registered":
+        return resolve();
+      case "refused":
+        return reject(new Error(`Server refused governor: ${m.message}`));
+      case "assign":
+        return runner.assign(m.task);
+      case "put":
+        store.put({
+          id: m.spec.id,
+          dataType: m.spec.dataType,
+          data: m.data,
+          path: null,
+          info: { ...emptyObjectInfo(), size: m.data.length, contentType: m.spec.contentType },
+        });
+        return;
+      case "free":
+        for (const id of m.ids) store.remove(id);
+        return;
+      case "stopSession":
+        runner.stopSession(m.session);
+        store.removeSession(m.session);
+        return;
+    }
+  };
+  ws.onMessage = (data) => {
+    try {
+      for (const m of decodeFrame(data)) handle(validateServerToGovernor(m));
+    } catch (e) {
+      log(`Protocol error from server: ${(e as Error).message}`);
+      ws.close();
+    }
+  };
+  ws.onClose = (reason) => {
+    reject(new Error(`Server connection closed: ${reason}`));
+    if (!closing) log(`Lost connection to server ${options.server}: ${reason}`);
+    resolveClosed(reason);
+  };
+  const shutdown = async () => {
+    closing = true;
+    runner.stopAll();
+    ws.close();
+    await http.close();
+    await store.clear();
+    if (ownWorkDir) await rm(workDir, { recursive: true, force: true });
+  };
+  try {
+    await ws.opened;
+    outbox.push({ type: "register", version: PROTOCOL_VERSION, address, cpus });
+    await registered;
+  } catch (e) {
+    await shutdown();
+    throw e;
+  }
+  return { id: address, cpus, workDir, closed, close: shutdown };
+}
+
+async function fetchObject(store: ObjectStore, id: Id, source: string): Promise<StoredObject> {
+  const res = await fetch(`http://${source}/objects/${id[0]}/${id[1]}`);
+  if (!res.ok) {
+    await res.body?.cancel();
+    throw new Error(`Cannot fetch object ${id.join("/")} from governor ${source}: HTTP ${res.status}`);
+  }
+  const contentType = res.headers.get(CONTENT_TYPE_HEADER) ?? "";
+  if (res.headers.get(DATA_TYPE_HEADER) !== "blob") {
+    await res.body?.cancel();
+    throw new Error(`Cannot fetch object ${id.join("/")}: directories are not transferable yet`);
+  }
+  return store.putBytes(id, new Uint8Array(await res.arrayBuffer()), contentType);
+}

@@ -1,0 +1,253 @@
+/**
+ * Runs assigned tasks on the governor: never more cpus at once than the
+ * governor has, inputs fetched from other governors when needed, built-ins
+ * in-process, results stored and reported in batches.
+ *
+ * @module
+ */
+import { chmod, copyFile, link, mkdir, stat } from "node:fs/promises";
+import { dirname } from "node:path";
+import type { Id, TaskInfo } from "../common/attributes.ts";
+import { isSubtype } from "../common/content_type.ts";
+import type { AssignedTask, GovernorMessage, OutputReport } from "../protocol/governor.ts";
+import type { Builtin, BuiltinOutput } from "./builtins/types.ts";
+import { MEMORY_LIMIT, type ObjectStore, type StoredObject } from "./store.ts";
+
+/** Kept outputs up to this size are reported with their data. */
+const INLINE_LIMIT = 256 * 1024;
+
+/** What the runner needs from its governor. */
+export interface RunnerOptions {
+  /** The governor's cpus. */
+  cpus: number;
+  /** The governor's id (`host:port`), recorded in task info. */
+  address: string;
+  /** The object store. */
+  store: ObjectStore;
+  /** Task implementations by task type. */
+  taskTypes: ReadonlyMap<string, Builtin>;
+  /** Sends a report to the server (batched by the caller). */
+  send(m: GovernorMessage): void;
+  /** Fetches an input held by another governor into the store. */
+  fetchRemote(id: Id, source: string): Promise<StoredObject>;
+}
+
+/** The governor's task queue and executor of built-ins. */
+export class TaskRunner {
+  readonly #o: RunnerOptions;
+  #queue: AssignedTask[] = [];
+  #free: number;
+  #pumping = false;
+  #again = false;
+  readonly #stops = new Map<number, AbortController>();
+  readonly #running = new Set<AssignedTask>();
+
+  /**
+   * @param options The governor's parts the runner works with.
+   */
+  constructor(options: RunnerOptions) {
+    this.#o = options;
+    this.#free = options.cpus;
+  }
+
+  /** Ids of the tasks queued or running. */
+  get taskIds(): Id[] {
+    return [...this.#queue, ...this.#running].map((t) => t.spec.id);
+  }
+
+  /**
+   * Queues a task and starts what fits.
+   *
+   * @param task The task.
+   */
+  assign(task: AssignedTask): void {
+    this.#queue.push(task);
+    this.#pump();
+  }
+
+  /**
+   * Stops a session: queued tasks are dropped, running ones aborted and
+   * never reported.
+   *
+   * @param session The session id.
+   */
+  stopSession(session: number): void {
+    this.#queue = this.#queue.filter((t) => t.spec.id[0] !== session);
+    this.#stops.get(session)?.abort();
+    this.#stops.delete(session);
+  }
+
+  /** Aborts everything (governor shutdown). */
+  stopAll(): void {
+    this.#queue = [];
+    for (const c of this.#stops.values()) c.abort();
+    this.#stops.clear();
+  }
+
+  #pump(): void {
+    if (this.#pumping) {
+      this.#again = true;
+      return;
+    }
+    this.#pumping = true;
+    do {
+      this.#again = false;
+      for (let i = 0; i < this.#queue.length && this.#free > 0;) {
+        const t = this.#queue[i]!;
+        if (t.spec.resources.cpus <= this.#free) {
+          this.#queue.splice(i, 1);
+          this.#start(t);
+        } else i++;
+      }
+    } while (this.#again);
+    this.#pumping = false;
+  }
+
+  #signal(session: number): AbortSignal {
+    let c = this.#stops.get(session);
+    if (!c) this.#stops.set(session, c = new AbortController());
+    return c.signal;
+  }
+
+  #start(t: AssignedTask): void {
+    this.#free -= t.spec.resources.cpus;
+    this.#running.add(t);
+    const startTime = Date.now();
+    const signal = this.#signal(t.spec.id[0]);
+    const done = (error: string, outputs: OutputReport[]) => {
+      this.#free += t.spec.resources.cpus;
+      this.#running.delete(t);
+      if (!signal.aborted) this.#report(t, startTime, error, outputs);
+      this.#pump();
+    };
+    const fail = (e: unknown) => done(e instanceof Error ? e.message : String(e), []);
+    try {
+      const inputs = this.#inputs(t);
+      if (inputs instanceof Promise) {
+        this.#started(t, startTime);
+        inputs.then((ins) => this.#run(t, ins, signal)).then((outs) => done("", outs), fail);
+        return;
+      }
+      const outs = this.#run(t, inputs, signal);
+      if (outs instanceof Promise) {
+        this.#started(t, startTime);
+        outs.then((o) => done("", o), fail);
+      } else done("", outs);
+    } catch (e) {
+      fail(e);
+    }
+  }
+
+  #started(t: AssignedTask, startTime: number): void {
+    this.#o.send({ type: "started", id: t.spec.id, startTime });
+  }
+
+  #inputs(t: AssignedTask): StoredObject[] | Promise<StoredObject[]> {
+    const inputs: (StoredObject | Promise<StoredObject>)[] = [];
+    let remote = false;
+    for (let i = 0; i < t.spec.inputs.length; i++) {
+      const id = t.spec.inputs[i]!.id;
+      const local = this.#o.store.get(id);
+      if (local) inputs.push(local);
+      else if (t.sources[i]) {
+        remote = true;
+        inputs.push(this.#o.fetchRemote(id, t.sources[i]!));
+      } else throw new Error(`Input object ${id.join("/")} is not on governor ${this.#o.address}`);
+    }
+    return remote ? Promise.all(inputs) : inputs as StoredObject[];
+  }
+
+  #run(t: AssignedTask, inputs: StoredObject[], signal: AbortSignal): OutputReport[] | Promise<OutputReport[]> {
+    const impl = this.#o.taskTypes.get(t.spec.taskType);
+    if (!impl) throw new Error(`Unknown task type "${t.spec.taskType}"`);
+    const result = impl({ task: t, inputs, store: this.#o.store, signal });
+    return result instanceof Promise
+      ? result.then((r) => this.#storeAll(t, r))
+      : this.#storeAll(t, result);
+  }
+
+  #storeAll(t: AssignedTask, results: BuiltinOutput[]): OutputReport[] | Promise<OutputReport[]> {
+    if (results.length !== t.outputs.length) {
+      throw new Error(`Task produced ${results.length} outputs, expected ${t.outputs.length}`);
+    }
+    const reports: (OutputReport | Promise<OutputReport>)[] = [];
+    let pending = false;
+    for (let i = 0; i < results.length; i++) {
+      const r = this.#storeOne(t, i, results[i]!);
+      if (r instanceof Promise) pending = true;
+      reports.push(r);
+    }
+    return pending ? Promise.all(reports) : reports as OutputReport[];
+  }
+
+  #storeOne(t: AssignedTask, i: number, r: BuiltinOutput): OutputReport | Promise<OutputReport> {
+    const spec = t.outputs[i]!;
+    const contentType = "forward" in r ? r.forward.info.contentType : r.contentType ?? spec.contentType;
+    if (!isSubtype(contentType, spec.contentType)) {
+      throw new Error(
+        `Output "${spec.label}" has content type "${contentType}", ` +
+          `which is not a sub-type of the declared "${spec.contentType}"`,
+      );
+    }
+    const store = this.#o.store;
+    const info = { error: "", size: 0, contentType, debug: "", user: {} };
+    const report = (obj: StoredObject): OutputReport => {
+      const inline = t.keep[i] && obj.data && obj.data.length <= INLINE_LIMIT;
+      return inline ? { id: spec.id, info: obj.info, data: obj.data! } : { id: spec.id, info: obj.info };
+    };
+    if ("data" in r) {
+      if (r.data.length <= MEMORY_LIMIT) {
+        info.size = r.data.length;
+        return report(store.put({ id: spec.id, dataType: "blob", data: r.data, path: null, info }));
+      }
+      return store.putBytes(spec.id, r.data, contentType).then(report);
+    }
+    const source = "forward" in r ? r.forward : null;
+    if (source?.data) {
+      info.size = source.data.length;
+      return report(store.put({ id: spec.id, dataType: source.dataType, data: source.data, path: null, info }));
+    }
+    const from = source ? source.path! : (r as { file: string }).file;
+    const dataType = source ? source.dataType : "blob";
+    info.size = source ? source.info.size : 0;
+    return placeFile(from, store.pathFor(spec.id), source !== null).then((size) => {
+      if (!source) info.size = size;
+      return report(store.put({ id: spec.id, dataType, data: null, path: store.pathFor(spec.id), info }));
+    });
+  }
+
+  #report(t: AssignedTask, startTime: number, error: string, outputs: OutputReport[]): void {
+    const info: TaskInfo = {
+      error,
+      startTime,
+      duration: Date.now() - startTime,
+      governor: this.#o.address,
+      debug: "",
+      user: {},
+    };
+    if (error) this.#o.send({ type: "failed", id: t.spec.id, info });
+    else this.#o.send({ type: "finished", id: t.spec.id, info, outputs });
+  }
+}
+
+/**
+ * Puts a file into the store: hard-linked when it is already a stored
+ * (read-only) object, copied otherwise.
+ *
+ * @param from The source path.
+ * @param to The store path.
+ * @param stored Whether `from` is itself a stored object.
+ * @returns The file's size.
+ */
+async function placeFile(from: string, to: string, stored: boolean): Promise<number> {
+  await mkdir(dirname(to), { recursive: true });
+  if (stored) {
+    try {
+      await link(from, to);
+    } catch {
+      await copyFile(from, to);
+    }
+  } else await copyFile(from, to);
+  await chmod(to, 0o444);
+  return (await stat(to)).size;
+}

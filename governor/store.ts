@@ -1,0 +1,142 @@
+/**
+ * The governor's object store: small objects in memory, large ones and
+ * directories as files in the work dir.
+ *
+ * @module
+ */
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { DataType, Id, ObjectInfo } from "../common/attributes.ts";
+import { emptyObjectInfo, formatId } from "../common/attributes.ts";
+
+/** Blobs up to this size stay in memory. */
+export const MEMORY_LIMIT = 1024 * 1024;
+
+/** An object held by the governor. */
+export interface StoredObject {
+  /** The object's id. */
+  id: Id;
+  /** `"blob"` or `"dir"`. */
+  dataType: DataType;
+  /** Its bytes, when held in memory. */
+  data: Uint8Array | null;
+  /** Its file or directory, when held on disk. */
+  path: string | null;
+  /** Its info (size, run-time content type, ...). */
+  info: ObjectInfo;
+}
+
+/** Objects held by one governor, keyed by id. */
+export class ObjectStore {
+  readonly #objects = new Map<string, StoredObject>();
+  readonly #dir: string;
+  #memory = 0;
+
+  /**
+   * @param dir Directory for objects kept on disk (created when needed).
+   */
+  constructor(dir: string) {
+    this.#dir = dir;
+  }
+
+  /** Bytes held in memory. */
+  get memory(): number {
+    return this.#memory;
+  }
+
+  /**
+   * Looks up an object.
+   *
+   * @param id The id.
+   * @returns The object, if held.
+   */
+  get(id: Id): StoredObject | undefined {
+    return this.#objects.get(key(id));
+  }
+
+  /**
+   * The file path an object of this id would have on disk.
+   *
+   * @param id The id.
+   * @returns An absolute path in the store's directory.
+   */
+  pathFor(id: Id): string {
+    return join(this.#dir, `${id[0]}-${id[1]}`);
+  }
+
+  /**
+   * Stores a blob from bytes, on disk when it is large.
+   *
+   * @param id The id.
+   * @param data The bytes.
+   * @param contentType The run-time content type.
+   * @returns The stored object.
+   */
+  async putBytes(id: Id, data: Uint8Array, contentType: string): Promise<StoredObject> {
+    const info = { ...emptyObjectInfo(), size: data.length, contentType };
+    if (data.length <= MEMORY_LIMIT) return this.put({ id, dataType: "blob", data, path: null, info });
+    await mkdir(this.#dir, { recursive: true });
+    const path = this.pathFor(id);
+    await writeFile(path, data, { mode: 0o444 });
+    return this.put({ id, dataType: "blob", data: null, path, info });
+  }
+
+  /**
+   * Stores a prepared object (replacing one with the same id).
+   *
+   * @param obj The object.
+   * @returns The object.
+   */
+  put(obj: StoredObject): StoredObject {
+    this.remove(obj.id);
+    this.#objects.set(key(obj.id), obj);
+    if (obj.data) this.#memory += obj.data.length;
+    return obj;
+  }
+
+  /**
+   * The bytes of a blob (read from disk when needed).
+   *
+   * @param obj The object.
+   * @returns Its bytes.
+   */
+  async bytes(obj: StoredObject): Promise<Uint8Array> {
+    if (obj.data) return obj.data;
+    if (obj.dataType === "dir") throw new Error(`Object ${formatId(obj.id)} is a directory`);
+    return new Uint8Array(await readFile(obj.path!));
+  }
+
+  /**
+   * Drops an object and its file.
+   *
+   * @param id The id.
+   */
+  remove(id: Id): void {
+    const k = key(id);
+    const obj = this.#objects.get(k);
+    if (!obj) return;
+    this.#objects.delete(k);
+    if (obj.data) this.#memory -= obj.data.length;
+    if (obj.path) rm(obj.path, { recursive: true, force: true }).catch(() => {});
+  }
+
+  /**
+   * Drops every object of a session.
+   *
+   * @param session The session id.
+   */
+  removeSession(session: number): void {
+    for (const obj of [...this.#objects.values()]) if (obj.id[0] === session) this.remove(obj.id);
+  }
+
+  /** Drops everything (governor shutdown). */
+  async clear(): Promise<void> {
+    this.#objects.clear();
+    this.#memory = 0;
+    await rm(this.#dir, { recursive: true, force: true });
+  }
+}
+
+function key(id: Id): string {
+  return `${id[0]}/${id[1]}`;
+}

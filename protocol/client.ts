@@ -1,0 +1,171 @@
+/**
+ * Messages between a client and the server, with their validator.
+ *
+ * Every client request carries a request id `rid`; the server answers each
+ * with a `reply` (or an `error`) carrying the same `rid`.
+ *
+ * @module
+ */
+import type { ObjectInfo, ObjectSpec, TaskInfo, TaskSpec } from "../common/attributes.ts";
+import { ProtocolError } from "../common/errors.ts";
+import { arr, bool, bytes, int, objectSpec, opt, rec, str, taskSpec } from "./validate.ts";
+
+/** An object sent with a submit: its spec, its keep flag and, for constants, its data. */
+export interface SubmitObject {
+  /** The object's spec. */
+  spec: ObjectSpec;
+  /** Whether the client keeps the object. */
+  keep: boolean;
+  /** Data of a constant object (absent for task outputs). */
+  data?: Uint8Array;
+}
+
+/** A message from the client to the server. */
+export type ClientMessage =
+  | { type: "hello"; version: number }
+  | { type: "newSession"; rid: number; name: string }
+  | { type: "submit"; rid: number; session: number; tasks: TaskSpec[]; objects: SubmitObject[] }
+  | { type: "wait"; rid: number; session: number; tasks: number[]; objects: number[] }
+  | { type: "waitAll"; rid: number; session: number }
+  | { type: "fetch"; rid: number; session: number; id: number }
+  | { type: "unkeep"; rid: number; session: number; ids: number[] }
+  | { type: "update"; rid: number; session: number; tasks: number[]; objects: number[] }
+  | { type: "closeSession"; rid: number; session: number }
+  | { type: "serverInfo"; rid: number };
+
+/** State and info of one task in an update reply. */
+export interface TaskUpdate {
+  /** Session-local task number. */
+  n: number;
+  /** Current state. */
+  state: "submitted" | "running" | "finished" | "failed";
+  /** Info, or `null` while the task has not run. */
+  info: TaskInfo | null;
+}
+
+/** State and info of one object in an update reply. */
+export interface ObjectUpdate {
+  /** Session-local object number. */
+  n: number;
+  /** Current state. */
+  state: "submitted" | "finished" | "failed" | "removed";
+  /** Info, or `null` while the object has not been computed. */
+  info: ObjectInfo | null;
+}
+
+/** The reply to `fetch`: the object's info and either its data or where to get it. */
+export interface FetchReply {
+  /** The object's info. */
+  info: ObjectInfo;
+  /** The data, when the server has it. */
+  data?: Uint8Array;
+  /** `host:port` of a governor holding the data, when the server has none. */
+  location?: string;
+}
+
+/** A governor as listed by `serverInfo`. */
+export interface GovernorSummary {
+  /** The governor's `host:port`. */
+  id: string;
+  /** Its cpus. */
+  cpus: number;
+  /** Ids of the tasks assigned to it. */
+  tasks: [number, number][];
+  /** Ids of the objects it holds. */
+  objects: [number, number][];
+  /** Bytes of object data it holds. */
+  memory: number;
+}
+
+/** A message from the server to the client. */
+export type ServerToClientMessage =
+  | { type: "welcome"; version: number }
+  | { type: "reply"; rid: number; value: unknown }
+  | { type: "error"; rid: number; message: string; code: string };
+
+const nums = (v: unknown, what: string) => arr(v, what, int);
+
+function submitObject(v: unknown, what: string): SubmitObject {
+  const r = rec(v, what);
+  objectSpec(r.spec, `${what}.spec`);
+  bool(r.keep, `${what}.keep`);
+  opt(r.data, `${what}.data`, bytes);
+  return r as unknown as SubmitObject;
+}
+
+/**
+ * Validates one message from a client.
+ *
+ * @param v A decoded message.
+ * @returns The message, typed.
+ * @throws {ProtocolError} When the message is malformed.
+ */
+export function validateClientMessage(v: unknown): ClientMessage {
+  const m = rec(v, "message");
+  const t = m.type;
+  if (t === "hello") {
+    int(m.version, "hello.version");
+    return m as ClientMessage;
+  }
+  int(m.rid, `${t}.rid`);
+  switch (t) {
+    case "newSession":
+      str(m.name, "newSession.name");
+      break;
+    case "submit":
+      int(m.session, "submit.session");
+      arr(m.tasks, "submit.tasks", taskSpec);
+      arr(m.objects, "submit.objects", submitObject);
+      break;
+    case "wait":
+    case "update":
+      int(m.session, `${t}.session`);
+      nums(m.tasks, `${t}.tasks`);
+      nums(m.objects, `${t}.objects`);
+      break;
+    case "fetch":
+      int(m.session, "fetch.session");
+      int(m.id, "fetch.id");
+      break;
+    case "unkeep":
+      int(m.session, "unkeep.session");
+      nums(m.ids, "unkeep.ids");
+      break;
+    case "waitAll":
+    case "closeSession":
+      int(m.session, `${t}.session`);
+      break;
+    case "serverInfo":
+      break;
+    default:
+      throw new ProtocolError(`Unknown client message type "${String(t)}"`);
+  }
+  return m as ClientMessage;
+}
+
+/**
+ * Validates one message from the server, as the client receives it.
+ *
+ * @param v A decoded message.
+ * @returns The message, typed.
+ * @throws {ProtocolError} When the message is malformed.
+ */
+export function validateServerToClient(v: unknown): ServerToClientMessage {
+  const m = rec(v, "message");
+  switch (m.type) {
+    case "welcome":
+      int(m.version, "welcome.version");
+      break;
+    case "reply":
+      int(m.rid, "reply.rid");
+      break;
+    case "error":
+      int(m.rid, "error.rid");
+      str(m.message, "error.message");
+      str(m.code, "error.code");
+      break;
+    default:
+      throw new ProtocolError(`Unknown server message type "${String(m.type)}"`);
+  }
+  return m as ServerToClientMessage;
+}

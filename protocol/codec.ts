@@ -1,0 +1,59 @@
+/**
+ * The frame codec: every WebSocket frame is one CBOR-encoded array of
+ * messages, so many updates travel in one frame.
+ *
+ * @module
+ */
+import { Decoder, Encoder } from "cbor-x";
+import { ProtocolError } from "../common/errors.ts";
+import { toUint8Array } from "../common/content_type.ts";
+
+/** Protocol version; both ends must agree in the handshake. */
+export const PROTOCOL_VERSION = 1;
+
+/** Largest frame accepted, in bytes (Rain used 128 MB). */
+export const MAX_FRAME_BYTES = 128 * 1024 * 1024;
+
+const encoder = new Encoder({ useRecords: false, mapsAsObjects: true, tagUint8Array: false });
+const decoder = new Decoder({ useRecords: false, mapsAsObjects: true });
+
+/**
+ * Encodes messages into one frame.
+ *
+ * @param messages The messages to send together.
+ * @returns The CBOR frame.
+ */
+export function encodeFrame(messages: readonly unknown[]): Uint8Array {
+  return toUint8Array(encoder.encode(messages));
+}
+
+/**
+ * Decodes a frame into its messages, checking the size bound and the shape.
+ *
+ * @param data A received WebSocket payload.
+ * @returns The messages, still to be validated one by one.
+ * @throws {ProtocolError} When the frame is too big, not CBOR, or not an array of objects.
+ */
+export function decodeFrame(data: unknown): unknown[] {
+  let bytes: Uint8Array;
+  if (data instanceof Uint8Array) bytes = data;
+  else if (data instanceof ArrayBuffer) bytes = new Uint8Array(data);
+  else if (typeof data === "string") throw new ProtocolError("Text frames are not accepted");
+  else throw new ProtocolError("Unsupported frame payload");
+  if (bytes.byteLength > MAX_FRAME_BYTES) {
+    throw new ProtocolError(`Frame of ${bytes.byteLength} bytes exceeds ${MAX_FRAME_BYTES}`);
+  }
+  let value: unknown;
+  try {
+    value = decoder.decode(bytes);
+  } catch (e) {
+    throw new ProtocolError(`Frame is not valid CBOR: ${(e as Error).message}`);
+  }
+  if (!Array.isArray(value)) throw new ProtocolError("Frame must be an array of messages");
+  for (const m of value) {
+    if (typeof m !== "object" || m === null || typeof (m as { type?: unknown }).type !== "string") {
+      throw new ProtocolError("Every message must be an object with a string type");
+    }
+  }
+  return value;
+}

@@ -1,0 +1,62 @@
+/**
+ * The Deno implementation of the runtime seam.
+ *
+ * @module
+ */
+import { Hono } from "hono";
+import { upgradeWebSocket } from "hono/deno";
+import type { WSContext } from "hono/ws";
+import type { Runtime, WsConnection, WsUpgrade } from "./types.ts";
+import { wrapWebSocket } from "./_ws_client.ts";
+
+const wsUpgrade: WsUpgrade = (factory) =>
+  upgradeWebSocket((c) => {
+    const handler = factory(c);
+    let conn: WsConnection | undefined;
+    const get = (ws: WSContext<WebSocket>) =>
+      conn ??= {
+        send: (d) => ws.send(d as Uint8Array<ArrayBuffer>),
+        close: (code, reason) => ws.close(code, reason),
+      };
+    return {
+      onOpen: (_e, ws) => {
+        ws.raw!.binaryType = "arraybuffer";
+        handler.onOpen(get(ws));
+      },
+      onMessage: (e, ws) => {
+        const d = e.data;
+        handler.onMessage(get(ws), d instanceof ArrayBuffer ? new Uint8Array(d) : d as string);
+      },
+      onClose: (_e, ws) => handler.onClose(get(ws)),
+    };
+  });
+
+/** Rain's runtime seam on Deno. */
+export const denoRuntime: Runtime = {
+  name: "deno",
+  async serve({ hostname, port, build }) {
+    const app = new Hono();
+    build(app, wsUpgrade);
+    const { promise, resolve } = Promise.withResolvers<Deno.NetAddr>();
+    const server = Deno.serve({ hostname, port, onListen: (a) => resolve(a as Deno.NetAddr) }, app.fetch);
+    const addr = await promise;
+    return {
+      hostname: addr.hostname,
+      port: addr.port,
+      async close() {
+        await server.shutdown();
+      },
+    };
+  },
+  connectWebSocket: (url) => wrapWebSocket(new WebSocket(url) as never, url),
+  onShutdownSignal(handler) {
+    Deno.addSignalListener("SIGINT", handler);
+    Deno.addSignalListener("SIGTERM", handler);
+    return () => {
+      Deno.removeSignalListener("SIGINT", handler);
+      Deno.removeSignalListener("SIGTERM", handler);
+    };
+  },
+  args: () => Deno.args,
+  exit: (code) => Deno.exit(code),
+};

@@ -1,0 +1,78 @@
+/**
+ * The runtime seam: everything Rain needs from Deno, Node or Bun that Web
+ * standards and `node:` built-in modules do not give on all three.
+ *
+ * @module
+ */
+import type { Context, Hono, MiddlewareHandler } from "hono";
+
+/** One accepted WebSocket connection, as the core sees it. */
+export interface WsConnection {
+  /** Sends a binary frame. */
+  send(data: Uint8Array): void;
+  /** Closes the connection. */
+  close(code?: number, reason?: string): void;
+}
+
+/** Callbacks of one accepted WebSocket connection. */
+export interface WsHandler {
+  /** The connection is open. */
+  onOpen(conn: WsConnection): void;
+  /** A frame arrived (binary frames as bytes, text frames as strings). */
+  onMessage(conn: WsConnection, data: Uint8Array | string): void;
+  /** The connection closed. */
+  onClose(conn: WsConnection): void;
+}
+
+/** Turns a per-connection handler factory into a Hono route handler. */
+export type WsUpgrade = (factory: (c: Context) => WsHandler) => MiddlewareHandler;
+
+/** Options of {@linkcode Runtime.serve}. */
+export interface ServeOptions {
+  /** Address to bind. */
+  hostname: string;
+  /** Port to bind; 0 picks a free one. */
+  port: number;
+  /** Adds routes to the app; `ws` makes WebSocket routes. */
+  build(app: Hono, ws: WsUpgrade): void;
+}
+
+/** A listening HTTP server. */
+export interface ListeningServer {
+  /** The bound address. */
+  hostname: string;
+  /** The bound port. */
+  port: number;
+  /** Stops listening and closes open connections. */
+  close(): Promise<void>;
+}
+
+/** A WebSocket client connection, as the core uses it. */
+export interface WsClient {
+  /** Sends a binary frame. */
+  send(data: Uint8Array): void;
+  /** Closes the connection. */
+  close(): void;
+  /** Resolves once the connection is open; rejects when it fails. */
+  opened: Promise<void>;
+  /** Set to receive frames. */
+  onMessage: (data: Uint8Array) => void;
+  /** Set to learn about the connection closing. */
+  onClose: (reason: string) => void;
+}
+
+/** What Rain needs from the JavaScript runtime it runs on. */
+export interface Runtime {
+  /** Which runtime this is. */
+  readonly name: "deno" | "node" | "bun";
+  /** Serves a Hono app with WebSocket routes. */
+  serve(options: ServeOptions): Promise<ListeningServer>;
+  /** Opens a WebSocket client connection (binary frames). */
+  connectWebSocket(url: string): WsClient;
+  /** Calls `handler` on SIGINT/SIGTERM; returns a function removing it. */
+  onShutdownSignal(handler: () => void): () => void;
+  /** The command-line arguments after the script. */
+  args(): string[];
+  /** Ends the process. */
+  exit(code: number): never;
+}

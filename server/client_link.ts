@@ -1,0 +1,209 @@
+/**
+ * One connected client: answers its requests against the coordinator and
+ * closes its sessions when it disconnects.
+ *
+ * @module
+ */
+import { formatId } from "../common/attributes.ts";
+import { RainError } from "../common/errors.ts";
+import {
+  type ClientMessage,
+  type GovernorSummary,
+  type ObjectUpdate,
+  type ServerToClientMessage,
+  type TaskUpdate,
+  validateClientMessage,
+} from "../protocol/client.ts";
+import { decodeFrame, PROTOCOL_VERSION } from "../protocol/codec.ts";
+import { Outbox } from "../protocol/outbox.ts";
+import type { WsConnection } from "../runtime/types.ts";
+import type { Coordinator } from "./coordinator.ts";
+import type { ObjectNode, SessionState, TaskNode, Waiter } from "./model.ts";
+
+/** A connected client. */
+export class ClientLink {
+  readonly #outbox: Outbox<ServerToClientMessage>;
+  readonly #conn: WsConnection;
+  readonly #coordinator: Coordinator;
+  readonly #sessions = new Set<SessionState>();
+  #greeted = false;
+
+  /**
+   * @param conn The client's WebSocket.
+   * @param coordinator The server state.
+   */
+  constructor(conn: WsConnection, coordinator: Coordinator) {
+    this.#conn = conn;
+    this.#coordinator = coordinator;
+    this.#outbox = new Outbox((frame) => conn.send(frame));
+  }
+
+  /**
+   * Handles one received frame.
+   *
+   * @param data The frame.
+   */
+  onFrame(data: Uint8Array | string): void {
+    let messages: unknown[];
+    try {
+      messages = decodeFrame(data);
+    } catch (e) {
+      return this.#protocolError((e as Error).message);
+    }
+    for (const raw of messages) {
+      let m: ClientMessage;
+      try {
+        m = validateClientMessage(raw);
+      } catch (e) {
+        return this.#protocolError((e as Error).message);
+      }
+      if (m.type === "hello") {
+        if (m.version !== PROTOCOL_VERSION) {
+          return this.#protocolError(
+            `Protocol version ${m.version} is not supported (server speaks ${PROTOCOL_VERSION})`,
+          );
+        }
+        this.#greeted = true;
+        this.#outbox.push({ type: "welcome", version: PROTOCOL_VERSION });
+        continue;
+      }
+      if (!this.#greeted) return this.#protocolError("Expected a hello message first");
+      try {
+        this.#handle(m);
+      } catch (e) {
+        const err = e instanceof RainError ? e : new RainError(String((e as Error).message ?? e));
+        this.#outbox.push({ type: "error", rid: m.rid, message: err.message, code: err.code });
+      }
+    }
+  }
+
+  /** Closes the connection (its sessions close in {@linkcode ClientLink.onClose}). */
+  close(): void {
+    this.#conn.close();
+  }
+
+  /** Cleans up after the connection closed: every session of the client is closed. */
+  onClose(): void {
+    for (const s of this.#sessions) this.#coordinator.closeSession(s);
+    this.#sessions.clear();
+  }
+
+  #protocolError(message: string): void {
+    this.#outbox.push({ type: "error", rid: 0, message: `Protocol error: ${message}`, code: "PROTOCOL" });
+    this.#outbox.flush();
+    this.#conn.close(1002, "protocol error");
+  }
+
+  #reply(rid: number, value: unknown): void {
+    this.#outbox.push({ type: "reply", rid, value });
+  }
+
+  #waiter(rid: number, value: () => unknown): Waiter {
+    return {
+      remaining: 0,
+      done: () => {
+        try {
+          this.#reply(rid, value());
+        } catch (e) {
+          const err = e as RainError;
+          this.#outbox.push({ type: "error", rid, message: err.message, code: err.code ?? "RAIN" });
+        }
+      },
+      fail: (message, code) => this.#outbox.push({ type: "error", rid, message, code }),
+    };
+  }
+
+  #handle(m: Exclude<ClientMessage, { type: "hello" }>): void {
+    const c = this.#coordinator;
+    switch (m.type) {
+      case "newSession": {
+        const s = c.newSession(this, m.name);
+        this.#sessions.add(s);
+        return this.#reply(m.rid, s.id);
+      }
+      case "submit": {
+        c.submit(c.session(this, m.session), m.tasks, m.objects);
+        return this.#reply(m.rid, null);
+      }
+      case "wait": {
+        const s = c.session(this, m.session);
+        const tasks = m.tasks.map((n) => task(s, n));
+        const objects = m.objects.map((n) => object(s, n));
+        return c.wait(s, tasks, objects, this.#waiter(m.rid, () => null));
+      }
+      case "waitAll": {
+        const s = c.session(this, m.session);
+        return c.waitAll(s, this.#waiter(m.rid, () => null));
+      }
+      case "fetch": {
+        const s = c.session(this, m.session);
+        const o = object(s, m.id);
+        if (!o.keep) {
+          throw new RainError(`Object ${formatId(o.spec.id)} is not kept: call keep() before submit to fetch it`, "NOT_KEPT");
+        }
+        return c.wait(s, [], [o], this.#waiter(m.rid, () => c.fetchable(o)));
+      }
+      case "unkeep": {
+        const s = c.session(this, m.session);
+        for (const n of m.ids) c.unkeep(object(s, n));
+        return this.#reply(m.rid, null);
+      }
+      case "update": {
+        const s = c.session(this, m.session);
+        const tasks: TaskUpdate[] = m.tasks.map((n) => taskUpdate(task(s, n)));
+        const objects: ObjectUpdate[] = m.objects.map((n) => objectUpdate(object(s, n)));
+        return this.#reply(m.rid, { tasks, objects });
+      }
+      case "closeSession": {
+        const s = c.sessions.get(m.session);
+        if (s && s.client === this) {
+          c.closeSession(s);
+          this.#sessions.delete(s);
+        }
+        return this.#reply(m.rid, null);
+      }
+      case "serverInfo":
+        return this.#reply(m.rid, { governors: governorSummaries(c) });
+    }
+  }
+}
+
+function task(s: SessionState, n: number): TaskNode {
+  const t = s.tasks.get(n);
+  if (!t) throw new RainError(`Task ${s.id}/${n} is not in session ${s.id}`, "UNKNOWN_ID");
+  return t;
+}
+
+function object(s: SessionState, n: number): ObjectNode {
+  const o = s.objects.get(n);
+  if (!o) throw new RainError(`Object ${s.id}/${n} is not in session ${s.id}`, "UNKNOWN_ID");
+  return o;
+}
+
+function taskUpdate(t: TaskNode): TaskUpdate {
+  const state = t.state === "finished" || t.state === "failed" || t.state === "running"
+    ? t.state
+    : "submitted";
+  return { n: t.spec.id[1], state, info: t.info };
+}
+
+function objectUpdate(o: ObjectNode): ObjectUpdate {
+  const state = o.state === "waiting" ? "submitted" : o.state;
+  return { n: o.spec.id[1], state, info: o.info };
+}
+
+/**
+ * Lists the connected governors for `serverInfo`.
+ *
+ * @param c The coordinator.
+ * @returns One summary per governor.
+ */
+export function governorSummaries(c: Coordinator): GovernorSummary[] {
+  return c.scheduler.governors.map((g) => ({
+    id: g.id,
+    cpus: g.cpus,
+    tasks: [...g.tasks].map((t) => t.spec.id),
+    objects: [...g.objects].map((o) => o.spec.id),
+    memory: g.memory,
+  }));
+}

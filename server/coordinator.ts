@@ -1,0 +1,382 @@
+/**
+ * The coordinator: owns every session's graph, reacts to submits and to
+ * governor reports, schedules ready tasks and frees objects nobody needs.
+ *
+ * @module
+ */
+import type { Id, ObjectInfo, TaskInfo } from "../common/attributes.ts";
+import { formatId } from "../common/attributes.ts";
+import { RainError } from "../common/errors.ts";
+import type { OutputReport } from "../protocol/governor.ts";
+import type { SubmitObject } from "../protocol/client.ts";
+import type { TaskSpec } from "../common/attributes.ts";
+import type { ClientLink } from "./client_link.ts";
+import type { GovernorLink } from "./governor_link.ts";
+import {
+  addWaiter,
+  describeTask,
+  notifyWaiters,
+  type ObjectNode,
+  type SessionState,
+  type TaskNode,
+  type Waiter,
+} from "./model.ts";
+import { Scheduler } from "./scheduler.ts";
+import { buildSubmit } from "./submit.ts";
+
+/** Largest object whose data a governor reports inline when it is kept. */
+export const INLINE_LIMIT = 256 * 1024;
+
+/** The server's state and the rules that change it. */
+export class Coordinator {
+  /** Open sessions by id. */
+  readonly sessions: Map<number, SessionState> = new Map();
+  /** The scheduler, with the connected governors. */
+  readonly scheduler: Scheduler = new Scheduler();
+  #nextSession = 1;
+  #scheduleQueued = false;
+
+  /**
+   * Opens a session for a client.
+   *
+   * @param client The owning client.
+   * @param name The session's name.
+   * @returns The new session.
+   */
+  newSession(client: ClientLink, name: string): SessionState {
+    const s: SessionState = {
+      id: this.#nextSession++,
+      name,
+      client,
+      state: "open",
+      error: "",
+      tasks: new Map(),
+      objects: new Map(),
+      unfinished: 0,
+      allWaiters: [],
+      waiters: new Set(),
+    };
+    this.sessions.set(s.id, s);
+    return s;
+  }
+
+  /**
+   * Looks up a session a client may use.
+   *
+   * @param client The asking client.
+   * @param id The session id.
+   * @returns The session, open.
+   * @throws {RainError} When the session is unknown, closed or failed.
+   */
+  session(client: ClientLink, id: number): SessionState {
+    const s = this.sessions.get(id);
+    if (!s || s.client !== client) throw new RainError(`Session ${id} is not open`, "NO_SESSION");
+    if (s.state === "failed") throw new RainError(s.error, "SESSION_FAILED");
+    return s;
+  }
+
+  /**
+   * Adds a submitted graph to a session and schedules what is ready.
+   *
+   * @param s The session.
+   * @param taskSpecs The tasks.
+   * @param objectDefs The objects.
+   */
+  submit(s: SessionState, taskSpecs: TaskSpec[], objectDefs: SubmitObject[]): void {
+    const { tasks, objects } = buildSubmit(s, taskSpecs, objectDefs, this.scheduler.maxCpus);
+    for (const o of objects) s.objects.set(o.spec.id[1], o);
+    for (const t of tasks) {
+      s.tasks.set(t.spec.id[1], t);
+      s.unfinished++;
+      for (const o of t.inputs) {
+        o.consumers++;
+        if (o.state !== "finished") {
+          t.waitingFor++;
+          o.dependents.push(t);
+        }
+      }
+    }
+    for (const t of tasks) if (t.waitingFor === 0) this.scheduler.enqueue(t);
+    for (const o of objects) this.#maybeFree(o);
+    this.schedule();
+  }
+
+  /** Runs the scheduler once at the end of the current turn. */
+  schedule(): void {
+    if (this.#scheduleQueued) return;
+    this.#scheduleQueued = true;
+    queueMicrotask(() => {
+      this.#scheduleQueued = false;
+      this.scheduler.run((t, g) => this.#assign(t, g));
+    });
+  }
+
+  #assign(t: TaskNode, g: GovernorLink): void {
+    t.state = "assigned";
+    t.governor = g;
+    g.tasks.add(t);
+    const sources = t.inputs.map((o) => {
+      if (o.locations.includes(g)) return "";
+      if (o.data) {
+        g.send({ type: "put", spec: o.spec, data: o.data });
+        g.hold(o);
+        return "";
+      }
+      return o.locations[0]?.id ?? "";
+    });
+    g.send({
+      type: "assign",
+      task: {
+        spec: t.spec,
+        outputs: t.outputs.map((o) => o.spec),
+        sources,
+        keep: t.outputs.map((o) => o.keep),
+      },
+    });
+  }
+
+  /**
+   * Handles a governor's report that a task started.
+   *
+   * @param g The governor.
+   * @param id The task id.
+   * @param startTime When it started (epoch ms).
+   */
+  started(g: GovernorLink, id: Id, startTime: number): void {
+    const t = this.#runningTask(g, id);
+    if (!t) return;
+    t.state = "running";
+    t.info = { error: "", startTime, duration: 0, governor: g.id, debug: "", user: {} };
+  }
+
+  /**
+   * Handles a governor's report that a task finished.
+   *
+   * @param g The governor.
+   * @param id The task id.
+   * @param info The task's info.
+   * @param outputs What the governor reports of each output.
+   */
+  finished(g: GovernorLink, id: Id, info: TaskInfo, outputs: OutputReport[]): void {
+    const t = this.#runningTask(g, id);
+    if (!t) {
+      // A task of a closed or failed session: drop what it made.
+      g.send({ type: "free", ids: outputs.map((o) => o.id) });
+      return;
+    }
+    if (outputs.length !== t.outputs.length) {
+      this.failed(g, id, { ...info, error: `Governor reported ${outputs.length} outputs, expected ${t.outputs.length}` });
+      return;
+    }
+    this.#release(t);
+    t.state = "finished";
+    t.info = info;
+    const s = t.session;
+    for (let i = 0; i < outputs.length; i++) {
+      const o = t.outputs[i]!;
+      const report = outputs[i]!;
+      o.state = "finished";
+      o.info = report.info;
+      if (report.data && o.keep) o.data = report.data;
+      g.hold(o);
+      for (const d of o.dependents) if (--d.waitingFor === 0) this.scheduler.enqueue(d);
+      o.dependents = [];
+      notifyWaiters(s, o.waiters);
+      o.waiters = null;
+    }
+    for (const o of t.inputs) {
+      o.consumers--;
+      this.#maybeFree(o);
+    }
+    for (const o of t.outputs) this.#maybeFree(o);
+    notifyWaiters(s, t.waiters);
+    t.waiters = null;
+    if (--s.unfinished === 0) {
+      for (const w of s.allWaiters) {
+        s.waiters.delete(w);
+        w.done();
+      }
+      s.allWaiters = [];
+    }
+    this.schedule();
+  }
+
+  /**
+   * Handles a governor's report that a task failed: the session fails.
+   *
+   * @param g The governor.
+   * @param id The task id.
+   * @param info The task's info, with the error.
+   */
+  failed(g: GovernorLink, id: Id, info: TaskInfo): void {
+    const t = this.#runningTask(g, id);
+    if (!t) return;
+    this.#release(t);
+    t.state = "failed";
+    t.info = info;
+    for (const o of t.outputs) {
+      o.state = "failed";
+      o.info = { error: info.error, size: 0, contentType: "", debug: "", user: {} };
+    }
+    this.failSession(t.session, `${describeTask(t)} failed: ${info.error}`);
+  }
+
+  /**
+   * Fails a session: stops its tasks everywhere, frees its objects and
+   * answers every waiter (and every later request) with the error.
+   *
+   * @param s The session.
+   * @param error The error, naming the failing task.
+   */
+  failSession(s: SessionState, error: string): void {
+    if (s.state !== "open") return;
+    s.state = "failed";
+    s.error = error;
+    this.#stop(s, error, "SESSION_FAILED");
+  }
+
+  /**
+   * Closes a session (idempotent) and forgets it.
+   *
+   * @param s The session.
+   */
+  closeSession(s: SessionState): void {
+    if (s.state === "open") this.#stop(s, `Session ${s.id} was closed`, "SESSION_CLOSED");
+    s.state = "closed";
+    this.sessions.delete(s.id);
+  }
+
+  #stop(s: SessionState, message: string, code: string): void {
+    for (const g of this.scheduler.governors) g.send({ type: "stopSession", session: s.id });
+    for (const t of s.tasks.values()) {
+      if (t.state === "assigned" || t.state === "running") this.#release(t);
+    }
+    for (const o of s.objects.values()) {
+      for (const g of o.locations) g.drop(o);
+      o.locations = [];
+      o.data = null;
+    }
+    for (const w of s.waiters) w.fail(message, code);
+    s.waiters.clear();
+    s.allWaiters = [];
+    this.schedule();
+  }
+
+  #release(t: TaskNode): void {
+    const g = t.governor;
+    if (g && g.tasks.delete(t)) g.load -= t.spec.resources.cpus;
+  }
+
+  #runningTask(g: GovernorLink, id: Id): TaskNode | undefined {
+    const t = this.sessions.get(id[0])?.tasks.get(id[1]);
+    if (!t || t.governor !== g || (t.state !== "assigned" && t.state !== "running")) return undefined;
+    if (t.session.state !== "open") return undefined;
+    return t;
+  }
+
+  #maybeFree(o: ObjectNode): void {
+    if (o.keep || o.consumers > 0 || o.state !== "finished") return;
+    o.state = "removed";
+    o.data = null;
+    for (const g of o.locations) {
+      g.drop(o);
+      g.send({ type: "free", ids: [o.spec.id] });
+    }
+    o.locations = [];
+  }
+
+  /**
+   * Registers a waiter for tasks and objects of a session.
+   *
+   * @param s The session.
+   * @param tasks Tasks to wait for.
+   * @param objects Objects to wait for.
+   * @param w The waiter (its `remaining` is set here).
+   */
+  wait(s: SessionState, tasks: TaskNode[], objects: ObjectNode[], w: Waiter): void {
+    w.remaining = 0;
+    for (const t of tasks) {
+      if (t.state !== "finished") {
+        w.remaining++;
+        t.waiters = addWaiter(t.waiters, w);
+      }
+    }
+    for (const o of objects) {
+      if (o.state === "waiting") {
+        w.remaining++;
+        o.waiters = addWaiter(o.waiters, w);
+      }
+    }
+    if (w.remaining === 0) return w.done();
+    s.waiters.add(w);
+  }
+
+  /**
+   * Registers a waiter for every task of a session.
+   *
+   * @param s The session.
+   * @param w The waiter.
+   */
+  waitAll(s: SessionState, w: Waiter): void {
+    if (s.unfinished === 0) return w.done();
+    w.remaining = 1;
+    s.allWaiters.push(w);
+    s.waiters.add(w);
+  }
+
+  /**
+   * Stops keeping an object; frees it when nothing else needs it.
+   *
+   * @param o The object.
+   */
+  unkeep(o: ObjectNode): void {
+    o.keep = false;
+    this.#maybeFree(o);
+  }
+
+  /**
+   * Registers a governor and schedules waiting work on it.
+   *
+   * @param g The governor.
+   */
+  addGovernor(g: GovernorLink): void {
+    this.scheduler.addGovernor(g);
+    this.schedule();
+  }
+
+  /**
+   * Handles a governor that went away: the sessions that needed it fail.
+   *
+   * @param g The governor.
+   */
+  removeGovernor(g: GovernorLink): void {
+    this.scheduler.removeGovernor(g);
+    const why = `Governor ${g.id} disconnected`;
+    for (const t of [...g.tasks]) {
+      this.failSession(t.session, `${describeTask(t)} was lost: ${why} while running it`);
+    }
+    for (const o of g.objects) {
+      o.locations = o.locations.filter((x) => x !== g);
+      if (o.locations.length === 0 && !o.data && o.state === "finished" && (o.keep || o.consumers > 0)) {
+        this.failSession(o.session, `Object ${formatId(o.spec.id)} was lost: ${why}`);
+      }
+    }
+    g.objects.clear();
+    this.schedule();
+  }
+
+  /**
+   * Describes an object for a fetch: its data, or a governor holding it.
+   *
+   * @param o A finished object.
+   * @returns Info and data or location.
+   * @throws {RainError} When the data is gone.
+   */
+  fetchable(o: ObjectNode): { info: ObjectInfo; data?: Uint8Array; location?: string } {
+    const info = o.info!;
+    if (o.data) return { info, data: o.data };
+    const g = o.locations[0];
+    if (!g) throw new RainError(`Object ${formatId(o.spec.id)} has no data left`, "REMOVED");
+    return { info, location: g.id };
+  }
+}

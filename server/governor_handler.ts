@@ -1,0 +1,64 @@
+/**
+ * Handles one governor's WebSocket: the registration handshake, then its
+ * task reports.
+ *
+ * @module
+ */
+import { decodeFrame, encodeFrame, PROTOCOL_VERSION } from "../protocol/codec.ts";
+import { type GovernorMessage, validateGovernorMessage } from "../protocol/governor.ts";
+import type { WsConnection, WsHandler } from "../runtime/types.ts";
+import type { Coordinator } from "./coordinator.ts";
+import { GovernorLink } from "./governor_link.ts";
+
+/**
+ * Makes the WebSocket handler for a connecting governor.
+ *
+ * @param coordinator The server state.
+ * @param log Where to report governors joining and leaving.
+ * @returns The handler.
+ */
+export function governorHandler(coordinator: Coordinator, log: (msg: string) => void): WsHandler {
+  let link: GovernorLink | null = null;
+  const refuse = (conn: WsConnection, message: string) => {
+    conn.send(encodeFrame([{ type: "refused", message }]));
+    conn.close(1002, "protocol error");
+  };
+  return {
+    onOpen() {},
+    onMessage(conn, data) {
+      let messages: GovernorMessage[];
+      try {
+        messages = decodeFrame(data).map(validateGovernorMessage);
+      } catch (e) {
+        log(`Protocol error from governor ${link?.id ?? "(unregistered)"}: ${(e as Error).message}`);
+        return refuse(conn, `Protocol error: ${(e as Error).message}`);
+      }
+      for (const m of messages) {
+        if (m.type === "register") {
+          if (link) return refuse(conn, "Protocol error: governor registered twice");
+          if (m.version !== PROTOCOL_VERSION) {
+            return refuse(conn, `Protocol version ${m.version} is not supported (server speaks ${PROTOCOL_VERSION})`);
+          }
+          if (coordinator.scheduler.governors.some((g) => g.id === m.address)) {
+            return refuse(conn, `A governor at ${m.address} is already registered`);
+          }
+          link = new GovernorLink(m.address, m.cpus, conn);
+          link.send({ type: "registered", id: link.id });
+          coordinator.addGovernor(link);
+          log(`Governor ${link.id} joined with ${link.cpus} cpus`);
+          continue;
+        }
+        if (!link) return refuse(conn, "Protocol error: expected a register message first");
+        if (m.type === "started") coordinator.started(link, m.id, m.startTime);
+        else if (m.type === "finished") coordinator.finished(link, m.id, m.info, m.outputs);
+        else coordinator.failed(link, m.id, m.info);
+      }
+    },
+    onClose() {
+      if (!link) return;
+      log(`Governor ${link.id} left`);
+      coordinator.removeGovernor(link);
+      link = null;
+    },
+  };
+}

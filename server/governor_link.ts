@@ -1,0 +1,80 @@
+/**
+ * The server's view of one connected governor: its cpus, what it runs and
+ * holds, and a batching sender.
+ *
+ * @module
+ */
+import type { ServerToGovernorMessage } from "../protocol/governor.ts";
+import { Outbox } from "../protocol/outbox.ts";
+import type { WsConnection } from "../runtime/types.ts";
+import type { ObjectNode, TaskNode } from "./model.ts";
+
+/** One connected governor. */
+export class GovernorLink {
+  /** The governor's id, its data address `host:port`. */
+  readonly id: string;
+  /** Its cpus. */
+  readonly cpus: number;
+  /** Cpus of the tasks assigned and not finished. */
+  load = 0;
+  /** Tasks assigned and not finished. */
+  readonly tasks: Set<TaskNode> = new Set();
+  /** Objects it holds. */
+  readonly objects: Set<ObjectNode> = new Set();
+  /** Bytes of the objects it holds. */
+  memory = 0;
+  readonly #outbox: Outbox<ServerToGovernorMessage>;
+  readonly #conn: WsConnection;
+
+  /**
+   * @param id The governor's `host:port`.
+   * @param cpus Its cpus.
+   * @param conn Its WebSocket connection.
+   */
+  constructor(id: string, cpus: number, conn: WsConnection) {
+    this.id = id;
+    this.cpus = cpus;
+    this.#conn = conn;
+    this.#outbox = new Outbox((frame) => conn.send(frame));
+  }
+
+  /**
+   * Queues a message to the governor.
+   *
+   * @param m The message.
+   */
+  send(m: ServerToGovernorMessage): void {
+    this.#outbox.push(m);
+  }
+
+  /** Free cpus (negative when overbooked). */
+  get free(): number {
+    return this.cpus - this.load;
+  }
+
+  /**
+   * Records that the governor now holds an object.
+   *
+   * @param obj The object.
+   */
+  hold(obj: ObjectNode): void {
+    if (this.objects.has(obj)) return;
+    this.objects.add(obj);
+    obj.locations.push(this);
+    this.memory += obj.info?.size ?? obj.data?.length ?? 0;
+  }
+
+  /**
+   * Records that the governor dropped an object.
+   *
+   * @param obj The object.
+   */
+  drop(obj: ObjectNode): void {
+    if (this.objects.delete(obj)) this.memory -= obj.info?.size ?? obj.data?.length ?? 0;
+  }
+
+  /** Closes the connection. */
+  close(): void {
+    this.#conn.close();
+  }
+}

@@ -1,0 +1,12 @@
+/**
+ * The Rain server.
+ *
+ * @example Start a server
+ * ```ts ignore
+ * import { startServer } from "./mod.ts";
+ * const server = await startServer({ port: 7210 });
+ * ```
+ *
+ * @module
+ */
+export { DEFAULT_SERVER_PORT, type RainServer, type ServerOptions, startServer } from "./server.ts";

@@ -1,0 +1,131 @@
+/**
+ * The server's graph: sessions, tasks and data objects, with the counters
+ * that drive scheduling and freeing without scans.
+ *
+ * @module
+ */
+import type { ObjectInfo, ObjectSpec, TaskInfo, TaskSpec } from "../common/attributes.ts";
+import type { GovernorLink } from "./governor_link.ts";
+import type { ClientLink } from "./client_link.ts";
+
+/** Someone waiting for a number of tasks/objects to finish. */
+export interface Waiter {
+  /** Items still unfinished. */
+  remaining: number;
+  /** Called once everything finished. */
+  done(): void;
+  /** Called when the session fails or closes first. */
+  fail(message: string, code: string): void;
+}
+
+/** Server-side state of a task. */
+export interface TaskNode {
+  /** The task's spec. */
+  spec: TaskSpec;
+  /** Its session. */
+  session: SessionState;
+  /** Where the task is in its life. */
+  state: "waiting" | "ready" | "assigned" | "running" | "finished" | "failed";
+  /** Inputs not finished yet. */
+  waitingFor: number;
+  /** Input objects in order. */
+  inputs: ObjectNode[];
+  /** Output objects in order. */
+  outputs: ObjectNode[];
+  /** The governor running it. */
+  governor: GovernorLink | null;
+  /** Info once reported. */
+  info: TaskInfo | null;
+  /** Waiters for this task. */
+  waiters: Waiter[] | null;
+}
+
+/** Server-side state of a data object. */
+export interface ObjectNode {
+  /** The object's spec. */
+  spec: ObjectSpec;
+  /** Its session. */
+  session: SessionState;
+  /** Where the object is in its life. */
+  state: "waiting" | "finished" | "failed" | "removed";
+  /** The producing task, `null` for constants. */
+  producer: TaskNode | null;
+  /** Consumer tasks not finished yet. */
+  consumers: number;
+  /** Tasks waiting for this object to finish. */
+  dependents: TaskNode[];
+  /** Kept by the client. */
+  keep: boolean;
+  /** Governors holding the data. */
+  locations: GovernorLink[];
+  /** Data held by the server (constants, small kept objects). */
+  data: Uint8Array | null;
+  /** Info once computed. */
+  info: ObjectInfo | null;
+  /** Waiters for this object. */
+  waiters: Waiter[] | null;
+}
+
+/** Server-side state of a session. */
+export interface SessionState {
+  /** Session id. */
+  id: number;
+  /** Name shown in the dashboard. */
+  name: string;
+  /** The owning client connection. */
+  client: ClientLink;
+  /** Lifecycle. */
+  state: "open" | "failed" | "closed";
+  /** The error that failed the session. */
+  error: string;
+  /** Tasks by session-local number. */
+  tasks: Map<number, TaskNode>;
+  /** Objects by session-local number. */
+  objects: Map<number, ObjectNode>;
+  /** Submitted tasks not finished. */
+  unfinished: number;
+  /** Pending `waitAll` callers. */
+  allWaiters: Waiter[];
+  /** Every pending waiter, to fail them together. */
+  waiters: Set<Waiter>;
+}
+
+/**
+ * Registers a waiter on a list, creating the list when needed.
+ *
+ * @param list The current list (or `null`).
+ * @param w The waiter.
+ * @returns The list with the waiter added.
+ */
+export function addWaiter(list: Waiter[] | null, w: Waiter): Waiter[] {
+  if (list === null) return [w];
+  list.push(w);
+  return list;
+}
+
+/**
+ * Counts one finished item for each waiter, resolving those done.
+ *
+ * @param session The session owning the waiters.
+ * @param list The waiters of the item that finished.
+ */
+export function notifyWaiters(session: SessionState, list: Waiter[] | null): void {
+  if (list === null) return;
+  for (const w of list) {
+    if (--w.remaining === 0) {
+      session.waiters.delete(w);
+      w.done();
+    }
+  }
+}
+
+/**
+ * Names a task for error messages: `task "name" (3/7)` or `concat task 3/7`.
+ *
+ * @param t The task.
+ * @returns The description.
+ */
+export function describeTask(t: TaskNode): string {
+  const id = `${t.spec.id[0]}/${t.spec.id[1]}`;
+  return t.spec.name ? `Task "${t.spec.name}" (${t.spec.taskType} ${id})` : `Task ${t.spec.taskType} ${id}`;
+}

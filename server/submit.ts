@@ -1,0 +1,116 @@
+/**
+ * Turns a client's submit message into graph nodes, checking every
+ * reference before anything is changed.
+ *
+ * @module
+ */
+import { emptyObjectInfo, formatId } from "../common/attributes.ts";
+import type { SubmitObject } from "../protocol/client.ts";
+import type { TaskSpec } from "../common/attributes.ts";
+import type { ObjectNode, SessionState, TaskNode } from "./model.ts";
+import { RainError } from "../common/errors.ts";
+
+/** The nodes a submit adds. */
+export interface Submitted {
+  /** New tasks in submit order. */
+  tasks: TaskNode[];
+  /** New objects in submit order. */
+  objects: ObjectNode[];
+}
+
+/**
+ * Validates a submit against the session and builds its nodes. Nothing is
+ * added to the session when this throws.
+ *
+ * @param s The session.
+ * @param taskSpecs The submitted task specs.
+ * @param objectDefs The submitted objects.
+ * @param maxCpus Most cpus of any governor (0 when none is connected yet).
+ * @returns The new nodes, already linked to each other and to older kept objects.
+ * @throws {RainError} Naming the first bad reference.
+ */
+export function buildSubmit(
+  s: SessionState,
+  taskSpecs: TaskSpec[],
+  objectDefs: SubmitObject[],
+  maxCpus: number,
+): Submitted {
+  const bad = (msg: string) => new RainError(`Invalid submit to session ${s.id}: ${msg}`, "SUBMIT");
+  const newObjects = new Map<number, ObjectNode>();
+  const objects: ObjectNode[] = [];
+  for (const def of objectDefs) {
+    const spec = def.spec;
+    const n = spec.id[1];
+    if (spec.id[0] !== s.id) throw bad(`object ${formatId(spec.id)} belongs to another session`);
+    if (s.objects.has(n) || newObjects.has(n)) throw bad(`object ${formatId(spec.id)} is submitted twice`);
+    const o: ObjectNode = {
+      spec,
+      session: s,
+      state: "waiting",
+      producer: null,
+      consumers: 0,
+      dependents: [],
+      keep: def.keep,
+      locations: [],
+      data: def.data ?? null,
+      info: null,
+      waiters: null,
+    };
+    if (def.data) {
+      o.state = "finished";
+      o.info = { ...emptyObjectInfo(), size: def.data.length, contentType: spec.contentType };
+    }
+    newObjects.set(n, o);
+    objects.push(o);
+  }
+  const lookup = (id: [number, number], role: string): ObjectNode => {
+    const o = id[0] === s.id ? newObjects.get(id[1]) ?? s.objects.get(id[1]) : undefined;
+    if (!o) throw bad(`${role} object ${formatId(id)} is unknown`);
+    return o;
+  };
+  const tasks: TaskNode[] = [];
+  const newTasks = new Set<number>();
+  for (const spec of taskSpecs) {
+    const id = formatId(spec.id);
+    if (spec.id[0] !== s.id) throw bad(`task ${id} belongs to another session`);
+    if (s.tasks.has(spec.id[1]) || newTasks.has(spec.id[1])) throw bad(`task ${id} is submitted twice`);
+    newTasks.add(spec.id[1]);
+    if (maxCpus > 0 && spec.resources.cpus > maxCpus) {
+      throw new RainError(
+        `Task ${spec.name ? `"${spec.name}" ` : ""}${id} needs ${spec.resources.cpus} cpus ` +
+          `but the largest governor has ${maxCpus}`,
+        "RESOURCES",
+      );
+    }
+    const inputs = spec.inputs.map((i) => {
+      const o = lookup(i.id, `input`);
+      if (!newObjects.has(i.id[1]) && (!o.keep || o.state === "removed")) {
+        throw bad(`input object ${formatId(i.id)} of task ${id} is from an earlier submit and not kept`);
+      }
+      return o;
+    });
+    const outputs = spec.outputs.map((oid) => {
+      const o = newObjects.get(oid[1]);
+      if (!o || oid[0] !== s.id) throw bad(`output object ${formatId(oid)} of task ${id} is not in this submit`);
+      if (o.producer || o.data) throw bad(`object ${formatId(oid)} has two producers`);
+      return o;
+    });
+    const t: TaskNode = {
+      spec,
+      session: s,
+      state: "waiting",
+      waitingFor: 0,
+      inputs,
+      outputs,
+      governor: null,
+      info: null,
+      waiters: null,
+    };
+    for (const o of outputs) o.producer = t;
+    tasks.push(t);
+  }
+  for (const o of objects) {
+    if (!o.producer && !o.data) throw bad(`object ${formatId(o.spec.id)} has no data and no producer`);
+  }
+  return { tasks, objects };
+}
