@@ -17,6 +17,20 @@ interface WebSocketLike {
 }
 
 /**
+ * Normalises a received WebSocket frame: binary data of any shape (`ArrayBuffer`,
+ * Node `Buffer`, other views) becomes a `Uint8Array`, text stays a string.
+ *
+ * @param data The frame payload as the runtime delivered it.
+ * @returns The frame as bytes, or the text.
+ */
+export function toFrame(data: unknown): Uint8Array | string {
+  if (typeof data === "string" || data instanceof Uint8Array) return data;
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  throw new TypeError(`Unexpected WebSocket frame type: ${Object.prototype.toString.call(data)}`);
+}
+
+/**
  * Wraps a WebSocket so frames arrive as `Uint8Array`s.
  *
  * @param socket A freshly constructed WebSocket.
@@ -42,10 +56,7 @@ export function wrapWebSocket(socket: WebSocketLike, url: string): WsClient {
     onClose: () => {},
   };
   client.opened.catch(() => {});
-  socket.onmessage = (ev) => {
-    const d = ev.data;
-    client.onMessage(d instanceof ArrayBuffer ? new Uint8Array(d) : d as Uint8Array);
-  };
+  socket.onmessage = (ev) => client.onMessage(toFrame(ev.data) as Uint8Array);
   socket.onclose = (ev) => client.onClose(ev.reason || `closed (code ${ev.code ?? "?"})`);
   return client;
 }

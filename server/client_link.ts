@@ -129,7 +129,12 @@ export class ClientLink {
         const s = c.session(this, m.session);
         const tasks = m.tasks.map((n) => task(s, n));
         const objects = m.objects.map((n) => object(s, n));
-        return c.wait(s, tasks, objects, this.#waiter(m.rid, () => null));
+        return c.wait(
+          s,
+          tasks,
+          objects,
+          this.#waiter(m.rid, () => ({ tasks: tasks.map(taskUpdate), objects: objects.map(objectUpdate) })),
+        );
       }
       case "waitAll": {
         const s = c.session(this, m.session);

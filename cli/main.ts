@@ -1,0 +1,113 @@
+/**
+ * The `rain` command line: `rain start --simple`, `rain server`, `rain governor`.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { runtime } from "../runtime/mod.ts";
+import { DEFAULT_SERVER_PORT, startServer } from "../server/mod.ts";
+import { startGovernor } from "../governor/mod.ts";
+
+const USAGE = `Usage:
+  rain start --simple [--listen HOST:PORT] [--cpus N]   server + one local governor
+  rain server [--listen HOST:PORT]                      the server alone (default 127.0.0.1:${DEFAULT_SERVER_PORT})
+  rain governor SERVER [--cpus N] [--work-dir DIR] [--listen HOST:PORT]
+                                                        a governor joining SERVER (host:port)
+`;
+
+const log = (m: string) => console.error(`rain: ${m}`);
+
+/**
+ * Splits `host:port` (port optional).
+ *
+ * @param value The address.
+ * @param defaultPort Port when none is given.
+ * @returns Host and port.
+ */
+export function parseListen(value: string, defaultPort: number): { hostname: string; port: number } {
+  const m = /^(.*?)(?::(\d+))?$/.exec(value)!;
+  const port = m[2] === undefined ? defaultPort : Number(m[2]);
+  if (port > 65535) throw new RangeError(`Invalid port in "${value}"`);
+  return { hostname: m[1] || "127.0.0.1", port };
+}
+
+function cpusOption(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`--cpus must be a positive integer, got "${value}"`);
+  return n;
+}
+
+/** Runs until Ctrl-C, then stops every part in reverse order. */
+async function runUntilSignal(parts: { close(): Promise<void> }[]): Promise<void> {
+  const { promise, resolve } = Promise.withResolvers<void>();
+  const off = runtime.onShutdownSignal(resolve);
+  await promise;
+  off();
+  log("stopping...");
+  for (const p of parts.reverse()) await p.close().catch(() => {});
+  runtime.exit(0);
+}
+
+async function main(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      simple: { type: "boolean" },
+      listen: { type: "string" },
+      cpus: { type: "string" },
+      "work-dir": { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  const [command, ...rest] = positionals;
+  if (values.help || !command) {
+    console.log(USAGE);
+    return;
+  }
+  if (command === "server" || command === "start") {
+    if (command === "start" && !values.simple) {
+      throw new Error("rain start needs --simple (server and one local governor)");
+    }
+    const listen = parseListen(values.listen ?? `127.0.0.1:${DEFAULT_SERVER_PORT}`, DEFAULT_SERVER_PORT);
+    const server = await startServer({ ...listen, log });
+    const address = `${server.hostname}:${server.port}`;
+    console.log(`Rain server listening on ${address} (status: http://${address}/api/info)`);
+    const parts: { close(): Promise<void> }[] = [server];
+    if (command === "start") {
+      const gov = await startGovernor({ server: address, cpus: cpusOption(values.cpus), log });
+      console.log(`Governor ${gov.id} with ${gov.cpus} cpus joined (work dir ${gov.workDir})`);
+      parts.push(gov);
+    }
+    console.log("Press Ctrl-C to stop.");
+    return runUntilSignal(parts);
+  }
+  if (command === "governor") {
+    const serverAddress = rest[0];
+    if (!serverAddress) throw new Error("rain governor needs the server address, e.g. rain governor localhost:7210");
+    const listen = values.listen ? parseListen(values.listen, 0) : { hostname: "127.0.0.1", port: 0 };
+    const gov = await startGovernor({
+      server: serverAddress.includes(":") ? serverAddress : `${serverAddress}:${DEFAULT_SERVER_PORT}`,
+      cpus: cpusOption(values.cpus),
+      workDir: values["work-dir"],
+      ...listen,
+      log,
+    });
+    console.log(`Governor ${gov.id} with ${gov.cpus} cpus joined ${serverAddress}`);
+    gov.closed.then(async (reason) => {
+      log(`server connection ended (${reason}); exiting`);
+      await gov.close();
+      runtime.exit(1);
+    });
+    return runUntilSignal([gov]);
+  }
+  throw new Error(`Unknown command "${command}"\n${USAGE}`);
+}
+
+if (import.meta.main) {
+  main(runtime.args()).catch((e) => {
+    console.error(`rain: ${(e as Error).message}`);
+    runtime.exit(1);
+  });
+}

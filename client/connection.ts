@@ -1,0 +1,129 @@
+/**
+ * The client's connection to the server: a WebSocket carrying batched CBOR
+ * frames, a version handshake, and request/reply matching by `rid`.
+ *
+ * @module
+ */
+import { RainError, SessionFailedError } from "../common/errors.ts";
+import { type ClientMessage, validateServerToClient } from "../protocol/client.ts";
+import { decodeFrame, PROTOCOL_VERSION } from "../protocol/codec.ts";
+import { Outbox } from "../protocol/outbox.ts";
+import { runtime } from "../runtime/mod.ts";
+import type { WsClient } from "../runtime/types.ts";
+
+/** A client request without its `rid` (added by {@linkcode Connection.request}). */
+export type Request = ClientMessage extends infer M
+  ? M extends { rid: number } ? Omit<M, "rid"> : never
+  : never;
+
+interface Pending {
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+}
+
+/** An open, greeted connection to a Rain server. */
+export class Connection {
+  readonly #ws: WsClient;
+  readonly #outbox: Outbox<ClientMessage>;
+  readonly #pending = new Map<number, Pending>();
+  #nextRid = 1;
+  #closed: string | null = null;
+
+  private constructor(ws: WsClient) {
+    this.#ws = ws;
+    this.#outbox = new Outbox((frame) => ws.send(frame));
+  }
+
+  /**
+   * Connects and completes the version handshake.
+   *
+   * @param address The server's `host:port`.
+   * @returns The connection.
+   */
+  static async open(address: string): Promise<Connection> {
+    const ws = runtime.connectWebSocket(`ws://${address}/ws/client`);
+    const conn = new Connection(ws);
+    const welcome = Promise.withResolvers<void>();
+    ws.onMessage = (data) => conn.#onFrame(data, welcome);
+    ws.onClose = (reason) => {
+      welcome.reject(new Error(`Cannot connect to Rain server at ${address}: ${reason}`));
+      conn.#shutdown(`Connection to Rain server at ${address} closed: ${reason}`);
+    };
+    try {
+      await ws.opened;
+    } catch {
+      throw new Error(`Cannot connect to Rain server at ${address}: connection refused`);
+    }
+    conn.#outbox.push({ type: "hello", version: PROTOCOL_VERSION });
+    await welcome.promise;
+    return conn;
+  }
+
+  /** Whether the connection is closed. */
+  get closed(): boolean {
+    return this.#closed !== null;
+  }
+
+  /**
+   * Sends a request and resolves with the server's reply.
+   *
+   * @param message The request.
+   * @returns The reply's value.
+   */
+  request<T>(message: Request): Promise<T> {
+    if (this.#closed !== null) return Promise.reject(new Error(this.#closed));
+    const rid = this.#nextRid++;
+    const { promise, resolve, reject } = Promise.withResolvers<T>();
+    this.#pending.set(rid, { resolve: resolve as (v: unknown) => void, reject });
+    this.#outbox.push({ ...message, rid } as ClientMessage);
+    return promise;
+  }
+
+  /** Closes the connection; pending requests are rejected. */
+  close(): void {
+    this.#outbox.flush();
+    this.#shutdown("Client was closed");
+    this.#ws.close();
+  }
+
+  #shutdown(reason: string): void {
+    if (this.#closed !== null) return;
+    this.#closed = reason;
+    for (const p of this.#pending.values()) p.reject(new Error(reason));
+    this.#pending.clear();
+  }
+
+  #onFrame(data: Uint8Array, welcome: PromiseWithResolvers<void>): void {
+    let messages;
+    try {
+      messages = decodeFrame(data).map(validateServerToClient);
+    } catch (e) {
+      this.#shutdown(`Protocol error from server: ${(e as Error).message}`);
+      this.#ws.close();
+      return;
+    }
+    for (const m of messages) {
+      if (m.type === "welcome") {
+        welcome.resolve();
+        continue;
+      }
+      if (m.rid === 0) {
+        // A connection-level error (protocol): everything pending fails.
+        welcome.reject(new Error(m.message));
+        this.#shutdown(m.message);
+        continue;
+      }
+      const p = this.#pending.get(m.rid);
+      if (!p) continue;
+      this.#pending.delete(m.rid);
+      if (m.type === "reply") p.resolve(m.value);
+      else {
+        p.reject(
+          m.code === "SESSION_FAILED"
+            ? new SessionFailedError(m.message)
+            : new RainError(m.message, m.code),
+        );
+      }
+    }
+  }
+}

@@ -1,0 +1,326 @@
+/**
+ * `Session`: the scope in which a graph is built, submitted and run.
+ *
+ * @module
+ */
+import type { ObjectInfo } from "../common/attributes.ts";
+import { DataInstance } from "../common/data_instance.ts";
+import { SessionFailedError } from "../common/errors.ts";
+import type { FetchReply, ObjectUpdate, SubmitObject, TaskUpdate } from "../protocol/client.ts";
+import type { Connection } from "./connection.ts";
+import { DataObject } from "./data_object.ts";
+import { forgetSession, popSession, pushSession } from "./session_stack.ts";
+import type { Task } from "./task.ts";
+import { fetchFromGovernor } from "./transfer.ts";
+
+/** Session lifecycle as seen by the client. */
+export type SessionState = "open" | "failed" | "closed";
+
+/** Reads a client directory as a tar archive (installed by the directory module). */
+export type DirectoryReader = (path: string) => Promise<Uint8Array>;
+
+/** A session: tasks and objects created while it is active belong to it. */
+export class Session {
+  /** The session's name, shown in the dashboard. */
+  readonly name: string;
+  /** Lifecycle state. */
+  state: SessionState = "open";
+  #id = -1;
+  readonly #conn: Connection;
+  readonly #created: Promise<number>;
+  #next = 0;
+  #error: SessionFailedError | null = null;
+  #pendingTasks: Task[] = [];
+  #pendingObjects: DataObject[] = [];
+  #submittedTasks: Task[] = [];
+  #submitting: Promise<void> = Promise.resolve();
+
+  /**
+   * Sessions are made by `client.newSession()`.
+   *
+   * @param conn The client's connection.
+   * @param name The session's name.
+   */
+  constructor(conn: Connection, name: string) {
+    this.#conn = conn;
+    this.name = name;
+    this.#created = conn.request<number>({ type: "newSession", name }).then((id) => this.#id = id);
+    this.#created.catch(() => {});
+  }
+
+  /** The session id; final once the session exists on the server (-1 before). */
+  get id(): number {
+    return this.#id;
+  }
+
+  /**
+   * Binds the session as active for a block without closing it afterwards.
+   *
+   * @example Create tasks in an existing session
+   * ```ts ignore
+   * { using _ = session.bindOnly(); tasks.concat([a, b]); }
+   * ```
+   *
+   * @returns A disposable that pops exactly this binding.
+   */
+  bindOnly(): Disposable {
+    this.#checkUsable();
+    pushSession(this);
+    return { [Symbol.dispose]: () => popSession(this) };
+  }
+
+  /**
+   * Allocates the next session-local number (internal, for factories).
+   *
+   * @returns The number.
+   */
+  _nextNumber(): number {
+    this.#checkUsable();
+    return this.#next++;
+  }
+
+  /**
+   * Registers a new, unsubmitted task (internal, for factories).
+   *
+   * @param t The task.
+   */
+  _addTask(t: Task): void {
+    this.#pendingTasks.push(t);
+  }
+
+  /**
+   * Registers a new, unsubmitted object (internal, for factories).
+   *
+   * @param o The object.
+   */
+  _addObject(o: DataObject): void {
+    this.#pendingObjects.push(o);
+  }
+
+  /**
+   * Sends every task and object created since the last submit to the server.
+   *
+   * @throws {SessionFailedError} When the session has failed.
+   */
+  submit(): Promise<void> {
+    const run = this.#submitting.then(() => this.#submit());
+    this.#submitting = run.catch(() => {});
+    return run;
+  }
+
+  async #submit(): Promise<void> {
+    this.#checkUsable();
+    const tasks = this.#pendingTasks;
+    const objects = this.#pendingObjects;
+    this.#pendingTasks = [];
+    this.#pendingObjects = [];
+    const id = await this.#created;
+    const wire: SubmitObject[] = [];
+    for (const o of objects) {
+      o.spec.id[0] = id;
+      if (o.sourcePath !== null) o.data = await readDirectory(o.sourcePath);
+      const w: SubmitObject = { spec: o.spec, keep: o.isKept() };
+      if (o.data) w.data = o.data;
+      wire.push(w);
+    }
+    for (const t of tasks) t.spec.id[0] = id;
+    try {
+      await this.#call({ type: "submit", session: id, tasks: tasks.map((t) => t.spec), objects: wire });
+    } catch (e) {
+      this.#pendingTasks = tasks.concat(this.#pendingTasks);
+      this.#pendingObjects = objects.concat(this.#pendingObjects);
+      throw e;
+    }
+    for (const o of objects) {
+      o.state = o.data ? "finished" : "submitted";
+      if (o.data) o.info = { error: "", size: o.data.length, contentType: o.spec.contentType, debug: "", user: {} };
+      o.data = null;
+      deepFreeze(o.spec);
+    }
+    for (const t of tasks) {
+      t.state = "submitted";
+      deepFreeze(t.spec);
+      this.#submittedTasks.push(t);
+    }
+  }
+
+  /**
+   * Waits until the given tasks and objects are finished, then refreshes their state and info.
+   *
+   * @param items Tasks and objects of this session.
+   */
+  async wait(items: readonly (Task | DataObject)[]): Promise<void> {
+    const { tasks, objects } = this.#split(items);
+    await this.#submitting;
+    const value = await this.#call<{ tasks: TaskUpdate[]; objects: ObjectUpdate[] }>({
+      type: "wait",
+      session: this.#id,
+      tasks: tasks.map((t) => t.spec.id[1]),
+      objects: objects.map((o) => o.spec.id[1]),
+    });
+    applyUpdates(tasks, objects, value);
+  }
+
+  /** Waits until every submitted task is finished. */
+  async waitAll(): Promise<void> {
+    this.#checkUsable();
+    await this.#submitting;
+    if (this.#id < 0) await this.#created;
+    await this.#call({ type: "waitAll", session: this.#id });
+    for (const t of this.#submittedTasks) if (t.state !== "failed") t.state = "finished";
+  }
+
+  /**
+   * Closes the session on the server and removes it from the session stack.
+   * Never throws.
+   */
+  async close(): Promise<void> {
+    if (this.state === "closed") return;
+    this.state = "closed";
+    forgetSession(this);
+    try {
+      const id = await this.#created;
+      await this.#conn.request({ type: "closeSession", session: id });
+    } catch {
+      // Closing never throws: a lost connection closes the session on the server too.
+    }
+  }
+
+  /** Closes the session (for `await using`). */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  /**
+   * Pushes the session on the active stack (internal, for `newSession`).
+   */
+  _activate(): void {
+    pushSession(this);
+  }
+
+  /**
+   * Refreshes tasks and objects (internal, behind `update()`).
+   *
+   * @param tasks Tasks to refresh.
+   * @param objects Objects to refresh.
+   */
+  async _update(tasks: Task[], objects: DataObject[]): Promise<void> {
+    this.#split([...tasks, ...objects]);
+    await this.#submitting;
+    const value = await this.#call<{ tasks: TaskUpdate[]; objects: ObjectUpdate[] }>({
+      type: "update",
+      session: this.#id,
+      tasks: tasks.map((t) => t.spec.id[1]),
+      objects: objects.map((o) => o.spec.id[1]),
+    });
+    applyUpdates(tasks, objects, value);
+  }
+
+  /**
+   * Stops keeping objects (internal, behind `unkeep()`).
+   *
+   * @param objects The objects.
+   */
+  async _unkeep(objects: DataObject[]): Promise<void> {
+    this.#checkUsable();
+    await this.#submitting;
+    await this.#call({ type: "unkeep", session: this.#id, ids: objects.map((o) => o.spec.id[1]) });
+  }
+
+  /**
+   * Fetches an object's data (internal, behind `fetch()`).
+   *
+   * @param o The object.
+   * @returns Its data.
+   */
+  async _fetch(o: DataObject): Promise<DataInstance> {
+    this.#split([o]);
+    if (!o.isKept()) {
+      throw new Error(`Cannot fetch ${o.description}: it is not kept (call keep() before submit)`);
+    }
+    await this.#submitting;
+    const reply = await this.#call<FetchReply>({ type: "fetch", session: this.#id, id: o.spec.id[1] });
+    const data = reply.data ?? await fetchFromGovernor(reply.location!, o.spec.id);
+    o.info = reply.info as ObjectInfo;
+    o.state = "finished";
+    return new DataInstance(o.spec, o.info, data, unpackTar);
+  }
+
+  #split(items: readonly (Task | DataObject)[]): { tasks: Task[]; objects: DataObject[] } {
+    this.#checkUsable();
+    const tasks: Task[] = [];
+    const objects: DataObject[] = [];
+    for (const item of items) {
+      if (item.session !== this) throw new Error(`Cannot use ${item.description} here: it belongs to another session`);
+      if (item.state === "unsubmitted") throw new Error(`Cannot wait for ${item.description}: it was not submitted`);
+      if (item instanceof DataObject) objects.push(item);
+      else tasks.push(item);
+    }
+    return { tasks, objects };
+  }
+
+  #checkUsable(): void {
+    if (this.state === "closed") throw new Error(`Session ${this.#id} is closed`);
+    if (this.#error) throw new SessionFailedError(this.#error.message, { cause: this.#error });
+  }
+
+  async #call<T>(m: Parameters<Connection["request"]>[0]): Promise<T> {
+    try {
+      return await this.#conn.request<T>(m);
+    } catch (e) {
+      if (e instanceof SessionFailedError) {
+        this.#error ??= e;
+        this.state = "failed";
+      }
+      throw e;
+    }
+  }
+}
+
+function applyUpdates(
+  tasks: Task[],
+  objects: DataObject[],
+  value: { tasks: TaskUpdate[]; objects: ObjectUpdate[] },
+): void {
+  value.tasks.forEach((u, i) => {
+    tasks[i]!.state = u.state;
+    tasks[i]!.info = u.info;
+  });
+  value.objects.forEach((u, i) => {
+    objects[i]!.state = u.state;
+    objects[i]!.info = u.info;
+  });
+}
+
+function deepFreeze(v: unknown): void {
+  if (typeof v !== "object" || v === null || Object.isFrozen(v) || v instanceof Uint8Array) return;
+  Object.freeze(v);
+  for (const x of Object.values(v)) deepFreeze(x);
+}
+
+let readDirectoryImpl: DirectoryReader | null = null;
+let unpackTarImpl: ((tar: Uint8Array, dest: string) => Promise<void>) | null = null;
+
+/**
+ * Installs directory support (tar packing/unpacking) for sessions.
+ *
+ * @param read Reads a client directory as a tar archive.
+ * @param unpack Unpacks a tar archive into a directory.
+ */
+export function installDirectorySupport(
+  read: DirectoryReader,
+  unpack: (tar: Uint8Array, dest: string) => Promise<void>,
+): void {
+  readDirectoryImpl = read;
+  unpackTarImpl = unpack;
+}
+
+function readDirectory(path: string): Promise<Uint8Array> {
+  if (!readDirectoryImpl) throw new Error("Directory support is not available");
+  return readDirectoryImpl(path);
+}
+
+function unpackTar(tar: Uint8Array, dest: string): Promise<void> {
+  if (!unpackTarImpl) throw new Error("Directory support is not available");
+  return unpackTarImpl(tar, dest);
+}

@@ -1,0 +1,137 @@
+/**
+ * The Bun implementation of the runtime seam: `Bun.serve` + `hono/bun` for
+ * serving, Bun's global `WebSocket` as client.
+ *
+ * @module
+ */
+import process from "node:process";
+import { Hono } from "hono";
+import { upgradeWebSocket, websocket } from "hono/bun";
+import type { WSContext } from "hono/ws";
+import type { Runtime, WsConnection, WsUpgrade } from "./types.ts";
+import { toFrame, wrapWebSocket } from "./_ws_client.ts";
+
+/** The part of Bun's `ServerWebSocket` used here. */
+interface BunServerWs {
+  readyState: number;
+  close(code?: number, reason?: string): void;
+  terminate(): void;
+}
+
+/** The part of Bun's `Server` used here. */
+interface BunServer {
+  readonly hostname: string;
+  readonly port: number;
+  stop(closeActiveConnections?: boolean): Promise<void>;
+}
+
+/** The part of the `Bun` global used here. */
+declare const Bun: {
+  serve(options: {
+    hostname: string;
+    port: number;
+    fetch: (req: Request, server: BunServer) => Response | Promise<Response>;
+    websocket: {
+      maxPayloadLength?: number;
+      open(ws: BunServerWs): void;
+      message(ws: BunServerWs, message: string | Uint8Array): void;
+      close(ws: BunServerWs, code: number, reason: string): void;
+    };
+  }): BunServer;
+};
+
+/** Largest accepted frame; Bun's default is 16 MiB, this matches the `ws` package on Node. */
+const MAX_PAYLOAD = 100 * 1024 * 1024;
+/** How long `close()` waits for WebSocket close handshakes before cutting sockets. */
+const WS_CLOSE_GRACE_MS = 1000;
+
+const wsUpgrade: WsUpgrade = (factory) =>
+  upgradeWebSocket((c) => {
+    const handler = factory(c);
+    let conn: WsConnection | undefined;
+    const get = (ws: WSContext<unknown>) =>
+      conn ??= {
+        send: (d) => ws.send(d as Uint8Array<ArrayBuffer>),
+        close: (code, reason) => ws.close(code, reason),
+      };
+    return {
+      onOpen: (_e, ws) => handler.onOpen(get(ws)),
+      // hono/bun hands binary frames over as ArrayBuffer, text frames as string.
+      onMessage: (e, ws) => handler.onMessage(get(ws), toFrame(e.data)),
+      onClose: (_e, ws) => handler.onClose(get(ws)),
+    };
+  });
+
+/** Rain's runtime seam on Bun. */
+export const bunRuntime: Runtime = {
+  name: "bun",
+  serve({ hostname, port, build }) {
+    const app = new Hono();
+    build(app, wsUpgrade);
+    const open = new Set<BunServerWs>();
+    const closeWaiters = new Set<() => void>();
+    // deno-lint-ignore no-explicit-any
+    const honoWs = websocket as any;
+    const server = Bun.serve({
+      hostname,
+      port,
+      fetch: (req, srv) => app.fetch(req, srv),
+      websocket: {
+        maxPayloadLength: MAX_PAYLOAD,
+        open(ws) {
+          open.add(ws);
+          honoWs.open(ws);
+        },
+        message(ws, message) {
+          // hono/bun passes `message.buffer` on: make sure that is exactly the frame.
+          if (
+            typeof message !== "string" &&
+            (message.byteOffset !== 0 || message.byteLength !== message.buffer.byteLength)
+          ) message = new Uint8Array(message); // a copy (Buffer#slice would be a view)
+          honoWs.message(ws, message);
+        },
+        close(ws, code, reason) {
+          open.delete(ws);
+          try {
+            honoWs.close(ws, code, reason);
+          } finally {
+            if (open.size === 0) for (const w of closeWaiters) w();
+          }
+        },
+      },
+    });
+    let closing: Promise<void> | undefined;
+    return Promise.resolve({
+      hostname: server.hostname,
+      port: server.port,
+      close() {
+        return closing ??= (async () => {
+          if (open.size > 0) {
+            let done!: () => void;
+            const allClosed = new Promise<void>((resolve) => done = resolve);
+            closeWaiters.add(done);
+            for (const ws of open) ws.close(1001, "server shutting down");
+            let timer: ReturnType<typeof setTimeout> | undefined;
+            const grace = new Promise<void>((resolve) => timer = setTimeout(resolve, WS_CLOSE_GRACE_MS));
+            await Promise.race([allClosed, grace]);
+            clearTimeout(timer);
+            closeWaiters.delete(done);
+          }
+          // Graceful unless some WebSocket ignored the close handshake.
+          await server.stop(open.size > 0);
+        })();
+      },
+    });
+  },
+  connectWebSocket: (url) => wrapWebSocket(new WebSocket(url) as never, url),
+  onShutdownSignal(handler) {
+    process.on("SIGINT", handler);
+    process.on("SIGTERM", handler);
+    return () => {
+      process.off("SIGINT", handler);
+      process.off("SIGTERM", handler);
+    };
+  },
+  args: () => process.argv.slice(2),
+  exit: (code) => process.exit(code),
+};

@@ -1,0 +1,104 @@
+/**
+ * The Node implementation of the runtime seam: `@hono/node-server` +
+ * `@hono/node-ws` for serving, the `ws` package as WebSocket client.
+ *
+ * @module
+ */
+import process from "node:process";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Hono } from "hono";
+import type { WSContext } from "hono/ws";
+import { createAdaptorServer } from "@hono/node-server";
+import { createNodeWebSocket } from "@hono/node-ws";
+import { WebSocket as NodeWebSocket } from "ws";
+import type { Runtime, WsConnection, WsUpgrade } from "./types.ts";
+import { toFrame, wrapWebSocket } from "./_ws_client.ts";
+
+/** How long `close()` waits for WebSocket close handshakes before cutting sockets. */
+const WS_CLOSE_GRACE_MS = 1000;
+
+/** The part of a `ws` server-side socket that `close()` uses. */
+interface RawWs {
+  readyState: number;
+  close(code?: number, reason?: string): void;
+  terminate(): void;
+  once(event: "close", listener: () => void): void;
+}
+
+function makeUpgrade(upgradeWebSocket: ReturnType<typeof createNodeWebSocket>["upgradeWebSocket"]): WsUpgrade {
+  return (factory) =>
+    upgradeWebSocket((c) => {
+      const handler = factory(c);
+      let conn: WsConnection | undefined;
+      const get = (ws: WSContext<unknown>) =>
+        conn ??= {
+          send: (d) => ws.send(d as Uint8Array<ArrayBuffer>),
+          close: (code, reason) => ws.close(code, reason),
+        };
+      return {
+        onOpen: (_e, ws) => handler.onOpen(get(ws)),
+        // @hono/node-ws hands binary frames over as ArrayBuffer, text frames as string.
+        onMessage: (e, ws) => handler.onMessage(get(ws), toFrame(e.data)),
+        onClose: (_e, ws) => handler.onClose(get(ws)),
+      };
+    });
+}
+
+/** Rain's runtime seam on Node. */
+export const nodeRuntime: Runtime = {
+  name: "node",
+  async serve({ hostname, port, build }) {
+    const app = new Hono();
+    const nodeWs = createNodeWebSocket({ app });
+    build(app, makeUpgrade(nodeWs.upgradeWebSocket));
+    const server = createAdaptorServer({ fetch: app.fetch, hostname }) as Server;
+    nodeWs.injectWebSocket(server);
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, hostname, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+    const addr = server.address() as AddressInfo;
+    let closing: Promise<void> | undefined;
+    return {
+      hostname: addr.address,
+      port: addr.port,
+      close() {
+        return closing ??= (async () => {
+          // Upgraded sockets are detached from the HTTP server: close them ourselves.
+          const sockets = [...nodeWs.wss.clients] as unknown as RawWs[];
+          const wsClosed = Promise.all(sockets.map((ws) =>
+            ws.readyState === 3 ? Promise.resolve() : new Promise<void>((resolve) => {
+              ws.once("close", resolve);
+              ws.close(1001, "server shutting down");
+            })
+          ));
+          const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+          server.closeIdleConnections();
+          let timer: ReturnType<typeof setTimeout> | undefined;
+          const grace = new Promise<void>((resolve) => timer = setTimeout(resolve, WS_CLOSE_GRACE_MS));
+          await Promise.race([wsClosed, grace]);
+          clearTimeout(timer);
+          for (const ws of sockets) if (ws.readyState !== 3) ws.terminate();
+          await wsClosed;
+          await new Promise<void>((resolve) => nodeWs.wss.close(() => resolve()));
+          await httpClosed;
+        })();
+      },
+    };
+  },
+  connectWebSocket: (url) => wrapWebSocket(new NodeWebSocket(url) as never, url),
+  onShutdownSignal(handler) {
+    process.on("SIGINT", handler);
+    process.on("SIGTERM", handler);
+    return () => {
+      process.off("SIGINT", handler);
+      process.off("SIGTERM", handler);
+    };
+  },
+  args: () => process.argv.slice(2),
+  exit: (code) => process.exit(code),
+};
