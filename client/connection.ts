@@ -107,7 +107,7 @@ export class Connection {
         welcome.resolve();
         continue;
       }
-      if (m.rid === 0) {
+      if (m.type === "error" && m.rid === 0) {
         // A connection-level error (protocol): everything pending fails.
         welcome.reject(new Error(m.message));
         this.#shutdown(m.message);

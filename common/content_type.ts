@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { decode as cborDecode, encode as cborEncode } from "cbor-x";
+import { encode as cborEncode } from "cbor-x/encode";
+import { decode as cborDecode } from "cbor-x/decode";
 import { decode as msgpackDecode, encode as msgpackEncode } from "@msgpack/msgpack";
 
 /** The encodings `blob(value, { encode })` and `Output({ encode })` accept. */

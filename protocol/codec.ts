@@ -4,7 +4,10 @@
  *
  * @module
  */
-import { Decoder, Encoder } from "cbor-x";
+// "cbor-x/encode" and "cbor-x/decode" are the pure-JS build on every runtime: the native
+// cbor-extract addon that the main entry loads on Node-compatible runtimes crashes Deno.
+import { Encoder } from "cbor-x/encode";
+import { Decoder } from "cbor-x/decode";
 import { ProtocolError } from "../common/errors.ts";
 import { toUint8Array } from "../common/content_type.ts";
 

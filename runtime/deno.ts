@@ -4,6 +4,7 @@
  * @module
  */
 import { Hono } from "hono";
+import WebSocket from "ws";
 import { upgradeWebSocket } from "hono/deno";
 import type { WSContext } from "hono/ws";
 import type { Runtime, WsConnection, WsUpgrade } from "./types.ts";
@@ -48,6 +49,8 @@ export const denoRuntime: Runtime = {
       },
     };
   },
+  // The `ws` package sets TCP_NODELAY; Deno's own WebSocket client does not, and
+  // frames of a few tens of KB then wait ~40 ms for delayed ACKs.
   connectWebSocket: (url) => wrapWebSocket(new WebSocket(url) as never, url),
   onShutdownSignal(handler) {
     Deno.addSignalListener("SIGINT", handler);
