@@ -7,6 +7,7 @@
 import { open } from "node:fs/promises";
 import type { Hono } from "hono";
 import type { Id } from "../common/attributes.ts";
+import { packDirectory } from "../common/tar.ts";
 import type { ObjectStore, StoredObject } from "./store.ts";
 
 /** Header carrying an object's run-time content type. */
@@ -36,6 +37,7 @@ export function addDataRoutes(app: Hono, store: ObjectStore): void {
 
 async function body(obj: StoredObject): Promise<BodyInit> {
   if (obj.data) return obj.data as Uint8Array<ArrayBuffer>;
+  if (obj.dataType === "dir") return await packDirectory(obj.path!) as Uint8Array<ArrayBuffer>;
   const file = await open(obj.path!, "r");
   return file.readableWebStream({ type: "bytes" }) as unknown as ReadableStream<Uint8Array>;
 }

@@ -68,7 +68,8 @@ export async function startGovernor(options: GovernorOptions): Promise<Governor>
   if (!Number.isInteger(cpus) || cpus < 1) throw new RangeError(`Invalid cpus: ${cpus}`);
   const ownWorkDir = options.workDir === undefined;
   const workDir = options.workDir ?? await mkdtemp(join(tmpdir(), "rain-governor-"));
-  const store = new ObjectStore(join(workDir, "objects"));
+  const store = new ObjectStore(workDir);
+  await store.init();
   const log = options.log ?? (() => {});
   const http = await runtime.serve({
     hostname: options.hostname ?? "127.0.0.1",
@@ -107,9 +108,12 @@ export async function startGovernor(options: GovernorOptions): Promise<Governor>
       case "assign":
         return runner.assign(m.task);
       case "put":
+        if (m.spec.dataType === "dir") {
+          return store.putPending(m.spec.id, store.putTar(m.spec.id, m.data, m.spec.contentType));
+        }
         store.put({
           id: m.spec.id,
-          dataType: m.spec.dataType,
+          dataType: "blob",
           data: m.data,
           path: null,
           info: { ...emptyObjectInfo(), size: m.data.length, contentType: m.spec.contentType },
@@ -163,9 +167,7 @@ async function fetchObject(store: ObjectStore, id: Id, source: string): Promise<
     throw new Error(`Cannot fetch object ${id.join("/")} from governor ${source}: HTTP ${res.status}`);
   }
   const contentType = res.headers.get(CONTENT_TYPE_HEADER) ?? "";
-  if (res.headers.get(DATA_TYPE_HEADER) !== "blob") {
-    await res.body?.cancel();
-    throw new Error(`Cannot fetch object ${id.join("/")}: directories are not transferable yet`);
-  }
-  return store.putBytes(id, new Uint8Array(await res.arrayBuffer()), contentType);
+  const data = new Uint8Array(await res.arrayBuffer());
+  if (res.headers.get(DATA_TYPE_HEADER) === "dir") return store.putTar(id, data, contentType);
+  return store.putBytes(id, data, contentType);
 }

@@ -5,9 +5,8 @@
  *
  * @module
  */
-import { chmod, copyFile, link, mkdir, stat } from "node:fs/promises";
-import { dirname } from "node:path";
-import type { Id, TaskInfo } from "../common/attributes.ts";
+import type { DataType, Id, TaskInfo } from "../common/attributes.ts";
+import { place } from "./fs_util.ts";
 import { isSubtype } from "../common/content_type.ts";
 import type { AssignedTask, GovernorMessage, OutputReport } from "../protocol/governor.ts";
 import type { Builtin, BuiltinOutput } from "./builtins/types.ts";
@@ -147,9 +146,11 @@ export class TaskRunner {
     let remote = false;
     for (let i = 0; i < t.spec.inputs.length; i++) {
       const id = t.spec.inputs[i]!.id;
-      const local = this.#o.store.get(id);
-      if (local) inputs.push(local);
-      else if (t.sources[i]) {
+      const local = this.#o.store.get(id) ?? this.#o.store.pending(id);
+      if (local) {
+        if (local instanceof Promise) remote = true;
+        inputs.push(local);
+      } else if (t.sources[i]) {
         remote = true;
         inputs.push(this.#o.fetchRemote(id, t.sources[i]!));
       } else throw new Error(`Input object ${id.join("/")} is not on governor ${this.#o.address}`);
@@ -208,11 +209,15 @@ export class TaskRunner {
       return report(store.put({ id: spec.id, dataType: source.dataType, data: source.data, path: null, info }));
     }
     const from = source ? source.path! : (r as { file: string }).file;
-    const dataType = source ? source.dataType : "blob";
-    info.size = source ? source.info.size : 0;
-    return placeFile(from, store.pathFor(spec.id), source !== null).then((size) => {
-      if (!source) info.size = size;
-      return report(store.put({ id: spec.id, dataType, data: null, path: store.pathFor(spec.id), info }));
+    const dataType = source ? source.dataType : (r as { dataType?: DataType }).dataType ?? "blob";
+    if (dataType !== spec.dataType) {
+      throw new Error(`Output "${spec.label}" is a ${dataType}, but a ${spec.dataType} was declared`);
+    }
+    const mode = source ? "link" : (r as { move?: boolean }).move ? "move" : "copy";
+    const path = store.pathFor(spec.id);
+    return place(from, path, mode).then((size) => {
+      info.size = size;
+      return report(store.put({ id: spec.id, dataType, data: null, path, info }));
     });
   }
 
@@ -230,24 +235,3 @@ export class TaskRunner {
   }
 }
 
-/**
- * Puts a file into the store: hard-linked when it is already a stored
- * (read-only) object, copied otherwise.
- *
- * @param from The source path.
- * @param to The store path.
- * @param stored Whether `from` is itself a stored object.
- * @returns The file's size.
- */
-async function placeFile(from: string, to: string, stored: boolean): Promise<number> {
-  await mkdir(dirname(to), { recursive: true });
-  if (stored) {
-    try {
-      await link(from, to);
-    } catch {
-      await copyFile(from, to);
-    }
-  } else await copyFile(from, to);
-  await chmod(to, 0o444);
-  return (await stat(to)).size;
-}

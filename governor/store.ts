@@ -7,7 +7,9 @@
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { DataType, Id, ObjectInfo } from "../common/attributes.ts";
-import { emptyObjectInfo, formatId } from "../common/attributes.ts";
+import { emptyObjectInfo } from "../common/attributes.ts";
+import { directorySize, packDirectory, unpackTar } from "../common/tar.ts";
+import { makeReadOnly } from "./fs_util.ts";
 
 /** Blobs up to this size stay in memory. */
 export const MEMORY_LIMIT = 1024 * 1024;
@@ -30,13 +32,46 @@ export interface StoredObject {
 export class ObjectStore {
   readonly #objects = new Map<string, StoredObject>();
   readonly #dir: string;
+  /** Directory under which tasks get their temporary working directories. */
+  readonly tasksDir: string;
   #memory = 0;
+  readonly #pending = new Map<string, Promise<StoredObject>>();
 
   /**
-   * @param dir Directory for objects kept on disk (created when needed).
+   * @param workDir The governor's work directory; objects go to `objects/`,
+   *   task directories to `tasks/`.
    */
-  constructor(dir: string) {
-    this.#dir = dir;
+  constructor(workDir: string) {
+    this.#dir = join(workDir, "objects");
+    this.tasksDir = join(workDir, "tasks");
+  }
+
+  /** Creates the store's directories. */
+  async init(): Promise<void> {
+    await mkdir(this.#dir, { recursive: true });
+    await mkdir(this.tasksDir, { recursive: true });
+  }
+
+  /**
+   * Registers an object that is still arriving (e.g. a directory being unpacked).
+   *
+   * @param id The id.
+   * @param arriving Resolves once the object is stored.
+   */
+  putPending(id: Id, arriving: Promise<StoredObject>): void {
+    const k = key(id);
+    this.#pending.set(k, arriving);
+    arriving.catch(() => {}).finally(() => this.#pending.delete(k));
+  }
+
+  /**
+   * An object still arriving, if any.
+   *
+   * @param id The id.
+   * @returns A promise of the object.
+   */
+  pending(id: Id): Promise<StoredObject> | undefined {
+    return this.#pending.get(key(id));
   }
 
   /** Bytes held in memory. */
@@ -75,7 +110,6 @@ export class ObjectStore {
   async putBytes(id: Id, data: Uint8Array, contentType: string): Promise<StoredObject> {
     const info = { ...emptyObjectInfo(), size: data.length, contentType };
     if (data.length <= MEMORY_LIMIT) return this.put({ id, dataType: "blob", data, path: null, info });
-    await mkdir(this.#dir, { recursive: true });
     const path = this.pathFor(id);
     await writeFile(path, data, { mode: 0o444 });
     return this.put({ id, dataType: "blob", data: null, path, info });
@@ -102,8 +136,25 @@ export class ObjectStore {
    */
   async bytes(obj: StoredObject): Promise<Uint8Array> {
     if (obj.data) return obj.data;
-    if (obj.dataType === "dir") throw new Error(`Object ${formatId(obj.id)} is a directory`);
+    if (obj.dataType === "dir") return await packDirectory(obj.path!);
     return new Uint8Array(await readFile(obj.path!));
+  }
+
+  /**
+   * Stores a directory object from a tar archive.
+   *
+   * @param id The id.
+   * @param tar The archive.
+   * @param contentType The run-time content type.
+   * @returns The stored object.
+   */
+  async putTar(id: Id, tar: Uint8Array, contentType: string): Promise<StoredObject> {
+    const path = this.pathFor(id);
+    await rm(path, { recursive: true, force: true });
+    await unpackTar(tar, path);
+    await makeReadOnly(path);
+    const info = { ...emptyObjectInfo(), size: await directorySize(path), contentType };
+    return this.put({ id, dataType: "dir", data: null, path, info });
   }
 
   /**
@@ -134,6 +185,7 @@ export class ObjectStore {
     this.#objects.clear();
     this.#memory = 0;
     await rm(this.#dir, { recursive: true, force: true });
+    await rm(this.tasksDir, { recursive: true, force: true });
   }
 }
 

@@ -14,8 +14,8 @@ import { toUint8Array } from "../common/content_type.ts";
 /** Protocol version; both ends must agree in the handshake. */
 export const PROTOCOL_VERSION = 1;
 
-/** Largest frame accepted, in bytes (Rain used 128 MB). */
-export const MAX_FRAME_BYTES = 128 * 1024 * 1024;
+/** Largest frame accepted, in bytes (Deno's WebSocket server drops frames above 64 MiB). */
+export const MAX_FRAME_BYTES = 64 * 1024 * 1024;
 
 const encoder = new Encoder({ useRecords: false, mapsAsObjects: true, tagUint8Array: false });
 const decoder = new Decoder({ useRecords: false, mapsAsObjects: true });

@@ -26,7 +26,9 @@ interface WebSocketLike {
 export function toFrame(data: unknown): Uint8Array | string {
   if (typeof data === "string" || data instanceof Uint8Array) return data;
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (ArrayBuffer.isView(data)) {
+    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  }
   throw new TypeError(`Unexpected WebSocket frame type: ${Object.prototype.toString.call(data)}`);
 }
 

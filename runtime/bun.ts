@@ -5,11 +5,25 @@
  * @module
  */
 import process from "node:process";
+import { spawn as spawnChild } from "node:child_process";
+import { createReadStream, createWriteStream } from "node:fs";
+import { constants } from "node:os";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { Hono } from "hono";
 import { upgradeWebSocket, websocket } from "hono/bun";
 import type { WSContext } from "hono/ws";
-import type { Runtime, WsConnection, WsUpgrade } from "./types.ts";
+import type {
+  ListeningServer,
+  Runtime,
+  ServeOptions,
+  SpawnOptions,
+  SpawnResult,
+  WsConnection,
+  WsUpgrade,
+} from "./types.ts";
 import { toFrame, wrapWebSocket } from "./_ws_client.ts";
+import { readTail } from "./_stderr_tail.ts";
 
 /** The part of Bun's `ServerWebSocket` used here. */
 interface BunServerWs {
@@ -62,67 +76,122 @@ const wsUpgrade: WsUpgrade = (factory) =>
     };
   });
 
+function listen({ hostname, port, build }: ServeOptions): ListeningServer {
+  const app = new Hono();
+  build(app, wsUpgrade);
+  const open = new Set<BunServerWs>();
+  const closeWaiters = new Set<() => void>();
+  const server = Bun.serve({
+    hostname,
+    port,
+    fetch: (req, srv) => app.fetch(req, srv),
+    websocket: {
+      maxPayloadLength: MAX_PAYLOAD,
+      open(ws) {
+        open.add(ws);
+        websocket.open(ws as never);
+      },
+      message(ws, message) {
+        // hono/bun passes `message.buffer` on: make sure that is exactly the frame.
+        if (
+          typeof message !== "string" &&
+          (message.byteOffset !== 0 || message.byteLength !== message.buffer.byteLength)
+        ) message = new Uint8Array(message); // a copy (Buffer#slice would be a view)
+        websocket.message(ws as never, message);
+      },
+      close(ws, code, reason) {
+        open.delete(ws);
+        try {
+          websocket.close(ws as never, code, reason);
+        } finally {
+          if (open.size === 0) { for (const w of closeWaiters) w(); }
+        }
+      },
+    },
+  });
+  let closing: Promise<void> | undefined;
+  return {
+    hostname: server.hostname,
+    port: server.port,
+    close() {
+      return closing ??= (async () => {
+        if (open.size > 0) {
+          let done!: () => void;
+          const allClosed = new Promise<void>((resolve) => done = resolve);
+          closeWaiters.add(done);
+          for (const ws of open) ws.close(1001, "Server shutting down");
+          let timer: ReturnType<typeof setTimeout> | undefined;
+          const grace = new Promise<void>((resolve) =>
+            timer = setTimeout(resolve, WS_CLOSE_GRACE_MS)
+          );
+          await Promise.race([allClosed, grace]);
+          clearTimeout(timer);
+          closeWaiters.delete(done);
+        }
+        // Graceful unless some WebSocket ignored the close handshake.
+        await server.stop(open.size > 0);
+      })();
+    },
+  };
+}
+
+/**
+ * {@linkcode Runtime.spawn} over `node:child_process` (Node and Bun alike).
+ *
+ * @param options What to run.
+ * @returns How it ended, with the tail of its stderr.
+ */
+function spawnProcess(
+  { cmd, args, cwd, stdin, stdout, signal }: SpawnOptions,
+): Promise<SpawnResult> {
+  return new Promise<SpawnResult>((resolve, reject) => {
+    const child = spawnChild(cmd, args, {
+      cwd,
+      stdio: [stdin ? "pipe" : "ignore", stdout ? "pipe" : "ignore", "pipe"],
+      signal,
+      killSignal: "SIGKILL",
+    });
+    let failed = false;
+    child.once("error", (e: Error & { code?: string }) => {
+      // An abort kills the child; its "close" still reports how it ended.
+      if (e.name === "AbortError") return;
+      failed = true;
+      reject(
+        e.code === "ENOENT" ? Object.assign(new Error(`${cmd}: not found`), { code: "ENOENT" }) : e,
+      );
+    });
+    const io: Promise<unknown>[] = [];
+    const tail = readTail(Readable.toWeb(child.stderr!) as ReadableStream<Uint8Array>);
+    tail.catch(() => {});
+    if (stdin && child.stdin) {
+      child.stdin.on("error", () => {}); // EPIPE when the program does not read it all
+      const input = createReadStream(stdin);
+      input.on("error", () => child.stdin!.end());
+      input.pipe(child.stdin);
+    }
+    if (stdout && child.stdout) {
+      const written = pipeline(child.stdout, createWriteStream(stdout));
+      written.catch(() => {});
+      io.push(written);
+    }
+    child.once("close", (code: number | null, sig: string | null) => {
+      if (failed) return;
+      Promise.all([tail, ...io]).then(([stderr]) =>
+        resolve({
+          code: code ?? 128 + (constants.signals[sig as keyof typeof constants.signals] ?? 0),
+          signal: sig,
+          stderr: stderr as Uint8Array,
+        }), reject);
+    });
+  });
+}
+
 /** Rain's runtime seam on Bun. */
 export const bunRuntime: Runtime = {
   name: "bun",
-  serve({ hostname, port, build }) {
-    const app = new Hono();
-    build(app, wsUpgrade);
-    const open = new Set<BunServerWs>();
-    const closeWaiters = new Set<() => void>();
-    // deno-lint-ignore no-explicit-any
-    const honoWs = websocket as any;
-    const server = Bun.serve({
-      hostname,
-      port,
-      fetch: (req, srv) => app.fetch(req, srv),
-      websocket: {
-        maxPayloadLength: MAX_PAYLOAD,
-        open(ws) {
-          open.add(ws);
-          honoWs.open(ws);
-        },
-        message(ws, message) {
-          // hono/bun passes `message.buffer` on: make sure that is exactly the frame.
-          if (
-            typeof message !== "string" &&
-            (message.byteOffset !== 0 || message.byteLength !== message.buffer.byteLength)
-          ) message = new Uint8Array(message); // a copy (Buffer#slice would be a view)
-          honoWs.message(ws, message);
-        },
-        close(ws, code, reason) {
-          open.delete(ws);
-          try {
-            honoWs.close(ws, code, reason);
-          } finally {
-            if (open.size === 0) for (const w of closeWaiters) w();
-          }
-        },
-      },
-    });
-    let closing: Promise<void> | undefined;
-    return Promise.resolve({
-      hostname: server.hostname,
-      port: server.port,
-      close() {
-        return closing ??= (async () => {
-          if (open.size > 0) {
-            let done!: () => void;
-            const allClosed = new Promise<void>((resolve) => done = resolve);
-            closeWaiters.add(done);
-            for (const ws of open) ws.close(1001, "server shutting down");
-            let timer: ReturnType<typeof setTimeout> | undefined;
-            const grace = new Promise<void>((resolve) => timer = setTimeout(resolve, WS_CLOSE_GRACE_MS));
-            await Promise.race([allClosed, grace]);
-            clearTimeout(timer);
-            closeWaiters.delete(done);
-          }
-          // Graceful unless some WebSocket ignored the close handshake.
-          await server.stop(open.size > 0);
-        })();
-      },
-    });
-  },
+  // Bun.serve throws synchronously (port in use...): turn that into a rejection.
+  serve: (options) => new Promise((resolve) => resolve(listen(options))),
+  spawn: spawnProcess,
   connectWebSocket: (url) => wrapWebSocket(new WebSocket(url) as never, url),
   onShutdownSignal(handler) {
     process.on("SIGINT", handler);

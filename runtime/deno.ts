@@ -9,6 +9,7 @@ import { upgradeWebSocket } from "hono/deno";
 import type { WSContext } from "hono/ws";
 import type { Runtime, WsConnection, WsUpgrade } from "./types.ts";
 import { wrapWebSocket } from "./_ws_client.ts";
+import { readTail } from "./_stderr_tail.ts";
 
 const wsUpgrade: WsUpgrade = (factory) =>
   upgradeWebSocket((c) => {
@@ -52,6 +53,38 @@ export const denoRuntime: Runtime = {
   // The `ws` package sets TCP_NODELAY; Deno's own WebSocket client does not, and
   // frames of a few tens of KB then wait ~40 ms for delayed ACKs.
   connectWebSocket: (url) => wrapWebSocket(new WebSocket(url) as never, url),
+  async spawn({ cmd, args, cwd, stdin, stdout, signal }) {
+    let child: Deno.ChildProcess;
+    try {
+      child = new Deno.Command(cmd, {
+        args,
+        cwd,
+        stdin: stdin ? "piped" : "null",
+        stdout: stdout ? "piped" : "null",
+        stderr: "piped",
+      }).spawn();
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound) throw Object.assign(new Error(`${cmd}: not found`), { code: "ENOENT" });
+      throw e;
+    }
+    const kill = () => {
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // Already exited.
+      }
+    };
+    if (signal?.aborted) kill();
+    signal?.addEventListener("abort", kill, { once: true });
+    const io: Promise<unknown>[] = [readTail(child.stderr)];
+    if (stdin) io.push(Deno.open(stdin).then((f) => f.readable.pipeTo(child.stdin)).catch(() => {}));
+    if (stdout) {
+      io.push(Deno.open(stdout, { write: true, create: true, truncate: true }).then((f) => child.stdout.pipeTo(f.writable)));
+    }
+    const [status, stderr] = await Promise.all([child.status, io[0] as Promise<Uint8Array>, ...io.slice(1)]);
+    signal?.removeEventListener("abort", kill);
+    return { code: status.code, signal: status.signal, stderr };
+  },
   onShutdownSignal(handler) {
     Deno.addSignalListener("SIGINT", handler);
     Deno.addSignalListener("SIGTERM", handler);

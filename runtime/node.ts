@@ -5,6 +5,11 @@
  * @module
  */
 import process from "node:process";
+import { spawn as spawnChild } from "node:child_process";
+import { createReadStream, createWriteStream } from "node:fs";
+import { constants } from "node:os";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Hono } from "hono";
@@ -12,8 +17,9 @@ import type { WSContext } from "hono/ws";
 import { createAdaptorServer } from "@hono/node-server";
 import { createNodeWebSocket } from "@hono/node-ws";
 import { WebSocket as NodeWebSocket } from "ws";
-import type { Runtime, WsConnection, WsUpgrade } from "./types.ts";
+import type { Runtime, SpawnOptions, SpawnResult, WsConnection, WsUpgrade } from "./types.ts";
 import { toFrame, wrapWebSocket } from "./_ws_client.ts";
+import { readTail } from "./_stderr_tail.ts";
 
 /** How long `close()` waits for WebSocket close handshakes before cutting sockets. */
 const WS_CLOSE_GRACE_MS = 1000;
@@ -26,7 +32,9 @@ interface RawWs {
   once(event: "close", listener: () => void): void;
 }
 
-function makeUpgrade(upgradeWebSocket: ReturnType<typeof createNodeWebSocket>["upgradeWebSocket"]): WsUpgrade {
+function makeUpgrade(
+  upgradeWebSocket: ReturnType<typeof createNodeWebSocket>["upgradeWebSocket"],
+): WsUpgrade {
   return (factory) =>
     upgradeWebSocket((c) => {
       const handler = factory(c);
@@ -43,6 +51,57 @@ function makeUpgrade(upgradeWebSocket: ReturnType<typeof createNodeWebSocket>["u
         onClose: (_e, ws) => handler.onClose(get(ws)),
       };
     });
+}
+
+/**
+ * {@linkcode Runtime.spawn} over `node:child_process` (Node and Bun alike).
+ *
+ * @param options What to run.
+ * @returns How it ended, with the tail of its stderr.
+ */
+function spawnProcess(
+  { cmd, args, cwd, stdin, stdout, signal }: SpawnOptions,
+): Promise<SpawnResult> {
+  return new Promise<SpawnResult>((resolve, reject) => {
+    const child = spawnChild(cmd, args, {
+      cwd,
+      stdio: [stdin ? "pipe" : "ignore", stdout ? "pipe" : "ignore", "pipe"],
+      signal,
+      killSignal: "SIGKILL",
+    });
+    let failed = false;
+    child.once("error", (e: Error & { code?: string }) => {
+      // An abort kills the child; its "close" still reports how it ended.
+      if (e.name === "AbortError") return;
+      failed = true;
+      reject(
+        e.code === "ENOENT" ? Object.assign(new Error(`${cmd}: not found`), { code: "ENOENT" }) : e,
+      );
+    });
+    const io: Promise<unknown>[] = [];
+    const tail = readTail(Readable.toWeb(child.stderr!) as ReadableStream<Uint8Array>);
+    tail.catch(() => {});
+    if (stdin && child.stdin) {
+      child.stdin.on("error", () => {}); // EPIPE when the program does not read it all
+      const input = createReadStream(stdin);
+      input.on("error", () => child.stdin!.end());
+      input.pipe(child.stdin);
+    }
+    if (stdout && child.stdout) {
+      const written = pipeline(child.stdout, createWriteStream(stdout));
+      written.catch(() => {});
+      io.push(written);
+    }
+    child.once("close", (code: number | null, sig: string | null) => {
+      if (failed) return;
+      Promise.all([tail, ...io]).then(([stderr]) =>
+        resolve({
+          code: code ?? 128 + (constants.signals[sig as keyof typeof constants.signals] ?? 0),
+          signal: sig,
+          stderr: stderr as Uint8Array,
+        }), reject);
+    });
+  });
 }
 
 /** Rain's runtime seam on Node. */
@@ -70,16 +129,20 @@ export const nodeRuntime: Runtime = {
         return closing ??= (async () => {
           // Upgraded sockets are detached from the HTTP server: close them ourselves.
           const sockets = [...nodeWs.wss.clients] as unknown as RawWs[];
-          const wsClosed = Promise.all(sockets.map((ws) =>
-            ws.readyState === 3 ? Promise.resolve() : new Promise<void>((resolve) => {
-              ws.once("close", resolve);
-              ws.close(1001, "server shutting down");
-            })
-          ));
+          const wsClosed = Promise.all(
+            sockets.map((ws) =>
+              ws.readyState === 3 ? Promise.resolve() : new Promise<void>((resolve) => {
+                ws.once("close", resolve);
+                ws.close(1001, "Server shutting down");
+              })
+            ),
+          );
           const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
           server.closeIdleConnections();
           let timer: ReturnType<typeof setTimeout> | undefined;
-          const grace = new Promise<void>((resolve) => timer = setTimeout(resolve, WS_CLOSE_GRACE_MS));
+          const grace = new Promise<void>((resolve) =>
+            timer = setTimeout(resolve, WS_CLOSE_GRACE_MS)
+          );
           await Promise.race([wsClosed, grace]);
           clearTimeout(timer);
           for (const ws of sockets) if (ws.readyState !== 3) ws.terminate();
@@ -90,6 +153,7 @@ export const nodeRuntime: Runtime = {
       },
     };
   },
+  spawn: spawnProcess,
   connectWebSocket: (url) => wrapWebSocket(new NodeWebSocket(url) as never, url),
   onShutdownSignal(handler) {
     process.on("SIGINT", handler);

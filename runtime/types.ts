@@ -61,6 +61,35 @@ export interface WsClient {
   onClose: (reason: string) => void;
 }
 
+/** Options of {@linkcode Runtime.spawn}. */
+export interface SpawnOptions {
+  /** The program. */
+  cmd: string;
+  /** Its arguments. */
+  args: string[];
+  /** Working directory. */
+  cwd: string;
+  /** A file fed to stdin (stdin is empty otherwise). */
+  stdin?: string;
+  /** A file that receives stdout (discarded otherwise). */
+  stdout?: string;
+  /** Kills the process (SIGKILL) when aborted. */
+  signal?: AbortSignal;
+}
+
+/** How a spawned process ended. */
+export interface SpawnResult {
+  /** Exit code (non-zero when killed by a signal). */
+  code: number;
+  /** The signal that killed it, or `null`. */
+  signal: string | null;
+  /** The tail of its stderr. */
+  stderr: Uint8Array;
+}
+
+/** Most stderr bytes kept from a spawned process (its tail). */
+export const STDERR_TAIL = 64 * 1024;
+
 /** What Rain needs from the JavaScript runtime it runs on. */
 export interface Runtime {
   /** Which runtime this is. */
@@ -69,6 +98,11 @@ export interface Runtime {
   serve(options: ServeOptions): Promise<ListeningServer>;
   /** Opens a WebSocket client connection (binary frames). */
   connectWebSocket(url: string): WsClient;
+  /**
+   * Runs a program to completion. Rejects with an error whose `code` is
+   * `"ENOENT"` when the program cannot be found.
+   */
+  spawn(options: SpawnOptions): Promise<SpawnResult>;
   /** Calls `handler` on SIGINT/SIGTERM; returns a function removing it. */
   onShutdownSignal(handler: () => void): () => void;
   /** The command-line arguments after the script. */

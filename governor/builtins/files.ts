@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { copyFile, mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { copyFile, cp, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { MEMORY_LIMIT } from "../store.ts";
 import { type Builtin, configField } from "./types.ts";
@@ -37,13 +37,14 @@ export const load: Builtin = async (ctx) => {
   }
 };
 
-/** Runs a store task: writes its input to a file; no output. */
+/** Runs a store task: writes its input to a file (a directory for dirs); no output. */
 export const store: Builtin = async (ctx) => {
   const path = configField<string>(ctx, "path");
   const obj = ctx.inputs[0]!;
   try {
     await mkdir(dirname(path), { recursive: true });
     if (obj.data) await writeFile(path, obj.data);
+    else if (obj.dataType === "dir") await cp(obj.path!, path, { recursive: true, verbatimSymlinks: true });
     else await copyFile(obj.path!, path);
   } catch (e) {
     throw new Error(`Cannot store to "${path}": ${fsCause(e)}`);

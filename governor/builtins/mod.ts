@@ -4,6 +4,8 @@
  * @module
  */
 import { concat } from "./concat.ts";
+import { loadDir, makeDirectory, sliceDirectory } from "./dirs.ts";
+import { execute } from "./execute.ts";
 import { load, store } from "./files.ts";
 import { sleep } from "./sleep.ts";
 import type { Builtin } from "./types.ts";
@@ -16,4 +18,8 @@ export const builtins: ReadonlyMap<string, Builtin> = new Map<string, Builtin>([
   ["sleep", sleep],
   ["load", load],
   ["store", store],
+  ["loadDir", loadDir],
+  ["makeDirectory", makeDirectory],
+  ["sliceDirectory", sliceDirectory],
+  ["execute", execute],
 ]);

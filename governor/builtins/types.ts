@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { DataType } from "../../common/attributes.ts";
 import type { AssignedTask } from "../../protocol/governor.ts";
 import type { ObjectStore, StoredObject } from "../store.ts";
 
@@ -18,11 +19,14 @@ export interface BuiltinContext {
   signal: AbortSignal;
 }
 
-/** One output produced by a built-in: fresh bytes, or an object to forward. */
+/**
+ * One output produced by a built-in: fresh bytes, an object to forward, or a
+ * file/directory to copy (or, with `move`, to move) into the store.
+ */
 export type BuiltinOutput =
   | { data: Uint8Array; contentType?: string }
   | { forward: StoredObject }
-  | { file: string; contentType?: string };
+  | { file: string; dataType?: DataType; move?: boolean; contentType?: string };
 
 /** A built-in task implementation; may finish synchronously. */
 export type Builtin = (ctx: BuiltinContext) => BuiltinOutput[] | Promise<BuiltinOutput[]>;

@@ -1,0 +1,67 @@
+/**
+ * Directory built-ins: `loadDir`, `makeDirectory`, `sliceDirectory`.
+ *
+ * @module
+ */
+import { lstat, mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { checkInside, checkRelativePath, isDirPath } from "../../common/paths.ts";
+import type { MakeDirectoryConfig, PathConfig, SliceDirectoryConfig } from "../../protocol/task_configs.ts";
+import { place } from "../fs_util.ts";
+import { fsCause } from "./files.ts";
+import type { Builtin } from "./types.ts";
+
+/** Runs a loadDir task: a directory of the governor's file system becomes a dir object. */
+export const loadDir: Builtin = async (ctx) => {
+  const { path } = ctx.task.spec.config as PathConfig;
+  try {
+    if (!(await stat(path)).isDirectory()) throw Object.assign(new Error(), { code: "ENOTDIR" });
+  } catch (e) {
+    throw new Error(`Cannot load directory "${path}": ${fsCause(e)}`);
+  }
+  return [{ file: path, dataType: "dir" }];
+};
+
+/** Runs a makeDirectory task: the inputs placed at relative paths of a new directory. */
+export const makeDirectory: Builtin = async (ctx) => {
+  const { paths } = ctx.task.spec.config as MakeDirectoryConfig;
+  if (paths.length !== ctx.inputs.length) throw new Error("makeDirectory: one path per input is required");
+  const dir = await mkdtemp(join(ctx.store.tasksDir, "mkdir-"));
+  const root = join(dir, "d");
+  try {
+    await mkdir(root);
+    for (let i = 0; i < paths.length; i++) {
+      const rel = checkRelativePath(paths[i]!, "makeDirectory path");
+      const target = join(root, rel);
+      await mkdir(dirname(target), { recursive: true });
+      await checkInside(root, dirname(target));
+      if (await lstat(target).catch(() => null)) throw new Error(`makeDirectory: path "${rel}" is given twice`);
+      const obj = ctx.inputs[i]!;
+      if (obj.data) await writeFile(target, obj.data);
+      else await place(obj.path!, target, "copy");
+    }
+    return [{ file: root, dataType: "dir", move: true }];
+  } finally {
+    // After a successful move only the empty temporary directory is left.
+    await rm(dir, { recursive: true, force: true }).catch(() => {});
+  }
+};
+
+/** Runs a sliceDirectory task: a file (or, for a path ending in "/", a sub-directory) of a dir. */
+export const sliceDirectory: Builtin = async (ctx) => {
+  const { path } = ctx.task.spec.config as SliceDirectoryConfig;
+  const rel = checkRelativePath(path, "sliceDirectory path");
+  const root = ctx.inputs[0]!.path!;
+  const target = join(root, rel);
+  try {
+    await checkInside(root, target);
+  } catch (e) {
+    throw new Error(`Cannot slice directory: ${(e as Error).message}`);
+  }
+  const st = await stat(target).catch(() => null);
+  const wantDir = isDirPath(rel);
+  if (!st) throw new Error(`Cannot slice directory: path "${path}" does not exist in it`);
+  if (wantDir && !st.isDirectory()) throw new Error(`Cannot slice directory: path "${path}" is not a directory`);
+  if (!wantDir && !st.isFile()) throw new Error(`Cannot slice directory: path "${path}" is not a file`);
+  return [{ file: target, dataType: wantDir ? "dir" : "blob" }];
+};

@@ -1,0 +1,56 @@
+/**
+ * File-system helpers of the governor: placing files and trees into the
+ * store, making them read-only, measuring them.
+ *
+ * @module
+ */
+import { chmod, cp, link, lstat, mkdir, readdir, rename } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import { directorySize } from "../common/tar.ts";
+
+/** How a file or tree enters the store. */
+export type PlaceMode = "link" | "copy" | "move";
+
+/**
+ * Puts a file or directory tree at `to`: `move` renames it (copying across
+ * file systems), `link` hard-links files (copying when impossible, and for
+ * trees), `copy` copies. The result is made read-only.
+ *
+ * @param from The source.
+ * @param to The destination (must not exist).
+ * @param mode How to place it.
+ * @returns The size in bytes (the sum of file sizes for a tree).
+ */
+export async function place(from: string, to: string, mode: PlaceMode): Promise<number> {
+  await mkdir(dirname(to), { recursive: true });
+  const st = await lstat(from);
+  if (mode === "move") {
+    try {
+      await rename(from, to);
+    } catch {
+      await cp(from, to, { recursive: true, verbatimSymlinks: true });
+    }
+  } else if (mode === "link" && st.isFile()) {
+    try {
+      await link(from, to);
+    } catch {
+      await cp(from, to);
+    }
+  } else await cp(from, to, { recursive: true, verbatimSymlinks: true });
+  await makeReadOnly(to);
+  return st.isDirectory() ? await directorySize(to) : st.size;
+}
+
+/**
+ * Removes write permission from a file, or from every file in a tree
+ * (directories stay writable so the tree can be removed).
+ *
+ * @param path A file or directory.
+ */
+export async function makeReadOnly(path: string): Promise<void> {
+  const st = await lstat(path);
+  if (st.isSymbolicLink()) return;
+  if (st.isFile()) return chmod(path, st.mode & 0o555);
+  if (!st.isDirectory()) return;
+  for (const name of await readdir(path)) await makeReadOnly(join(path, name));
+}
