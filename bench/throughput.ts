@@ -16,7 +16,10 @@ import { runtime } from "../runtime/mod.ts";
 
 const { values } = parseArgs({
   args: runtime.args(),
-  options: { tasks: { type: "string", default: "10000" }, rounds: { type: "string", default: "200" } },
+  options: {
+    tasks: { type: "string", default: "10000" },
+    rounds: { type: "string", default: "200" },
+  },
 });
 const N = Number(values.tasks);
 const ROUNDS = Number(values.rounds);

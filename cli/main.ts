@@ -24,7 +24,10 @@ const log = (m: string) => console.error(`rain: ${m}`);
  * @param defaultPort Port when none is given.
  * @returns Host and port.
  */
-export function parseListen(value: string, defaultPort: number): { hostname: string; port: number } {
+export function parseListen(
+  value: string,
+  defaultPort: number,
+): { hostname: string; port: number } {
   const m = /^(.*?)(?::(\d+))?$/.exec(value)!;
   const port = m[2] === undefined ? defaultPort : Number(m[2]);
   if (port > 65535) throw new RangeError(`Invalid port in "${value}"`);
@@ -34,7 +37,9 @@ export function parseListen(value: string, defaultPort: number): { hostname: str
 function cpusOption(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`--cpus must be a positive integer, got "${value}"`);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new RangeError(`--cpus must be a positive integer, got "${value}"`);
+  }
   return n;
 }
 
@@ -70,7 +75,10 @@ async function main(args: string[]): Promise<void> {
     if (command === "start" && !values.simple) {
       throw new Error("rain start needs --simple (server and one local governor)");
     }
-    const listen = parseListen(values.listen ?? `127.0.0.1:${DEFAULT_SERVER_PORT}`, DEFAULT_SERVER_PORT);
+    const listen = parseListen(
+      values.listen ?? `127.0.0.1:${DEFAULT_SERVER_PORT}`,
+      DEFAULT_SERVER_PORT,
+    );
     const server = await startServer({ ...listen, log });
     const address = `${server.hostname}:${server.port}`;
     console.log(`Rain server listening on ${address} (status: http://${address}/api/info)`);
@@ -85,10 +93,16 @@ async function main(args: string[]): Promise<void> {
   }
   if (command === "governor") {
     const serverAddress = rest[0];
-    if (!serverAddress) throw new Error("rain governor needs the server address, e.g. rain governor localhost:7210");
-    const listen = values.listen ? parseListen(values.listen, 0) : { hostname: "127.0.0.1", port: 0 };
+    if (!serverAddress) {
+      throw new Error("rain governor needs the server address, e.g. rain governor localhost:7210");
+    }
+    const listen = values.listen
+      ? parseListen(values.listen, 0)
+      : { hostname: "127.0.0.1", port: 0 };
     const gov = await startGovernor({
-      server: serverAddress.includes(":") ? serverAddress : `${serverAddress}:${DEFAULT_SERVER_PORT}`,
+      server: serverAddress.includes(":")
+        ? serverAddress
+        : `${serverAddress}:${DEFAULT_SERVER_PORT}`,
       cpus: cpusOption(values.cpus),
       workDir: values["work-dir"],
       ...listen,

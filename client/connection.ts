@@ -44,6 +44,7 @@ export class Connection {
     const ws = runtime.connectWebSocket(`ws://${address}/ws/client`);
     const conn = new Connection(ws);
     const welcome = Promise.withResolvers<void>();
+    welcome.promise.catch(() => {}); // rejected by onClose even when the connect itself failed
     ws.onMessage = (data) => conn.#onFrame(data, welcome);
     ws.onClose = (reason) => {
       welcome.reject(new Error(`Cannot connect to Rain server at ${address}: ${reason}`));

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { concat, load, sleep, store } from "./builtins.ts";
+import { concat, load, loadDir, makeDirectory, sleep, sliceDirectory, store } from "./builtins.ts";
+import { execute } from "./execute.ts";
 
 export { Client, type NewSessionOptions, type ServerInfo } from "./client.ts";
 export { Session, type SessionState } from "./session.ts";
@@ -13,6 +14,26 @@ export { DataObject } from "./data_object.ts";
 export { LabeledList } from "./labeled_list.ts";
 export { blob, type BlobOptions, directory } from "./blob.ts";
 export type { DataLike, TaskOptions } from "./factory.ts";
+export {
+  Input,
+  InputDir,
+  type InputOptions,
+  Output,
+  OutputDir,
+  type OutputDirOptions,
+  type OutputOptions,
+} from "./io.ts";
+export type { ExecuteArg, ExecuteOptions } from "./execute.ts";
+export { type Program, program } from "./program.ts";
 
 /** The built-in task factories. */
-export const tasks = { concat, sleep, load, store };
+export const tasks = {
+  concat,
+  sleep,
+  load,
+  loadDir,
+  store,
+  execute,
+  makeDirectory,
+  sliceDirectory,
+};

@@ -6,6 +6,7 @@
 import type { ObjectInfo } from "../common/attributes.ts";
 import { DataInstance } from "../common/data_instance.ts";
 import { SessionFailedError } from "../common/errors.ts";
+import { packDirectory, unpackTar } from "../common/tar.ts";
 import type { FetchReply, ObjectUpdate, SubmitObject, TaskUpdate } from "../protocol/client.ts";
 import type { Connection } from "./connection.ts";
 import { DataObject } from "./data_object.ts";
@@ -15,9 +16,6 @@ import { fetchFromGovernor } from "./transfer.ts";
 
 /** Session lifecycle as seen by the client. */
 export type SessionState = "open" | "failed" | "closed";
-
-/** Reads a client directory as a tar archive (installed by the directory module). */
-export type DirectoryReader = (path: string) => Promise<Uint8Array>;
 
 /** A session: tasks and objects created while it is active belong to it. */
 export class Session {
@@ -118,22 +116,21 @@ export class Session {
     const wire: SubmitObject[] = [];
     for (const o of objects) {
       o.spec.id[0] = id;
-      if (o.sourcePath !== null) o.data = await readDirectory(o.sourcePath);
+      if (o.sourcePath !== null) o.data = await packDirectory(o.sourcePath);
       const w: SubmitObject = { spec: o.spec, keep: o.isKept() };
       if (o.data) w.data = o.data;
       wire.push(w);
     }
     for (const t of tasks) t.spec.id[0] = id;
-    try {
-      await this.#call({ type: "submit", session: id, tasks: tasks.map((t) => t.spec), objects: wire });
-    } catch (e) {
-      this.#pendingTasks = tasks.concat(this.#pendingTasks);
-      this.#pendingObjects = objects.concat(this.#pendingObjects);
-      throw e;
-    }
+    // A rejected submit fails the session on the server (SessionFailedError).
+    await this.#call({
+      type: "submit",
+      session: id,
+      tasks: tasks.map((t) => t.spec),
+      objects: wire,
+    });
     for (const o of objects) {
       o.state = o.data ? "finished" : "submitted";
-      if (o.data) o.info = { error: "", size: o.data.length, contentType: o.spec.contentType, debug: "", user: {} };
       o.data = null;
       deepFreeze(o.spec);
     }
@@ -239,7 +236,11 @@ export class Session {
       throw new Error(`Cannot fetch ${o.description}: it is not kept (call keep() before submit)`);
     }
     await this.#submitting;
-    const reply = await this.#call<FetchReply>({ type: "fetch", session: this.#id, id: o.spec.id[1] });
+    const reply = await this.#call<FetchReply>({
+      type: "fetch",
+      session: this.#id,
+      id: o.spec.id[1],
+    });
     const data = reply.data ?? await fetchFromGovernor(reply.location!, o.spec.id);
     o.info = reply.info as ObjectInfo;
     o.state = "finished";
@@ -251,8 +252,12 @@ export class Session {
     const tasks: Task[] = [];
     const objects: DataObject[] = [];
     for (const item of items) {
-      if (item.session !== this) throw new Error(`Cannot use ${item.description} here: it belongs to another session`);
-      if (item.state === "unsubmitted") throw new Error(`Cannot wait for ${item.description}: it was not submitted`);
+      if (item.session !== this) {
+        throw new Error(`Cannot use ${item.description} here: it belongs to another session`);
+      }
+      if (item.state === "unsubmitted") {
+        throw new Error(`Cannot wait for ${item.description}: it was not submitted`);
+      }
       if (item instanceof DataObject) objects.push(item);
       else tasks.push(item);
     }
@@ -296,31 +301,4 @@ function deepFreeze(v: unknown): void {
   if (typeof v !== "object" || v === null || Object.isFrozen(v) || v instanceof Uint8Array) return;
   Object.freeze(v);
   for (const x of Object.values(v)) deepFreeze(x);
-}
-
-let readDirectoryImpl: DirectoryReader | null = null;
-let unpackTarImpl: ((tar: Uint8Array, dest: string) => Promise<void>) | null = null;
-
-/**
- * Installs directory support (tar packing/unpacking) for sessions.
- *
- * @param read Reads a client directory as a tar archive.
- * @param unpack Unpacks a tar archive into a directory.
- */
-export function installDirectorySupport(
-  read: DirectoryReader,
-  unpack: (tar: Uint8Array, dest: string) => Promise<void>,
-): void {
-  readDirectoryImpl = read;
-  unpackTarImpl = unpack;
-}
-
-function readDirectory(path: string): Promise<Uint8Array> {
-  if (!readDirectoryImpl) throw new Error("Directory support is not available");
-  return readDirectoryImpl(path);
-}
-
-function unpackTar(tar: Uint8Array, dest: string): Promise<void> {
-  if (!unpackTarImpl) throw new Error("Directory support is not available");
-  return unpackTarImpl(tar, dest);
 }

@@ -27,7 +27,12 @@ export class DataInstance {
    * @param data Its bytes (a tar archive for a dir).
    * @param unpack Unpacks a tar archive (needed by `write()` of dirs).
    */
-  constructor(spec: ObjectSpec, info: ObjectInfo, data: Uint8Array, unpack: TarUnpacker | null = null) {
+  constructor(
+    spec: ObjectSpec,
+    info: ObjectInfo,
+    data: Uint8Array,
+    unpack: TarUnpacker | null = null,
+  ) {
     this.spec = spec;
     this.info = info;
     this.#data = data;

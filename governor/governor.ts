@@ -164,7 +164,9 @@ async function fetchObject(store: ObjectStore, id: Id, source: string): Promise<
   const res = await fetch(`http://${source}/objects/${id[0]}/${id[1]}`);
   if (!res.ok) {
     await res.body?.cancel();
-    throw new Error(`Cannot fetch object ${id.join("/")} from governor ${source}: HTTP ${res.status}`);
+    throw new Error(
+      `Cannot fetch object ${id.join("/")} from governor ${source}: HTTP ${res.status}`,
+    );
   }
   const contentType = res.headers.get(CONTENT_TYPE_HEADER) ?? "";
   const data = new Uint8Array(await res.arrayBuffer());

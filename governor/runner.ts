@@ -158,7 +158,11 @@ export class TaskRunner {
     return remote ? Promise.all(inputs) : inputs as StoredObject[];
   }
 
-  #run(t: AssignedTask, inputs: StoredObject[], signal: AbortSignal): OutputReport[] | Promise<OutputReport[]> {
+  #run(
+    t: AssignedTask,
+    inputs: StoredObject[],
+    signal: AbortSignal,
+  ): OutputReport[] | Promise<OutputReport[]> {
     const impl = this.#o.taskTypes.get(t.spec.taskType);
     if (!impl) throw new Error(`Unknown task type "${t.spec.taskType}"`);
     const result = impl({ task: t, inputs, store: this.#o.store, signal });
@@ -183,7 +187,9 @@ export class TaskRunner {
 
   #storeOne(t: AssignedTask, i: number, r: BuiltinOutput): OutputReport | Promise<OutputReport> {
     const spec = t.outputs[i]!;
-    const contentType = "forward" in r ? r.forward.info.contentType : r.contentType ?? spec.contentType;
+    const contentType = "forward" in r
+      ? r.forward.info.contentType
+      : r.contentType ?? spec.contentType;
     if (!isSubtype(contentType, spec.contentType)) {
       throw new Error(
         `Output "${spec.label}" has content type "${contentType}", ` +
@@ -194,7 +200,9 @@ export class TaskRunner {
     const info = { error: "", size: 0, contentType, debug: "", user: {} };
     const report = (obj: StoredObject): OutputReport => {
       const inline = t.keep[i] && obj.data && obj.data.length <= INLINE_LIMIT;
-      return inline ? { id: spec.id, info: obj.info, data: obj.data! } : { id: spec.id, info: obj.info };
+      return inline
+        ? { id: spec.id, info: obj.info, data: obj.data! }
+        : { id: spec.id, info: obj.info };
     };
     if ("data" in r) {
       if (r.data.length <= MEMORY_LIMIT) {
@@ -206,12 +214,16 @@ export class TaskRunner {
     const source = "forward" in r ? r.forward : null;
     if (source?.data) {
       info.size = source.data.length;
-      return report(store.put({ id: spec.id, dataType: source.dataType, data: source.data, path: null, info }));
+      return report(
+        store.put({ id: spec.id, dataType: source.dataType, data: source.data, path: null, info }),
+      );
     }
     const from = source ? source.path! : (r as { file: string }).file;
     const dataType = source ? source.dataType : (r as { dataType?: DataType }).dataType ?? "blob";
     if (dataType !== spec.dataType) {
-      throw new Error(`Output "${spec.label}" is a ${dataType}, but a ${spec.dataType} was declared`);
+      throw new Error(
+        `Output "${spec.label}" is a ${dataType}, but a ${spec.dataType} was declared`,
+      );
     }
     const mode = source ? "link" : (r as { move?: boolean }).move ? "move" : "copy";
     const path = store.pathFor(spec.id);
@@ -234,4 +246,3 @@ export class TaskRunner {
     else this.#o.send({ type: "finished", id: t.spec.id, info, outputs });
   }
 }
-

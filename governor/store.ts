@@ -109,7 +109,9 @@ export class ObjectStore {
    */
   async putBytes(id: Id, data: Uint8Array, contentType: string): Promise<StoredObject> {
     const info = { ...emptyObjectInfo(), size: data.length, contentType };
-    if (data.length <= MEMORY_LIMIT) return this.put({ id, dataType: "blob", data, path: null, info });
+    if (data.length <= MEMORY_LIMIT) {
+      return this.put({ id, dataType: "blob", data, path: null, info });
+    }
     const path = this.pathFor(id);
     await writeFile(path, data, { mode: 0o444 });
     return this.put({ id, dataType: "blob", data: null, path, info });

@@ -89,7 +89,12 @@ export class ClientLink {
   }
 
   #protocolError(message: string): void {
-    this.#outbox.push({ type: "error", rid: 0, message: `Protocol error: ${message}`, code: "PROTOCOL" });
+    this.#outbox.push({
+      type: "error",
+      rid: 0,
+      message: `Protocol error: ${message}`,
+      code: "PROTOCOL",
+    });
     this.#outbox.flush();
     this.#conn.close(1002, "protocol error");
   }
@@ -122,7 +127,14 @@ export class ClientLink {
         return this.#reply(m.rid, s.id);
       }
       case "submit": {
-        c.submit(c.session(this, m.session), m.tasks, m.objects);
+        const s = c.session(this, m.session);
+        try {
+          c.submit(s, m.tasks, m.objects);
+        } catch (e) {
+          // An invalid graph fails its session, like a failing task would.
+          c.failSession(s, (e as Error).message);
+          throw new RainError(s.error, "SESSION_FAILED");
+        }
         return this.#reply(m.rid, null);
       }
       case "wait": {
@@ -133,7 +145,10 @@ export class ClientLink {
           s,
           tasks,
           objects,
-          this.#waiter(m.rid, () => ({ tasks: tasks.map(taskUpdate), objects: objects.map(objectUpdate) })),
+          this.#waiter(
+            m.rid,
+            () => ({ tasks: tasks.map(taskUpdate), objects: objects.map(objectUpdate) }),
+          ),
         );
       }
       case "waitAll": {
@@ -144,7 +159,10 @@ export class ClientLink {
         const s = c.session(this, m.session);
         const o = object(s, m.id);
         if (!o.keep) {
-          throw new RainError(`Object ${formatId(o.spec.id)} is not kept: call keep() before submit to fetch it`, "NOT_KEPT");
+          throw new RainError(
+            `Object ${formatId(o.spec.id)} is not kept: call keep() before submit to fetch it`,
+            "NOT_KEPT",
+          );
         }
         return c.wait(s, [], [o], this.#waiter(m.rid, () => c.fetchable(o)));
       }

@@ -165,7 +165,10 @@ export class Coordinator {
       return;
     }
     if (outputs.length !== t.outputs.length) {
-      this.failed(g, id, { ...info, error: `Governor reported ${outputs.length} outputs, expected ${t.outputs.length}` });
+      this.failed(g, id, {
+        ...info,
+        error: `Governor reported ${outputs.length} outputs, expected ${t.outputs.length}`,
+      });
       return;
     }
     this.#release(t);
@@ -269,7 +272,9 @@ export class Coordinator {
 
   #runningTask(g: GovernorLink, id: Id): TaskNode | undefined {
     const t = this.sessions.get(id[0])?.tasks.get(id[1]);
-    if (!t || t.governor !== g || (t.state !== "assigned" && t.state !== "running")) return undefined;
+    if (!t || t.governor !== g || (t.state !== "assigned" && t.state !== "running")) {
+      return undefined;
+    }
     if (t.session.state !== "open") return undefined;
     return t;
   }
@@ -357,7 +362,9 @@ export class Coordinator {
     }
     for (const o of g.objects) {
       o.locations = o.locations.filter((x) => x !== g);
-      if (o.locations.length === 0 && !o.data && o.state === "finished" && (o.keep || o.consumers > 0)) {
+      if (
+        o.locations.length === 0 && !o.data && o.state === "finished" && (o.keep || o.consumers > 0)
+      ) {
         this.failSession(o.session, `Object ${formatId(o.spec.id)} was lost: ${why}`);
       }
     }

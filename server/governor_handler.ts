@@ -30,14 +30,19 @@ export function governorHandler(coordinator: Coordinator, log: (msg: string) => 
       try {
         messages = decodeFrame(data).map(validateGovernorMessage);
       } catch (e) {
-        log(`Protocol error from governor ${link?.id ?? "(unregistered)"}: ${(e as Error).message}`);
+        log(
+          `Protocol error from governor ${link?.id ?? "(unregistered)"}: ${(e as Error).message}`,
+        );
         return refuse(conn, `Protocol error: ${(e as Error).message}`);
       }
       for (const m of messages) {
         if (m.type === "register") {
           if (link) return refuse(conn, "Protocol error: governor registered twice");
           if (m.version !== PROTOCOL_VERSION) {
-            return refuse(conn, `Protocol version ${m.version} is not supported (server speaks ${PROTOCOL_VERSION})`);
+            return refuse(
+              conn,
+              `Protocol version ${m.version} is not supported (server speaks ${PROTOCOL_VERSION})`,
+            );
           }
           if (coordinator.scheduler.governors.some((g) => g.id === m.address)) {
             return refuse(conn, `A governor at ${m.address} is already registered`);

@@ -127,5 +127,7 @@ export function notifyWaiters(session: SessionState, list: Waiter[] | null): voi
  */
 export function describeTask(t: TaskNode): string {
   const id = `${t.spec.id[0]}/${t.spec.id[1]}`;
-  return t.spec.name ? `Task "${t.spec.name}" (${t.spec.taskType} ${id})` : `Task ${t.spec.taskType} ${id}`;
+  return t.spec.name
+    ? `Task "${t.spec.name}" (${t.spec.taskType} ${id})`
+    : `Task ${t.spec.taskType} ${id}`;
 }

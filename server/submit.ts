@@ -42,7 +42,9 @@ export function buildSubmit(
     const spec = def.spec;
     const n = spec.id[1];
     if (spec.id[0] !== s.id) throw bad(`object ${formatId(spec.id)} belongs to another session`);
-    if (s.objects.has(n) || newObjects.has(n)) throw bad(`object ${formatId(spec.id)} is submitted twice`);
+    if (s.objects.has(n) || newObjects.has(n)) {
+      throw bad(`object ${formatId(spec.id)} is submitted twice`);
+    }
     const o: ObjectNode = {
       spec,
       session: s,
@@ -73,7 +75,9 @@ export function buildSubmit(
   for (const spec of taskSpecs) {
     const id = formatId(spec.id);
     if (spec.id[0] !== s.id) throw bad(`task ${id} belongs to another session`);
-    if (s.tasks.has(spec.id[1]) || newTasks.has(spec.id[1])) throw bad(`task ${id} is submitted twice`);
+    if (s.tasks.has(spec.id[1]) || newTasks.has(spec.id[1])) {
+      throw bad(`task ${id} is submitted twice`);
+    }
     newTasks.add(spec.id[1]);
     if (maxCpus > 0 && spec.resources.cpus > maxCpus) {
       throw new RainError(
@@ -85,13 +89,17 @@ export function buildSubmit(
     const inputs = spec.inputs.map((i) => {
       const o = lookup(i.id, `input`);
       if (!newObjects.has(i.id[1]) && (!o.keep || o.state === "removed")) {
-        throw bad(`input object ${formatId(i.id)} of task ${id} is from an earlier submit and not kept`);
+        throw bad(
+          `input object ${formatId(i.id)} of task ${id} is from an earlier submit and not kept`,
+        );
       }
       return o;
     });
     const outputs = spec.outputs.map((oid) => {
       const o = newObjects.get(oid[1]);
-      if (!o || oid[0] !== s.id) throw bad(`output object ${formatId(oid)} of task ${id} is not in this submit`);
+      if (!o || oid[0] !== s.id) {
+        throw bad(`output object ${formatId(oid)} of task ${id} is not in this submit`);
+      }
       if (o.producer || o.data) throw bad(`object ${formatId(oid)} has two producers`);
       return o;
     });
@@ -110,7 +118,9 @@ export function buildSubmit(
     tasks.push(t);
   }
   for (const o of objects) {
-    if (!o.producer && !o.data) throw bad(`object ${formatId(o.spec.id)} has no data and no producer`);
+    if (!o.producer && !o.data) {
+      throw bad(`object ${formatId(o.spec.id)} has no data and no producer`);
+    }
   }
   return { tasks, objects };
 }

@@ -50,7 +50,9 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     await server.close();
   };
   try {
-    for (const cpus of options.governors ?? [2]) governors.push(await startGovernor({ server: address, cpus }));
+    for (const cpus of options.governors ?? [2]) {
+      governors.push(await startGovernor({ server: address, cpus }));
+    }
     client = await Client.connect(address);
   } catch (e) {
     await close();

@@ -27,7 +27,9 @@ export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
 export const concat: Builtin = (ctx) => {
   const parts: Uint8Array[] = [];
   for (const obj of ctx.inputs) {
-    if (obj.dataType !== "blob") throw new Error(`Cannot concat a directory (object ${obj.id.join("/")})`);
+    if (obj.dataType !== "blob") {
+      throw new Error(`Cannot concat a directory (object ${obj.id.join("/")})`);
+    }
     if (!obj.data) return concatFromDisk(ctx);
     parts.push(obj.data);
   }

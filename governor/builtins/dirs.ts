@@ -6,7 +6,11 @@
 import { lstat, mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { checkInside, checkRelativePath, isDirPath } from "../../common/paths.ts";
-import type { MakeDirectoryConfig, PathConfig, SliceDirectoryConfig } from "../../protocol/task_configs.ts";
+import type {
+  MakeDirectoryConfig,
+  PathConfig,
+  SliceDirectoryConfig,
+} from "../../protocol/task_configs.ts";
 import { place } from "../fs_util.ts";
 import { fsCause } from "./files.ts";
 import type { Builtin } from "./types.ts";
@@ -25,26 +29,29 @@ export const loadDir: Builtin = async (ctx) => {
 /** Runs a makeDirectory task: the inputs placed at relative paths of a new directory. */
 export const makeDirectory: Builtin = async (ctx) => {
   const { paths } = ctx.task.spec.config as MakeDirectoryConfig;
-  if (paths.length !== ctx.inputs.length) throw new Error("makeDirectory: one path per input is required");
-  const dir = await mkdtemp(join(ctx.store.tasksDir, "mkdir-"));
-  const root = join(dir, "d");
+  if (paths.length !== ctx.inputs.length) {
+    throw new Error("makeDirectory: one path per input is required");
+  }
+  const root = await mkdtemp(join(ctx.store.tasksDir, "mkdir-"));
   try {
-    await mkdir(root);
     for (let i = 0; i < paths.length; i++) {
       const rel = checkRelativePath(paths[i]!, "makeDirectory path");
       const target = join(root, rel);
       await mkdir(dirname(target), { recursive: true });
       await checkInside(root, dirname(target));
-      if (await lstat(target).catch(() => null)) throw new Error(`makeDirectory: path "${rel}" is given twice`);
+      if (await lstat(target).catch(() => null)) {
+        throw new Error(`makeDirectory: path "${rel}" is given twice`);
+      }
       const obj = ctx.inputs[i]!;
       if (obj.data) await writeFile(target, obj.data);
       else await place(obj.path!, target, "copy");
     }
-    return [{ file: root, dataType: "dir", move: true }];
-  } finally {
-    // After a successful move only the empty temporary directory is left.
-    await rm(dir, { recursive: true, force: true }).catch(() => {});
+  } catch (e) {
+    await rm(root, { recursive: true, force: true });
+    throw e;
   }
+  // The runner moves the tree into the store.
+  return [{ file: root, dataType: "dir", move: true }];
 };
 
 /** Runs a sliceDirectory task: a file (or, for a path ending in "/", a sub-directory) of a dir. */
@@ -61,7 +68,11 @@ export const sliceDirectory: Builtin = async (ctx) => {
   const st = await stat(target).catch(() => null);
   const wantDir = isDirPath(rel);
   if (!st) throw new Error(`Cannot slice directory: path "${path}" does not exist in it`);
-  if (wantDir && !st.isDirectory()) throw new Error(`Cannot slice directory: path "${path}" is not a directory`);
-  if (!wantDir && !st.isFile()) throw new Error(`Cannot slice directory: path "${path}" is not a file`);
+  if (wantDir && !st.isDirectory()) {
+    throw new Error(`Cannot slice directory: path "${path}" is not a directory`);
+  }
+  if (!wantDir && !st.isFile()) {
+    throw new Error(`Cannot slice directory: path "${path}" is not a file`);
+  }
   return [{ file: target, dataType: wantDir ? "dir" : "blob" }];
 };

@@ -5,7 +5,18 @@
  *
  * @module
  */
-import { chmod, cp, lstat, mkdir, mkdtemp, readdir, rm, symlink, writeFile } from "node:fs/promises";
+import {
+  chmod,
+  cp,
+  lstat,
+  mkdir,
+  mkdtemp,
+  readdir,
+  rename,
+  rm,
+  symlink,
+  writeFile,
+} from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { checkInside, checkRelativePath } from "../../common/paths.ts";
 import type { ExecuteConfig } from "../../protocol/task_configs.ts";
@@ -27,7 +38,11 @@ export const execute: Builtin = async (ctx) => {
   }
 };
 
-async function run(ctx: BuiltinContext, config: ExecuteConfig, dir: string): Promise<BuiltinOutput[]> {
+async function run(
+  ctx: BuiltinContext,
+  config: ExecuteConfig,
+  dir: string,
+): Promise<BuiltinOutput[]> {
   const inputPaths = config.inputs.map((i) => checkRelativePath(i.path, "Input path"));
   for (let i = 0; i < ctx.inputs.length; i++) {
     await mapInput(ctx.inputs[i]!, join(dir, inputPaths[i]!), config.inputs[i]!.write);
@@ -52,16 +67,20 @@ async function run(ctx: BuiltinContext, config: ExecuteConfig, dir: string): Pro
   }
   if (ctx.signal.aborted) throw new Error("Task was stopped");
   if (result.code !== 0) {
-    const how = result.signal ? `was killed by ${result.signal}` : `exited with code ${result.code}`;
+    const how = result.signal
+      ? `was killed by ${result.signal}`
+      : `exited with code ${result.code}`;
     const stderr = new TextDecoder().decode(result.stderr).trimEnd();
-    throw new Error(`Program "${program}" ${how}${stderr ? `\nStderr:\n${stderr}` : " (no stderr)"}`);
+    throw new Error(
+      `Program "${program}" ${how}${stderr ? `\nStderr:\n${stderr}` : " (no stderr)"}`,
+    );
   }
   const outputs: BuiltinOutput[] = [];
   for (let i = 0; i < config.outputs.length; i++) {
     const out = config.outputs[i]!;
     const spec = ctx.task.outputs[i]!;
     if ("stdout" in out) {
-      outputs.push({ file: join(dir, STDOUT_FILE), move: true });
+      outputs.push({ file: await stage(dir, join(dir, STDOUT_FILE), i), move: true });
       continue;
     }
     const path = join(dir, checkRelativePath(out.path, "Output path"));
@@ -71,13 +90,29 @@ async function run(ctx: BuiltinContext, config: ExecuteConfig, dir: string): Pro
       throw new Error(`Output "${spec.label}": ${(e as Error).message}`);
     }
     const st = await lstat(path).catch(() => null);
-    if (!st) throw new Error(`Output "${spec.label}" (path "${out.path}") was not created by the program`);
+    if (!st) {
+      throw new Error(`Output "${spec.label}" (path "${out.path}") was not created by the program`);
+    }
     const isDir = st.isDirectory();
-    if (spec.dataType === "dir" && !isDir) throw new Error(`Output "${spec.label}" (path "${out.path}") is not a directory`);
-    if (spec.dataType === "blob" && !st.isFile()) throw new Error(`Output "${spec.label}" (path "${out.path}") is not a file`);
-    outputs.push({ file: path, move: true, dataType: spec.dataType });
+    if (spec.dataType === "dir" && !isDir) {
+      throw new Error(`Output "${spec.label}" (path "${out.path}") is not a directory`);
+    }
+    if (spec.dataType === "blob" && !st.isFile()) {
+      throw new Error(`Output "${spec.label}" (path "${out.path}") is not a file`);
+    }
+    outputs.push({ file: await stage(dir, path, i), move: true, dataType: spec.dataType });
   }
   return outputs;
+}
+
+/**
+ * Moves an output out of the task directory (which is removed before the
+ * runner stores the output) to a sibling staging path.
+ */
+async function stage(dir: string, path: string, index: number): Promise<string> {
+  const staged = `${dir}.out${index}`;
+  await rename(path, staged);
+  return staged;
 }
 
 /**
@@ -101,5 +136,5 @@ async function makeWritable(path: string): Promise<void> {
   const st = await lstat(path);
   if (st.isSymbolicLink()) return;
   await chmod(path, st.mode | 0o200);
-  if (st.isDirectory()) for (const n of await readdir(path)) await makeWritable(join(path, n));
+  if (st.isDirectory()) { for (const n of await readdir(path)) await makeWritable(join(path, n)); }
 }

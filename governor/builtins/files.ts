@@ -44,8 +44,9 @@ export const store: Builtin = async (ctx) => {
   try {
     await mkdir(dirname(path), { recursive: true });
     if (obj.data) await writeFile(path, obj.data);
-    else if (obj.dataType === "dir") await cp(obj.path!, path, { recursive: true, verbatimSymlinks: true });
-    else await copyFile(obj.path!, path);
+    else if (obj.dataType === "dir") {
+      await cp(obj.path!, path, { recursive: true, verbatimSymlinks: true });
+    } else await copyFile(obj.path!, path);
   } catch (e) {
     throw new Error(`Cannot store to "${path}": ${fsCause(e)}`);
   }

@@ -1,0 +1,61 @@
+/**
+ * Execute benchmark: 1,000 `tasks.execute("true")` tasks on a local
+ * governor vs spawning `true` 1,000 times directly from the same runtime with
+ * the same parallelism. Prints both rates and the ratio (target >= 80%).
+ *
+ * Run: `deno run -A bench/execute.ts [--tasks N] [--cpus N]`
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { tmpdir } from "node:os";
+import { Client, tasks } from "../mod.ts";
+import { startServer } from "../server/mod.ts";
+import { startGovernor } from "../governor/mod.ts";
+import { runtime } from "../runtime/mod.ts";
+
+const { values } = parseArgs({
+  args: runtime.args(),
+  options: { tasks: { type: "string", default: "1000" }, cpus: { type: "string", default: "2" } },
+});
+const N = Number(values.tasks);
+const CPUS = Number(values.cpus);
+
+async function rawSpawns(n: number): Promise<number> {
+  const start = performance.now();
+  let next = 0;
+  const worker = async () => {
+    while (next++ < n) {
+      const r = await runtime.spawn({ cmd: "true", args: [], cwd: tmpdir() });
+      if (r.code !== 0) throw new Error("true failed");
+    }
+  };
+  await Promise.all(Array.from({ length: CPUS }, worker));
+  return n / ((performance.now() - start) / 1000);
+}
+
+const server = await startServer({ port: 0 });
+const address = `127.0.0.1:${server.port}`;
+const governor = await startGovernor({ server: address, cpus: CPUS });
+const client = await Client.connect(address);
+
+async function executeTasks(n: number): Promise<number> {
+  await using session = client.newSession({ name: "bench/execute" });
+  const start = performance.now();
+  for (let i = 0; i < n; i++) tasks.execute("true");
+  await session.submit();
+  await session.waitAll();
+  return n / ((performance.now() - start) / 1000);
+}
+
+await rawSpawns(100); // warm up
+await executeTasks(100);
+const raw = await rawSpawns(N);
+const rain = await executeTasks(N);
+console.log(`runtime: ${runtime.name}, parallelism ${CPUS}`);
+console.log(`raw spawn of "true": ${Math.round(raw)}/s`);
+console.log(`tasks.execute("true"): ${Math.round(rain)} tasks/s`);
+console.log(`ratio: ${(100 * rain / raw).toFixed(1)}% of raw spawn (target >= 80%)`);
+await client.close();
+await governor.close();
+await server.close();

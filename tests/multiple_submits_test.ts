@@ -1,0 +1,89 @@
+/**
+ * API.md, "Failure semantics": multiple submits per session.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { blob, tasks } from "../mod.ts";
+import { startCluster } from "./_cluster.ts";
+
+Deno.test("a kept object from an earlier submit can be an input of a later one", async () => {
+  await using cluster = await startCluster();
+  await using session = cluster.client.newSession();
+  const base = blob("base");
+  base.keep();
+  const t1 = tasks.concat([base, blob("+1")]);
+  t1.output.keep();
+  await session.submit();
+  await t1.wait();
+
+  const t2 = tasks.concat([t1, blob("+2")]);
+  const t3 = tasks.concat([base, blob("+3")]);
+  t2.output.keep();
+  t3.output.keep();
+  await session.submit();
+  assert.equal((await t2.output.fetch()).text(), "base+1+2");
+  assert.equal((await t3.output.fetch()).text(), "base+3");
+  // And again in a third submit.
+  const t4 = tasks.concat([t2, t3]);
+  t4.output.keep();
+  await session.submit();
+  assert.equal((await t4.output.fetch()).text(), "base+1+2base+3");
+});
+
+Deno.test("a kept object still being computed can be used by the next submit", async () => {
+  await using cluster = await startCluster();
+  await using session = cluster.client.newSession();
+  const slow = tasks.sleep(blob("slow"), 0.2);
+  slow.output.keep();
+  await session.submit();
+  const next = tasks.concat([slow, blob("!")]);
+  next.output.keep();
+  await session.submit();
+  assert.equal((await next.output.fetch()).text(), "slow!");
+});
+
+Deno.test("a non-kept object from an earlier submit cannot be used later: it throws", async () => {
+  await using cluster = await startCluster();
+  await using session = cluster.client.newSession();
+  const c = blob("c");
+  const t1 = tasks.concat([c]);
+  await session.submit();
+  await t1.wait();
+  assert.throws(
+    () => tasks.concat([t1]),
+    /Cannot use object .* in concat: it was submitted without keep\(\), so a later submit cannot use it/,
+  );
+  assert.throws(() => tasks.sleep(c, 0), /submitted without keep\(\)/);
+  // The session is still usable.
+  const ok = tasks.concat([blob("still fine")]);
+  ok.output.keep();
+  await session.submit();
+  assert.equal((await ok.output.fetch()).text(), "still fine");
+});
+
+Deno.test("an object unkept after its submit cannot be used by a later submit", async () => {
+  await using cluster = await startCluster();
+  await using session = cluster.client.newSession();
+  const t1 = tasks.concat([blob("x")]);
+  t1.output.keep();
+  await session.submit();
+  await t1.wait();
+  await t1.output.unkeep();
+  assert.throws(() => tasks.concat([t1]), /submitted without keep\(\)/);
+});
+
+Deno.test("each submit sends only what was created since the previous one", async () => {
+  await using cluster = await startCluster();
+  await using session = cluster.client.newSession();
+  const t1 = tasks.concat([blob("1")]);
+  await session.submit();
+  const t2 = tasks.concat([blob("2")]);
+  await session.submit();
+  await session.submit(); // nothing new
+  await session.waitAll();
+  const server = cluster.server.coordinator.sessions.get(session.id)!;
+  assert.equal(server.tasks.size, 2);
+  assert.equal(t1.state, "finished");
+  assert.equal(t2.state, "finished");
+});

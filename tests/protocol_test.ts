@@ -1,0 +1,236 @@
+/**
+ * The client protocol's robustness: a client that breaks the protocol gets a
+ * protocol error and is disconnected; the server stays up for everyone else.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+// Not "cbor-x": its main entry loads the native cbor-extract addon, which crashes Deno.
+import { Encoder } from "cbor-x/encode";
+import { decode } from "cbor-x/decode";
+import { blob, Client, tasks } from "../mod.ts";
+import { type Cluster, startCluster } from "./_cluster.ts";
+
+const encoder = new Encoder({ useRecords: false, mapsAsObjects: true, tagUint8Array: false });
+const encode = (v: unknown) => new Uint8Array(encoder.encode(v));
+
+interface Message {
+  type: string;
+  rid?: number;
+  message?: string;
+  code?: string;
+  value?: unknown;
+  version?: number;
+}
+
+/** A hand-driven WebSocket client of `/ws/client`. */
+class RawClient implements AsyncDisposable {
+  readonly ws: WebSocket;
+  readonly opened: Promise<void>;
+  readonly closed: Promise<CloseEvent>;
+  readonly #queue: Message[] = [];
+  #waiting: ((m: Message) => void) | null = null;
+
+  constructor(address: string) {
+    this.ws = new WebSocket(`ws://${address}/ws/client`);
+    this.ws.binaryType = "arraybuffer";
+    this.opened = new Promise((resolve, reject) => {
+      this.ws.onopen = () => resolve();
+      this.ws.onerror = () => reject(new Error("connect failed"));
+    });
+    this.closed = new Promise((resolve) => this.ws.onclose = resolve);
+    this.ws.onmessage = (e) => {
+      for (const m of decode(new Uint8Array(e.data as ArrayBuffer)) as Message[]) {
+        if (this.#waiting) {
+          const w = this.#waiting;
+          this.#waiting = null;
+          w(m);
+        } else this.#queue.push(m);
+      }
+    };
+  }
+
+  /** The next message from the server. */
+  next(): Promise<Message> {
+    const m = this.#queue.shift();
+    if (m) return Promise.resolve(m);
+    return new Promise((resolve, reject) => {
+      this.#waiting = resolve;
+      this.closed.then(() => reject(new Error("closed before the next message")));
+    });
+  }
+
+  send(data: Uint8Array | string): void {
+    this.ws.send(data);
+  }
+
+  async hello(): Promise<void> {
+    this.send(encode([{ type: "hello", version: 1 }]));
+    assert.deepEqual(await this.next(), { type: "welcome", version: 1 });
+  }
+
+  async request(m: Record<string, unknown>): Promise<Message> {
+    this.send(encode([m]));
+    return await this.next();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    if (this.ws.readyState !== WebSocket.CLOSED) this.ws.close();
+    await this.closed;
+  }
+}
+
+/** Asserts that the server still works for a proper client and for new clients. */
+async function assertServerStillUp(cluster: Cluster): Promise<void> {
+  await using session = cluster.client.newSession();
+  const t = tasks.concat([blob("still "), blob("up")]);
+  t.output.keep();
+  await session.submit();
+  assert.equal((await t.output.fetch()).text(), "still up");
+  const fresh = await Client.connect(cluster.address);
+  try {
+    assert.equal((await fresh.serverInfo()).governors.length, 1);
+  } finally {
+    await fresh.close();
+  }
+}
+
+/** Asserts that the server answered with a protocol error and closed the connection. */
+async function assertProtocolError(raw: RawClient, pattern: RegExp): Promise<void> {
+  const m = await raw.next();
+  assert.equal(m.type, "error");
+  assert.equal(m.rid, 0);
+  assert.equal(m.code, "PROTOCOL");
+  assert.match(m.message!, /^Protocol error: /);
+  assert.match(m.message!, pattern);
+  const close = await raw.closed;
+  assert.equal(close.code, 1002);
+}
+
+Deno.test("garbage bytes get a protocol error and a close; the server stays up", async () => {
+  await using cluster = await startCluster();
+  await using raw = new RawClient(cluster.address);
+  await raw.opened;
+  raw.send(new Uint8Array([0xff, 0xfe, 0xfd, 0x00, 0x13, 0x37]));
+  await assertProtocolError(raw, /not valid CBOR/);
+  await assertServerStillUp(cluster);
+});
+
+Deno.test("a malformed CBOR message (wrong field type) gets a protocol error; the server stays up", async () => {
+  await using cluster = await startCluster();
+  await using raw = new RawClient(cluster.address);
+  await raw.opened;
+  await raw.hello();
+  raw.send(encode([{ type: "submit", rid: "one", session: 1, tasks: [], objects: [] }]));
+  await assertProtocolError(raw, /submit\.rid/);
+  await assertServerStillUp(cluster);
+});
+
+Deno.test("valid CBOR that is not an array of messages gets a protocol error", async () => {
+  await using cluster = await startCluster();
+  for (
+    const frame of [
+      encode({ type: "hello", version: 1 }),
+      encode([42]),
+      encode([{ type: "whatever", rid: 1 }]),
+    ]
+  ) {
+    await using raw = new RawClient(cluster.address);
+    await raw.opened;
+    await raw.hello();
+    raw.send(frame);
+    await assertProtocolError(
+      raw,
+      /array of messages|object with a string type|Unknown client message type "whatever"/,
+    );
+  }
+  await assertServerStillUp(cluster);
+});
+
+Deno.test("a text frame, a request before hello and a wrong version are protocol errors", async () => {
+  await using cluster = await startCluster();
+  {
+    await using raw = new RawClient(cluster.address);
+    await raw.opened;
+    raw.send("hello?");
+    await assertProtocolError(raw, /Text frames are not accepted/);
+  }
+  {
+    await using raw = new RawClient(cluster.address);
+    await raw.opened;
+    raw.send(encode([{ type: "serverInfo", rid: 1 }]));
+    await assertProtocolError(raw, /Expected a hello message first/);
+  }
+  {
+    await using raw = new RawClient(cluster.address);
+    await raw.opened;
+    raw.send(encode([{ type: "hello", version: 99 }]));
+    await assertProtocolError(raw, /Protocol version 99 is not supported/);
+  }
+  await assertServerStillUp(cluster);
+});
+
+Deno.test("a request the server refuses gets an error reply and the connection stays open", async () => {
+  await using cluster = await startCluster();
+  await using raw = new RawClient(cluster.address);
+  await raw.opened;
+  await raw.hello();
+  const refused = await raw.request({ type: "waitAll", rid: 7, session: 12345 });
+  assert.deepEqual(refused, {
+    type: "error",
+    rid: 7,
+    message: "Session 12345 is not open",
+    code: "NO_SESSION",
+  });
+  const info = await raw.request({ type: "serverInfo", rid: 8 });
+  assert.equal(info.type, "reply");
+  assert.equal(info.rid, 8);
+});
+
+Deno.test("the server itself rejects (and fails the session on) a submit using a non-kept object of an earlier submit", async () => {
+  await using cluster = await startCluster();
+  await using raw = new RawClient(cluster.address);
+  await raw.opened;
+  await raw.hello();
+  const created = await raw.request({ type: "newSession", rid: 1, name: "raw" });
+  assert.equal(created.type, "reply");
+  const sid = created.value as number;
+  const spec = (n: number) => ({
+    id: [sid, n],
+    label: "const",
+    contentType: "",
+    dataType: "blob",
+    user: {},
+  });
+  const first = await raw.request({
+    type: "submit",
+    rid: 2,
+    session: sid,
+    tasks: [],
+    objects: [{ spec: spec(0), keep: false, data: new Uint8Array([1]) }],
+  });
+  assert.deepEqual(first, { type: "reply", rid: 2, value: null });
+  const second = await raw.request({
+    type: "submit",
+    rid: 3,
+    session: sid,
+    tasks: [{
+      id: [sid, 1],
+      taskType: "concat",
+      config: null,
+      inputs: [{ id: [sid, 0], label: "" }],
+      outputs: [[sid, 2]],
+      resources: { cpus: 1 },
+      user: {},
+      name: "",
+    }],
+    objects: [{ spec: spec(2), keep: true }],
+  });
+  assert.equal(second.type, "error");
+  assert.equal(second.rid, 3);
+  assert.equal(second.code, "SESSION_FAILED");
+  assert.match(
+    second.message!,
+    new RegExp(`input object ${sid}/0 of task ${sid}/1 is from an earlier submit and not kept`),
+  );
+});
