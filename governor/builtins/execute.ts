@@ -10,10 +10,10 @@ import {
   cp,
   lstat,
   mkdir,
-  mkdtemp,
   readdir,
   rename,
   rm,
+  rmdir,
   symlink,
   writeFile,
 } from "node:fs/promises";
@@ -30,11 +30,14 @@ const STDOUT_FILE = ".rain-stdout";
 /** Runs an execute task. */
 export const execute: Builtin = async (ctx) => {
   const config = ctx.task.spec.config as ExecuteConfig;
-  const dir = await mkdtemp(join(ctx.store.tasksDir, `${ctx.task.spec.id.join("-")}-`));
+  // Task ids are unique on a governor while the task runs, so no random suffix is needed.
+  const dir = join(ctx.store.tasksDir, ctx.task.spec.id.join("-"));
+  await mkdir(dir);
   try {
     return await run(ctx, config, dir);
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    // Most programs leave the directory empty once outputs are staged out.
+    await rmdir(dir).catch(() => rm(dir, { recursive: true, force: true }));
   }
 };
 
