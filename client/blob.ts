@@ -5,7 +5,7 @@
  */
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
-import { checkContentType, type Encoding, encodeValue } from "../common/content_type.ts";
+import { checkContentType, encodeValue, type Encoding } from "../common/content_type.ts";
 import { DataObject } from "./data_object.ts";
 import { activeSession } from "./session_stack.ts";
 
@@ -36,13 +36,18 @@ export interface BlobOptions {
 export function blob(value: unknown, options: BlobOptions = {}): DataObject {
   const { data, contentType } = blobData(value, options);
   const session = activeSession();
-  return new DataObject(session, {
-    id: [session.id, session._nextNumber()],
-    label: options.label ?? "const",
-    contentType,
-    dataType: "blob",
-    user: {},
-  }, null, data).registered();
+  return new DataObject(
+    session,
+    {
+      id: [session.id, session._nextNumber()],
+      label: options.label ?? "const",
+      contentType,
+      dataType: "blob",
+      user: {},
+    },
+    null,
+    data,
+  ).registered();
 }
 
 /**
@@ -52,10 +57,15 @@ export function blob(value: unknown, options: BlobOptions = {}): DataObject {
  * @param options The options.
  * @returns The bytes and content type.
  */
-export function blobData(value: unknown, options: BlobOptions): { data: Uint8Array; contentType: string } {
+export function blobData(
+  value: unknown,
+  options: BlobOptions,
+): { data: Uint8Array; contentType: string } {
   if (options.encode !== undefined) {
     if (options.contentType !== undefined && options.contentType !== options.encode) {
-      throw new TypeError(`Conflicting options: encode "${options.encode}" and contentType "${options.contentType}"`);
+      throw new TypeError(
+        `Conflicting options: encode "${options.encode}" and contentType "${options.contentType}"`,
+      );
     }
     return { data: encodeValue(value, options.encode), contentType: options.encode };
   }
@@ -65,7 +75,9 @@ export function blobData(value: unknown, options: BlobOptions): { data: Uint8Arr
     return { data: new TextEncoder().encode(value), contentType: options.contentType ?? "text" };
   }
   throw new TypeError(
-    `Cannot make a blob of ${value === null ? "null" : typeof value}: pass a Uint8Array or a string, or use { encode }`,
+    `Cannot make a blob of ${
+      value === null ? "null" : typeof value
+    }: pass a Uint8Array or a string, or use { encode }`,
   );
 }
 
@@ -88,11 +100,17 @@ export function directory(path: string, options: { label?: string } = {}): DataO
   }
   if (!isDir) throw new TypeError(`Cannot use "${path}" as a directory: it is not a directory`);
   const session = activeSession();
-  return new DataObject(session, {
-    id: [session.id, session._nextNumber()],
-    label: options.label ?? "const",
-    contentType: "",
-    dataType: "dir",
-    user: {},
-  }, null, null, full).registered();
+  return new DataObject(
+    session,
+    {
+      id: [session.id, session._nextNumber()],
+      label: options.label ?? "const",
+      contentType: "",
+      dataType: "dir",
+      user: {},
+    },
+    null,
+    null,
+    full,
+  ).registered();
 }

@@ -59,7 +59,9 @@ export function toObject(value: unknown, what: string, dataType?: DataType): Dat
   }
   if (dataType && o.spec.dataType !== dataType) {
     throw new TypeError(
-      `${capitalise(what)} is ${o.description}, a ${o.spec.dataType}, but a ${dataType} is required`,
+      `${
+        capitalise(what)
+      } is ${o.description}, a ${o.spec.dataType}, but a ${dataType} is required`,
     );
   }
   return o;
@@ -72,7 +74,9 @@ export function toObject(value: unknown, what: string, dataType?: DataType): Dat
  * @throws {TypeError} For a bad name, cpus or user value.
  */
 export function checkTaskOptions(opts: TaskOptions): void {
-  if (opts.name !== undefined && typeof opts.name !== "string") throw new TypeError("Task name must be a string");
+  if (opts.name !== undefined && typeof opts.name !== "string") {
+    throw new TypeError("Task name must be a string");
+  }
   if (opts.cpus !== undefined && (!Number.isInteger(opts.cpus) || opts.cpus < 1)) {
     throw new TypeError(`Task cpus must be a positive integer, got ${opts.cpus}`);
   }
@@ -102,7 +106,9 @@ export function createTask(
   const session = activeSession();
   for (const i of inputs) {
     if (i.object.session !== session) {
-      throw new Error(`Cannot use ${i.object.description} in ${taskType}: it belongs to another session`);
+      throw new Error(
+        `Cannot use ${i.object.description} in ${taskType}: it belongs to another session`,
+      );
     }
     if (i.object.state !== "unsubmitted" && !i.object.isKept()) {
       throw new Error(

@@ -48,7 +48,9 @@ export class LabeledList<T> extends Array<T> {
   get(label: string): T {
     const i = this.#labels.indexOf(label);
     if (i < 0) {
-      throw new RangeError(`No item labelled "${label}" (labels: ${this.#labels.map((l) => `"${l}"`).join(", ")})`);
+      throw new RangeError(
+        `No item labelled "${label}" (labels: ${this.#labels.map((l) => `"${l}"`).join(", ")})`,
+      );
     }
     return this[i]!;
   }

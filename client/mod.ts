@@ -25,6 +25,14 @@ export {
 } from "./io.ts";
 export type { ExecuteArg, ExecuteOptions } from "./execute.ts";
 export { type Program, program } from "./program.ts";
+export {
+  type Remote,
+  remote,
+  type RemoteArg,
+  type RemoteFunction,
+  type RemoteOptions,
+} from "./remote.ts";
+export type { Context, ContextBlobOptions } from "./context.ts";
 
 /** The built-in task factories. */
 export const tasks = {

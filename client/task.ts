@@ -46,7 +46,9 @@ export class Task {
   /** A short description for messages. */
   get description(): string {
     const id = formatId(this.spec.id);
-    return this.spec.name ? `task "${this.spec.name}" (${this.spec.taskType} ${id})` : `${this.spec.taskType} task ${id}`;
+    return this.spec.name
+      ? `task "${this.spec.name}" (${this.spec.taskType} ${id})`
+      : `${this.spec.taskType} task ${id}`;
   }
 
   /**

@@ -17,7 +17,9 @@ export async function fetchFromGovernor(location: string, id: Id): Promise<Uint8
   const res = await fetch(`http://${location}/objects/${id[0]}/${id[1]}`);
   if (!res.ok) {
     await res.body?.cancel();
-    throw new Error(`Cannot fetch object ${formatId(id)} from governor ${location}: HTTP ${res.status}`);
+    throw new Error(
+      `Cannot fetch object ${formatId(id)} from governor ${location}: HTTP ${res.status}`,
+    );
   }
   return new Uint8Array(await res.arrayBuffer());
 }

@@ -9,7 +9,7 @@ import type { DataType, Id, TaskInfo } from "../common/attributes.ts";
 import { place } from "./fs_util.ts";
 import { isSubtype } from "../common/content_type.ts";
 import type { AssignedTask, GovernorMessage, OutputReport } from "../protocol/governor.ts";
-import type { Builtin, BuiltinOutput } from "./builtins/types.ts";
+import type { Builtin, BuiltinContext, BuiltinOutput } from "./builtins/types.ts";
 import { MEMORY_LIMIT, type ObjectStore, type StoredObject } from "./store.ts";
 
 /** Kept outputs up to this size are reported with their data. */
@@ -81,6 +81,7 @@ export class TaskRunner {
     this.#queue = [];
     for (const c of this.#stops.values()) c.abort();
     this.#stops.clear();
+    for (const impl of new Set(this.#o.taskTypes.values())) impl.shutdown?.(this.#o.store);
   }
 
   #pump(): void {
@@ -113,10 +114,11 @@ export class TaskRunner {
     this.#running.add(t);
     const startTime = Date.now();
     const signal = this.#signal(t.spec.id[0]);
+    const extra = { debug: "", user: {} };
     const done = (error: string, outputs: OutputReport[]) => {
       this.#free += t.spec.resources.cpus;
       this.#running.delete(t);
-      if (!signal.aborted) this.#report(t, startTime, error, outputs);
+      if (!signal.aborted) this.#report(t, startTime, error, outputs, extra);
       this.#pump();
     };
     const fail = (e: unknown) => done(e instanceof Error ? e.message : String(e), []);
@@ -124,10 +126,10 @@ export class TaskRunner {
       const inputs = this.#inputs(t);
       if (inputs instanceof Promise) {
         this.#started(t, startTime);
-        inputs.then((ins) => this.#run(t, ins, signal)).then((outs) => done("", outs), fail);
+        inputs.then((ins) => this.#run(t, ins, signal, extra)).then((outs) => done("", outs), fail);
         return;
       }
-      const outs = this.#run(t, inputs, signal);
+      const outs = this.#run(t, inputs, signal, extra);
       if (outs instanceof Promise) {
         this.#started(t, startTime);
         outs.then((o) => done("", o), fail);
@@ -162,10 +164,11 @@ export class TaskRunner {
     t: AssignedTask,
     inputs: StoredObject[],
     signal: AbortSignal,
+    info: BuiltinContext["info"],
   ): OutputReport[] | Promise<OutputReport[]> {
     const impl = this.#o.taskTypes.get(t.spec.taskType);
     if (!impl) throw new Error(`Unknown task type "${t.spec.taskType}"`);
-    const result = impl({ task: t, inputs, store: this.#o.store, signal });
+    const result = impl({ task: t, inputs, store: this.#o.store, signal, info });
     return result instanceof Promise
       ? result.then((r) => this.#storeAll(t, r))
       : this.#storeAll(t, result);
@@ -197,7 +200,7 @@ export class TaskRunner {
       );
     }
     const store = this.#o.store;
-    const info = { error: "", size: 0, contentType, debug: "", user: {} };
+    const info = { error: "", size: 0, contentType, debug: "", user: r.user ?? {} };
     const report = (obj: StoredObject): OutputReport => {
       const inline = t.keep[i] && obj.data && obj.data.length <= INLINE_LIMIT;
       return inline
@@ -233,14 +236,20 @@ export class TaskRunner {
     });
   }
 
-  #report(t: AssignedTask, startTime: number, error: string, outputs: OutputReport[]): void {
+  #report(
+    t: AssignedTask,
+    startTime: number,
+    error: string,
+    outputs: OutputReport[],
+    extra: BuiltinContext["info"],
+  ): void {
     const info: TaskInfo = {
       error,
       startTime,
       duration: Date.now() - startTime,
       governor: this.#o.address,
-      debug: "",
-      user: {},
+      debug: extra.debug,
+      user: extra.user,
     };
     if (error) this.#o.send({ type: "failed", id: t.spec.id, info });
     else this.#o.send({ type: "finished", id: t.spec.id, info, outputs });

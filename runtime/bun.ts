@@ -24,6 +24,7 @@ import type {
 } from "./types.ts";
 import { toFrame, wrapWebSocket } from "./_ws_client.ts";
 import { readTail } from "./_stderr_tail.ts";
+import { spawnPiped } from "./_piped.ts";
 
 /** The part of Bun's `ServerWebSocket` used here. */
 interface BunServerWs {
@@ -192,6 +193,7 @@ export const bunRuntime: Runtime = {
   // Bun.serve throws synchronously (port in use...): turn that into a rejection.
   serve: (options) => new Promise((resolve) => resolve(listen(options))),
   spawn: spawnProcess,
+  spawnScript: (options) => spawnPiped(options, process.execPath, []),
   connectWebSocket: (url) => wrapWebSocket(new WebSocket(url) as never, url),
   onShutdownSignal(handler) {
     process.on("SIGINT", handler);

@@ -10,6 +10,7 @@ import type { WSContext } from "hono/ws";
 import type { Runtime, WsConnection, WsUpgrade } from "./types.ts";
 import { wrapWebSocket } from "./_ws_client.ts";
 import { readTail } from "./_stderr_tail.ts";
+import { spawnDenoScript } from "./_deno_piped.ts";
 
 const wsUpgrade: WsUpgrade = (factory) =>
   upgradeWebSocket((c) => {
@@ -40,7 +41,10 @@ export const denoRuntime: Runtime = {
     const app = new Hono();
     build(app, wsUpgrade);
     const { promise, resolve } = Promise.withResolvers<Deno.NetAddr>();
-    const server = Deno.serve({ hostname, port, onListen: (a) => resolve(a as Deno.NetAddr) }, app.fetch);
+    const server = Deno.serve(
+      { hostname, port, onListen: (a) => resolve(a as Deno.NetAddr) },
+      app.fetch,
+    );
     const addr = await promise;
     return {
       hostname: addr.hostname,
@@ -64,7 +68,9 @@ export const denoRuntime: Runtime = {
         stderr: "piped",
       }).spawn();
     } catch (e) {
-      if (e instanceof Deno.errors.NotFound) throw Object.assign(new Error(`${cmd}: not found`), { code: "ENOENT" });
+      if (e instanceof Deno.errors.NotFound) {
+        throw Object.assign(new Error(`${cmd}: not found`), { code: "ENOENT" });
+      }
       throw e;
     }
     const kill = () => {
@@ -77,14 +83,25 @@ export const denoRuntime: Runtime = {
     if (signal?.aborted) kill();
     signal?.addEventListener("abort", kill, { once: true });
     const io: Promise<unknown>[] = [readTail(child.stderr)];
-    if (stdin) io.push(Deno.open(stdin).then((f) => f.readable.pipeTo(child.stdin)).catch(() => {}));
-    if (stdout) {
-      io.push(Deno.open(stdout, { write: true, create: true, truncate: true }).then((f) => child.stdout.pipeTo(f.writable)));
+    if (stdin) {
+      io.push(Deno.open(stdin).then((f) => f.readable.pipeTo(child.stdin)).catch(() => {}));
     }
-    const [status, stderr] = await Promise.all([child.status, io[0] as Promise<Uint8Array>, ...io.slice(1)]);
+    if (stdout) {
+      io.push(
+        Deno.open(stdout, { write: true, create: true, truncate: true }).then((f) =>
+          child.stdout.pipeTo(f.writable)
+        ),
+      );
+    }
+    const [status, stderr] = await Promise.all([
+      child.status,
+      io[0] as Promise<Uint8Array>,
+      ...io.slice(1),
+    ]);
     signal?.removeEventListener("abort", kill);
     return { code: status.code, signal: status.signal, stderr };
   },
+  spawnScript: spawnDenoScript,
   onShutdownSignal(handler) {
     Deno.addSignalListener("SIGINT", handler);
     Deno.addSignalListener("SIGTERM", handler);

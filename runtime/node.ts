@@ -20,6 +20,7 @@ import { WebSocket as NodeWebSocket } from "ws";
 import type { Runtime, SpawnOptions, SpawnResult, WsConnection, WsUpgrade } from "./types.ts";
 import { toFrame, wrapWebSocket } from "./_ws_client.ts";
 import { readTail } from "./_stderr_tail.ts";
+import { spawnPiped } from "./_piped.ts";
 
 /** How long `close()` waits for WebSocket close handshakes before cutting sockets. */
 const WS_CLOSE_GRACE_MS = 1000;
@@ -154,6 +155,7 @@ export const nodeRuntime: Runtime = {
     };
   },
   spawn: spawnProcess,
+  spawnScript: (options) => spawnPiped(options, process.execPath, process.execArgv),
   connectWebSocket: (url) => wrapWebSocket(new NodeWebSocket(url) as never, url),
   onShutdownSignal(handler) {
     process.on("SIGINT", handler);

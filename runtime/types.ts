@@ -87,6 +87,32 @@ export interface SpawnResult {
   stderr: Uint8Array;
 }
 
+/** Options of {@linkcode Runtime.spawnScript}. */
+export interface ScriptOptions {
+  /** Absolute path (or `file:` URL) of a TypeScript module of this project. */
+  script: string;
+  /** Its arguments. */
+  args: string[];
+  /** Working directory. */
+  cwd: string;
+}
+
+/** A long-lived child process with piped stdin, stdout and stderr. */
+export interface PipedProcess {
+  /** Its process id. */
+  readonly pid: number;
+  /** Writes bytes to its stdin (in order; errors after exit are ignored). */
+  write(data: Uint8Array): void;
+  /** Set to receive its stdout. */
+  onStdout: (chunk: Uint8Array) => void;
+  /** Set to receive its stderr. */
+  onStderr: (chunk: Uint8Array) => void;
+  /** Resolves once it exited (`code` non-zero when killed; `signal` names the signal). */
+  readonly exited: Promise<{ code: number; signal: string | null }>;
+  /** Sends a signal. @default {"SIGKILL"} */
+  kill(signal?: "SIGKILL" | "SIGTERM"): void;
+}
+
 /** Most stderr bytes kept from a spawned process (its tail). */
 export const STDERR_TAIL = 64 * 1024;
 
@@ -103,6 +129,11 @@ export interface Runtime {
    * `"ENOENT"` when the program cannot be found.
    */
   spawn(options: SpawnOptions): Promise<SpawnResult>;
+  /**
+   * Starts a module of this project as a child process of the same runtime
+   * (Deno: `deno run -A`), talking over piped stdin/stdout.
+   */
+  spawnScript(options: ScriptOptions): PipedProcess;
   /** Calls `handler` on SIGINT/SIGTERM; returns a function removing it. */
   onShutdownSignal(handler: () => void): () => void;
   /** The command-line arguments after the script. */

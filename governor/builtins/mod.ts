@@ -7,6 +7,7 @@ import { concat } from "./concat.ts";
 import { loadDir, makeDirectory, sliceDirectory } from "./dirs.ts";
 import { execute } from "./execute.ts";
 import { load, store } from "./files.ts";
+import { remote } from "./remote.ts";
 import { sleep } from "./sleep.ts";
 import type { Builtin } from "./types.ts";
 
@@ -22,4 +23,5 @@ export const builtins: ReadonlyMap<string, Builtin> = new Map<string, Builtin>([
   ["makeDirectory", makeDirectory],
   ["sliceDirectory", sliceDirectory],
   ["execute", execute],
+  ["remote", remote],
 ]);

@@ -17,6 +17,8 @@ export interface BuiltinContext {
   store: ObjectStore;
   /** Aborted when the task's session stops. */
   signal: AbortSignal;
+  /** Task-info extras the built-in may set; reported whether the task finishes or fails. */
+  info: { debug: string; user: Record<string, unknown> };
 }
 
 /**
@@ -24,12 +26,20 @@ export interface BuiltinContext {
  * file/directory to copy (or, with `move`, to move) into the store.
  */
 export type BuiltinOutput =
-  | { data: Uint8Array; contentType?: string }
-  | { forward: StoredObject }
-  | { file: string; dataType?: DataType; move?: boolean; contentType?: string };
+  & (
+    | { data: Uint8Array; contentType?: string }
+    | { forward: StoredObject }
+    | { file: string; dataType?: DataType; move?: boolean; contentType?: string }
+  )
+  & { /** The new object's `info.user`. */ user?: Record<string, unknown> };
 
-/** A built-in task implementation; may finish synchronously. */
-export type Builtin = (ctx: BuiltinContext) => BuiltinOutput[] | Promise<BuiltinOutput[]>;
+/**
+ * A built-in task implementation; may finish synchronously. `shutdown`, when
+ * present, is called as a governor (identified by its store) stops.
+ */
+export type Builtin =
+  & ((ctx: BuiltinContext) => BuiltinOutput[] | Promise<BuiltinOutput[]>)
+  & { shutdown?: (store: ObjectStore) => void };
 
 /**
  * Reads a task's config as an object with the given string/number fields.

@@ -1,0 +1,77 @@
+/**
+ * Runs one remote task inside the executor.
+ *
+ * @module
+ */
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
+import process from "node:process";
+import { isSubtype, toUint8Array } from "../common/content_type.ts";
+import { DataInstance } from "../common/data_instance.ts";
+import { packDirectory } from "../common/tar.ts";
+import type {
+  ExecutorInput,
+  ExecutorMessage,
+  RemoteConfig,
+  RunMessage,
+} from "../protocol/executor.ts";
+import { decodeArgs } from "./args.ts";
+import { TaskContext } from "./context.ts";
+import { loadFunction } from "./functions.ts";
+import { FileInstance } from "./instances.ts";
+import { toResults } from "./results.ts";
+
+const home = process.cwd();
+
+/**
+ * Runs a task: loads the function, builds its arguments, calls it in the
+ * task's working directory (made empty, and emptied afterwards) and turns
+ * its return value into results.
+ *
+ * @param m The run message.
+ * @returns The result or error message for the governor.
+ */
+export async function runTask(m: RunMessage): Promise<ExecutorMessage> {
+  const ctx = new TaskContext(m.spec, m.cwd, m.governor);
+  const config = m.spec.config as RemoteConfig;
+  try {
+    if (!existsSync(m.cwd)) mkdirSync(m.cwd);
+    process.chdir(m.cwd);
+    const { fn, names } = await loadFunction(config.fn);
+    const instances = await Promise.all(m.inputs.map(toInstance));
+    const values = instances.map((inst, j) => {
+      const name = names[(config.inputs[j] ?? -1) + 1] ?? "";
+      const param = Object.hasOwn(config.params, name) ? config.params[name]! : {};
+      if (param.contentType !== undefined && !isSubtype(inst.contentType, param.contentType)) {
+        throw new Error(
+          `Parameter "${name}" needs content type "${param.contentType}", but input ` +
+            `"${inst.spec.label}" has "${inst.contentType}"`,
+        );
+      }
+      return config.autoLoad || param.load ? inst.load() : inst;
+    });
+    const args = decodeArgs(toUint8Array(config.args), values);
+    const value = await fn(ctx, ...args);
+    const outputs = toResults(value, m.outputs, config.encode, instances);
+    outputs.forEach((o, i) => {
+      if (!("file" in o)) return;
+      renameSync(o.file, m.outputPaths[i]!);
+      o.file = m.outputPaths[i]!;
+    });
+    return { type: "result", outputs, debug: ctx.debugText, user: ctx.info.user };
+  } catch (e) {
+    const error = e instanceof Error
+      ? (e.stack || `${e.name}: ${e.message}`)
+      : `Error: ${String(e)}`;
+    return { type: "error", error, debug: ctx.debugText, user: ctx.info.user };
+  } finally {
+    process.chdir(home);
+    // An emptied directory is as fresh as a new one: keep it for the next task.
+    if (readdirSync(m.cwd).length) rmSync(m.cwd, { recursive: true, force: true });
+  }
+}
+
+async function toInstance(i: ExecutorInput): Promise<DataInstance> {
+  if (i.data) return new DataInstance(i.spec, i.info, toUint8Array(i.data));
+  const tar = i.spec.dataType === "dir" ? await packDirectory(i.path!) : null;
+  return new FileInstance(i.spec, i.info, i.path!, tar);
+}

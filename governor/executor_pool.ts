@@ -1,0 +1,195 @@
+/**
+ * The governor's warm pool of executor processes: one task at a time per
+ * executor, idle executors reused, a crashed or killed executor fails only
+ * its task and is replaced by a fresh one on demand.
+ *
+ * @module
+ */
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { formatId } from "../common/attributes.ts";
+import {
+  encodeExecutorFrame,
+  type ExecutorMessage,
+  FrameReader,
+  type RunMessage,
+  validateExecutorMessage,
+} from "../protocol/executor.ts";
+import { runtime } from "../runtime/mod.ts";
+import type { PipedProcess } from "../runtime/types.ts";
+
+/** Most stderr bytes of an executor kept for a crash report. */
+const STDERR_KEEP = 8 * 1024;
+
+const SCRIPT = fileURLToPath(new URL("../executor/main.ts", import.meta.url));
+
+/** One executor process. */
+export class ExecutorProcess {
+  /** Its process id. */
+  readonly pid: number;
+  /** Set once the process exited. */
+  dead = false;
+  /** Resolves once the process exited and its working directory is removed. */
+  readonly exited: Promise<void>;
+  /** The working directory its tasks run in (emptied after each task). */
+  readonly dir: string;
+  readonly #proc: PipedProcess;
+  readonly #reader = new FrameReader();
+  #pending: PromiseWithResolvers<ExecutorMessage> | null = null;
+  #task = "";
+  #stderr: Uint8Array[] = [];
+  #stderrSize = 0;
+
+  /**
+   * Starts an executor.
+   *
+   * @param cwd The process's working directory.
+   * @param dir The working directory of its tasks (made by the executor).
+   * @param onExit Called once it exited.
+   */
+  constructor(cwd: string, dir: string, onExit: (e: ExecutorProcess) => void) {
+    this.dir = dir;
+    this.#proc = runtime.spawnScript({ script: SCRIPT, args: [], cwd });
+    this.pid = this.#proc.pid;
+    this.#proc.onStdout = (chunk) => {
+      try {
+        for (const m of this.#reader.push(chunk)) this.#settle(validateExecutorMessage(m));
+      } catch (e) {
+        this.#pending?.reject(new Error(`Executor protocol error: ${(e as Error).message}`));
+        this.#pending = null;
+        this.kill();
+      }
+    };
+    this.#proc.onStderr = (chunk) => {
+      this.#stderr.push(chunk);
+      this.#stderrSize += chunk.length;
+      while (this.#stderrSize - this.#stderr[0]!.length >= STDERR_KEEP) {
+        this.#stderrSize -= this.#stderr.shift()!.length;
+      }
+    };
+    this.exited = this.#proc.exited.then(async ({ code, signal }) => {
+      await rm(dir, { recursive: true, force: true });
+      this.dead = true;
+      if (this.#pending) {
+        const how = signal ? `was killed by signal ${signal}` : `exited with code ${code}`;
+        const stderr = this.#stderrText();
+        this.#pending.reject(
+          new Error(
+            `Executor process ${how} while running task ${this.#task}` +
+              (stderr ? `\nStderr:\n${stderr}` : ""),
+          ),
+        );
+        this.#pending = null;
+      }
+      onExit(this);
+    });
+  }
+
+  /**
+   * Runs one task.
+   *
+   * @param m The run message (`cwd` is this executor's {@linkcode dir}).
+   * @returns The executor's answer.
+   * @throws {Error} When the executor dies before answering.
+   */
+  run(m: RunMessage): Promise<ExecutorMessage> {
+    if (this.dead || this.#pending) throw new Error("Executor is not available");
+    this.#task = formatId(m.spec.id);
+    this.#stderr = [];
+    this.#stderrSize = 0;
+    this.#pending = Promise.withResolvers();
+    this.#proc.write(encodeExecutorFrame(m));
+    return this.#pending.promise;
+  }
+
+  /** Kills the process (SIGKILL). */
+  kill(): void {
+    this.#proc.kill("SIGKILL");
+  }
+
+  #settle(m: ExecutorMessage): void {
+    const p = this.#pending;
+    this.#pending = null;
+    if (p) p.resolve(m);
+  }
+
+  #stderrText(): string {
+    const all = new Uint8Array(this.#stderrSize);
+    let at = 0;
+    for (const c of this.#stderr) {
+      all.set(c, at);
+      at += c.length;
+    }
+    return new TextDecoder().decode(all.subarray(Math.max(0, all.length - STDERR_KEEP))).trimEnd();
+  }
+}
+
+/** A governor's executors. */
+export class ExecutorPool {
+  readonly #cwd: string;
+  readonly #idle: ExecutorProcess[] = [];
+  readonly #all = new Set<ExecutorProcess>();
+  #closed = false;
+  #count = 0;
+
+  /**
+   * @param cwd The executors' working directory; their tasks' directories go below it.
+   */
+  constructor(cwd: string) {
+    this.#cwd = cwd;
+  }
+
+  /** Executor processes alive (idle or busy). */
+  get size(): number {
+    return this.#all.size;
+  }
+
+  /**
+   * Runs a task on an idle executor, or on a new one.
+   *
+   * @param m The run message, without `cwd` (each executor has its own).
+   * @param signal Kills the executor when aborted.
+   * @returns The executor's answer.
+   * @throws {Error} When the executor dies while running the task.
+   */
+  async run(m: Omit<RunMessage, "cwd">, signal: AbortSignal): Promise<ExecutorMessage> {
+    if (this.#closed) throw new Error("The governor is shutting down");
+    const e = this.#idle.pop() ?? this.#start();
+    const abort = () => e.kill();
+    signal.addEventListener("abort", abort, { once: true });
+    try {
+      return await e.run({ ...m, cwd: e.dir });
+    } finally {
+      signal.removeEventListener("abort", abort);
+      if (!e.dead && !signal.aborted && !this.#closed) this.#idle.push(e);
+      else if (!e.dead) e.kill();
+    }
+  }
+
+  /**
+   * Kills every executor.
+   *
+   * @returns Resolves once they exited.
+   */
+  close(): Promise<void> {
+    this.#closed = true;
+    const all = [...this.#all];
+    for (const e of all) e.kill();
+    return Promise.all(all.map((e) => e.exited)).then(() => {});
+  }
+
+  #start(): ExecutorProcess {
+    const e = new ExecutorProcess(
+      this.#cwd,
+      join(this.#cwd, `executor-${++this.#count}`),
+      (dead) => {
+        this.#all.delete(dead);
+        const i = this.#idle.indexOf(dead);
+        if (i >= 0) this.#idle.splice(i, 1);
+      },
+    );
+    this.#all.add(e);
+    return e;
+  }
+}
