@@ -5,26 +5,13 @@
  * @module
  */
 import process from "node:process";
-import { spawn as spawnChild } from "node:child_process";
-import { createReadStream, createWriteStream } from "node:fs";
-import { constants } from "node:os";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import { Hono } from "hono";
 import { upgradeWebSocket, websocket } from "hono/bun";
 import type { WSContext } from "hono/ws";
-import type {
-  ListeningServer,
-  Runtime,
-  ServeOptions,
-  SpawnOptions,
-  SpawnResult,
-  WsConnection,
-  WsUpgrade,
-} from "./types.ts";
+import type { ListeningServer, Runtime, ServeOptions, WsConnection, WsUpgrade } from "./types.ts";
 import { toFrame, wrapWebSocket } from "./_ws_client.ts";
-import { readTail } from "./_stderr_tail.ts";
 import { spawnPiped } from "./_piped.ts";
+import { spawnProcess } from "./_child_process.ts";
 
 /** The part of Bun's `ServerWebSocket` used here. */
 interface BunServerWs {
@@ -134,57 +121,6 @@ function listen({ hostname, port, build }: ServeOptions): ListeningServer {
       })();
     },
   };
-}
-
-/**
- * {@linkcode Runtime.spawn} over `node:child_process` (Node and Bun alike).
- *
- * @param options What to run.
- * @returns How it ended, with the tail of its stderr.
- */
-function spawnProcess(
-  { cmd, args, cwd, stdin, stdout, signal }: SpawnOptions,
-): Promise<SpawnResult> {
-  return new Promise<SpawnResult>((resolve, reject) => {
-    const child = spawnChild(cmd, args, {
-      cwd,
-      stdio: [stdin ? "pipe" : "ignore", stdout ? "pipe" : "ignore", "pipe"],
-      signal,
-      killSignal: "SIGKILL",
-    });
-    let failed = false;
-    child.once("error", (e: Error & { code?: string }) => {
-      // An abort kills the child; its "close" still reports how it ended.
-      if (e.name === "AbortError") return;
-      failed = true;
-      reject(
-        e.code === "ENOENT" ? Object.assign(new Error(`${cmd}: not found`), { code: "ENOENT" }) : e,
-      );
-    });
-    const io: Promise<unknown>[] = [];
-    const tail = readTail(Readable.toWeb(child.stderr!) as ReadableStream<Uint8Array>);
-    tail.catch(() => {});
-    if (stdin && child.stdin) {
-      child.stdin.on("error", () => {}); // EPIPE when the program does not read it all
-      const input = createReadStream(stdin);
-      input.on("error", () => child.stdin!.end());
-      input.pipe(child.stdin);
-    }
-    if (stdout && child.stdout) {
-      const written = pipeline(child.stdout, createWriteStream(stdout));
-      written.catch(() => {});
-      io.push(written);
-    }
-    child.once("close", (code: number | null, sig: string | null) => {
-      if (failed) return;
-      Promise.all([tail, ...io]).then(([stderr]) =>
-        resolve({
-          code: code ?? 128 + (constants.signals[sig as keyof typeof constants.signals] ?? 0),
-          signal: sig,
-          stderr: stderr as Uint8Array,
-        }), reject);
-    });
-  });
 }
 
 /** Rain's runtime seam on Bun. */

@@ -1,0 +1,64 @@
+/**
+ * {@linkcode Runtime.spawn} over `node:child_process`, shared by the Node and
+ * Bun seams.
+ *
+ * @module
+ */
+import { spawn as spawnChild } from "node:child_process";
+import { createReadStream, createWriteStream } from "node:fs";
+import { constants } from "node:os";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { SpawnOptions, SpawnResult } from "./types.ts";
+import { readTail } from "./_stderr_tail.ts";
+
+/**
+ * {@linkcode Runtime.spawn} over `node:child_process` (Node and Bun alike).
+ *
+ * @param options What to run.
+ * @returns How it ended, with the tail of its stderr.
+ */
+export function spawnProcess(
+  { cmd, args, cwd, stdin, stdout, signal }: SpawnOptions,
+): Promise<SpawnResult> {
+  return new Promise<SpawnResult>((resolve, reject) => {
+    const child = spawnChild(cmd, args, {
+      cwd,
+      stdio: [stdin ? "pipe" : "ignore", stdout ? "pipe" : "ignore", "pipe"],
+      signal,
+      killSignal: "SIGKILL",
+    });
+    let failed = false;
+    child.once("error", (e: Error & { code?: string }) => {
+      // An abort kills the child; its "close" still reports how it ended.
+      if (e.name === "AbortError") return;
+      failed = true;
+      reject(
+        e.code === "ENOENT" ? Object.assign(new Error(`${cmd}: not found`), { code: "ENOENT" }) : e,
+      );
+    });
+    const io: Promise<unknown>[] = [];
+    const tail = readTail(Readable.toWeb(child.stderr!) as ReadableStream<Uint8Array>);
+    tail.catch(() => {});
+    if (stdin && child.stdin) {
+      child.stdin.on("error", () => {}); // EPIPE when the program does not read it all
+      const input = createReadStream(stdin);
+      input.on("error", () => child.stdin!.end());
+      input.pipe(child.stdin);
+    }
+    if (stdout && child.stdout) {
+      const written = pipeline(child.stdout, createWriteStream(stdout));
+      written.catch(() => {});
+      io.push(written);
+    }
+    child.once("close", (code: number | null, sig: string | null) => {
+      if (failed) return;
+      Promise.all([tail, ...io]).then(([stderr]) =>
+        resolve({
+          code: code ?? 128 + (constants.signals[sig as keyof typeof constants.signals] ?? 0),
+          signal: sig,
+          stderr: stderr as Uint8Array,
+        }), reject);
+    });
+  });
+}
