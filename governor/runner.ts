@@ -8,12 +8,14 @@
 import type { DataType, Id, TaskInfo } from "../common/attributes.ts";
 import { place } from "./fs_util.ts";
 import { isSubtype } from "../common/content_type.ts";
-import type { AssignedTask, GovernorMessage, OutputReport } from "../protocol/governor.ts";
+import {
+  type AssignedTask,
+  type GovernorMessage,
+  INLINE_LIMIT,
+  type OutputReport,
+} from "../protocol/governor.ts";
 import type { Builtin, BuiltinContext, BuiltinOutput } from "./builtins/types.ts";
 import { MEMORY_LIMIT, type ObjectStore, type StoredObject } from "./store.ts";
-
-/** Kept outputs up to this size are reported with their data. */
-const INLINE_LIMIT = 256 * 1024;
 
 /** What the runner needs from its governor. */
 export interface RunnerOptions {

@@ -20,6 +20,9 @@ import {
   taskSpec,
 } from "./validate.ts";
 
+/** Largest kept output a governor reports with its data (the server ignores larger ones). */
+export const INLINE_LIMIT = 256 * 1024;
+
 /** A task as the server hands it to a governor. */
 export interface AssignedTask {
   /** The task's spec. */

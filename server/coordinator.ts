@@ -4,12 +4,16 @@
  *
  * @module
  */
-import type { Id, ObjectInfo, TaskInfo } from "../common/attributes.ts";
-import { formatId } from "../common/attributes.ts";
+import {
+  formatId,
+  type Id,
+  type ObjectInfo,
+  type TaskInfo,
+  type TaskSpec,
+} from "../common/attributes.ts";
 import { RainError } from "../common/errors.ts";
-import type { OutputReport } from "../protocol/governor.ts";
+import { INLINE_LIMIT, type OutputReport } from "../protocol/governor.ts";
 import type { SubmitObject } from "../protocol/client.ts";
-import type { TaskSpec } from "../common/attributes.ts";
 import type { ClientLink } from "./client_link.ts";
 import type { GovernorLink } from "./governor_link.ts";
 import {
@@ -23,9 +27,6 @@ import {
 } from "./model.ts";
 import { Scheduler } from "./scheduler.ts";
 import { buildSubmit } from "./submit.ts";
-
-/** Largest object whose data a governor reports inline when it is kept. */
-export const INLINE_LIMIT = 256 * 1024;
 
 /** The server's state and the rules that change it. */
 export class Coordinator {
@@ -180,7 +181,7 @@ export class Coordinator {
       const report = outputs[i]!;
       o.state = "finished";
       o.info = report.info;
-      if (report.data && o.keep) o.data = report.data;
+      if (report.data && o.keep && report.data.length <= INLINE_LIMIT) o.data = report.data;
       g.hold(o);
       for (const d of o.dependents) if (--d.waitingFor === 0) this.scheduler.enqueue(d);
       o.dependents = [];
