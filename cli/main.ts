@@ -7,12 +7,17 @@ import { parseArgs } from "node:util";
 import { runtime } from "../runtime/mod.ts";
 import { DEFAULT_SERVER_PORT, startServer } from "../server/mod.ts";
 import { startGovernor } from "../governor/mod.ts";
+import { readHostFile, startSshGovernors } from "./ssh_governors.ts";
 
 const USAGE = `Usage:
   rain start --simple [--listen HOST:PORT] [--cpus N]   server + one local governor
+  rain start --governors N [--governor-host-file FILE]  server + N local governors (in this
+                                                        process) + one governor per host over ssh
   rain server [--listen HOST:PORT]                      the server alone (default 127.0.0.1:${DEFAULT_SERVER_PORT})
   rain governor SERVER [--cpus N] [--work-dir DIR] [--listen HOST:PORT]
                                                         a governor joining SERVER (host:port)
+Governor options (start, governor):
+  --executor-memory MB                                  heap limit of each remote-function executor
 `;
 
 const log = (m: string) => console.error(`rain: ${m}`);
@@ -34,11 +39,20 @@ export function parseListen(
   return { hostname: m[1] || "127.0.0.1", port };
 }
 
-function cpusOption(value: string | undefined): number | undefined {
+function localGovernorCount(values: { simple?: boolean; governors?: string }): number {
+  if (values.governors === undefined) return values.simple ? 1 : 0;
+  const n = Number(values.governors);
+  if (!Number.isInteger(n) || n < 0) {
+    throw new RangeError(`--governors must be a non-negative integer, got "${values.governors}"`);
+  }
+  return n;
+}
+
+function positiveOption(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) {
-    throw new RangeError(`--cpus must be a positive integer, got "${value}"`);
+    throw new RangeError(`--${flag} must be a positive integer, got "${value}"`);
   }
   return n;
 }
@@ -60,20 +74,31 @@ async function main(args: string[]): Promise<void> {
     allowPositionals: true,
     options: {
       simple: { type: "boolean" },
+      governors: { type: "string" },
+      "governor-host-file": { type: "string" },
       listen: { type: "string" },
       cpus: { type: "string" },
       "work-dir": { type: "string" },
+      "executor-memory": { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   });
   const [command, ...rest] = positionals;
+  const governorOptions = () => ({
+    cpus: positiveOption("cpus", values.cpus),
+    executorMemoryMb: positiveOption("executor-memory", values["executor-memory"]),
+  });
   if (values.help || !command) {
     console.log(USAGE);
     return;
   }
   if (command === "server" || command === "start") {
-    if (command === "start" && !values.simple) {
-      throw new Error("rain start needs --simple (server and one local governor)");
+    const local = command === "start" ? localGovernorCount(values) : 0;
+    const hostFile = command === "start" ? values["governor-host-file"] : undefined;
+    if (command === "start" && local === 0 && !hostFile) {
+      throw new Error(
+        "rain start needs --simple, --governors N or --governor-host-file FILE",
+      );
     }
     const listen = parseListen(
       values.listen ?? `127.0.0.1:${DEFAULT_SERVER_PORT}`,
@@ -83,10 +108,15 @@ async function main(args: string[]): Promise<void> {
     const address = `${server.hostname}:${server.port}`;
     console.log(`Rain server listening on ${address} (status: http://${address}/api/info)`);
     const parts: { close(): Promise<void> }[] = [server];
-    if (command === "start") {
-      const gov = await startGovernor({ server: address, cpus: cpusOption(values.cpus), log });
+    for (let i = 0; i < local; i++) {
+      const gov = await startGovernor({ server: address, ...governorOptions(), log });
       console.log(`Governor ${gov.id} with ${gov.cpus} cpus joined (work dir ${gov.workDir})`);
       parts.push(gov);
+    }
+    if (hostFile) {
+      const hosts = await readHostFile(hostFile);
+      parts.push(startSshGovernors(hosts, address, log));
+      console.log(`Starting governors over ssh on ${hosts.join(", ")}`);
     }
     console.log("Press Ctrl-C to stop.");
     return runUntilSignal(parts);
@@ -103,7 +133,7 @@ async function main(args: string[]): Promise<void> {
       server: serverAddress.includes(":")
         ? serverAddress
         : `${serverAddress}:${DEFAULT_SERVER_PORT}`,
-      cpus: cpusOption(values.cpus),
+      ...governorOptions(),
       workDir: values["work-dir"],
       ...listen,
       log,

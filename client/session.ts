@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { ensureArrowFor } from "../common/arrow.ts";
 import type { ObjectInfo } from "../common/attributes.ts";
 import { DataInstance } from "../common/data_instance.ts";
 import { SessionFailedError } from "../common/errors.ts";
@@ -13,6 +14,9 @@ import { DataObject } from "./data_object.ts";
 import { forgetSession, popSession, pushSession } from "./session_stack.ts";
 import type { Task } from "./task.ts";
 import { fetchFromGovernor } from "./transfer.ts";
+
+/** Attempts of `fetch()` when the governor holding the object does not answer. */
+const FETCH_ATTEMPTS = 5;
 
 /** Session lifecycle as seen by the client. */
 export type SessionState = "open" | "failed" | "closed";
@@ -236,15 +240,24 @@ export class Session {
       throw new Error(`Cannot fetch ${o.description}: it is not kept (call keep() before submit)`);
     }
     await this.#submitting;
-    const reply = await this.#call<FetchReply>({
-      type: "fetch",
-      session: this.#id,
-      id: o.spec.id[1],
-    });
-    const data = reply.data ?? await fetchFromGovernor(reply.location!, o.spec.id);
+    let reply: FetchReply;
+    let data: Uint8Array | undefined;
+    for (let attempt = 1;; attempt++) {
+      reply = await this.#call<FetchReply>({ type: "fetch", session: this.#id, id: o.spec.id[1] });
+      try {
+        data = reply.data ?? await fetchFromGovernor(reply.location!, o.spec.id);
+        break;
+      } catch (e) {
+        // The holder may have just been lost: the server recomputes the object; ask again.
+        if (attempt >= FETCH_ATTEMPTS) throw e;
+        await new Promise((r) => setTimeout(r, 100 * attempt));
+      }
+    }
     o.info = reply.info as ObjectInfo;
     o.state = "finished";
-    return new DataInstance(o.spec, o.info, data, unpackTar);
+    const instance = new DataInstance(o.spec, o.info, data, unpackTar);
+    await ensureArrowFor(instance.contentType); // load() of "arrow" needs apache-arrow
+    return instance;
   }
 
   #split(items: readonly (Task | DataObject)[]): { tasks: Task[]; objects: DataObject[] } {

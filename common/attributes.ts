@@ -87,6 +87,8 @@ export interface ObjectInfo {
   debug: string;
   /** Arbitrary JSON-serialisable values. */
   user: Record<string, unknown>;
+  /** A governor (`"host:port"`) holding the object, as of the last refresh (`""` when none). */
+  governor?: string;
 }
 
 /** States of a task as seen by the client. */

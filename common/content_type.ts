@@ -1,12 +1,14 @@
 /**
  * Content types: the sub-type relation and encoding/decoding of the types that
- * Rain recognises (`json`, `cbor`, `msgpack`, `text`, `text-<encoding>`).
+ * Rain recognises (`json`, `cbor`, `msgpack`, `text`, `text-<encoding>`, and for
+ * decoding `arrow`).
  *
  * @module
  */
 import { encode as cborEncode } from "cbor-x/encode";
 import { decode as cborDecode } from "cbor-x/decode";
 import { decode as msgpackDecode, encode as msgpackEncode } from "@msgpack/msgpack";
+import { ARROW, decodeArrow } from "./arrow.ts";
 
 /** The encodings `blob(value, { encode })` and `Output({ encode })` accept. */
 export type Encoding = "json" | "cbor" | "msgpack" | "text";
@@ -41,7 +43,7 @@ export function checkContentType(contentType: string): void {
   }
   if (
     contentType === "" || contentType === "json" || contentType === "cbor" ||
-    contentType === "msgpack" || contentType === "arrow" || contentType === "text" ||
+    contentType === "msgpack" || contentType === ARROW || contentType === "text" ||
     PYTHON_TYPES.has(contentType) || /^text-[\w.-]+$/.test(contentType) ||
     /^(mime|user)\/.+$/.test(contentType)
   ) return;
@@ -78,7 +80,7 @@ export function encodeValue(value: unknown, encoding: Encoding): Uint8Array {
  *
  * @param bytes The object's bytes.
  * @param contentType The object's content type.
- * @returns The decoded value.
+ * @returns The decoded value (an `apache-arrow` `Table` for `"arrow"`).
  * @throws {TypeError} When the content type has no decoder here.
  */
 export function decodeValue(bytes: Uint8Array, contentType: string): unknown {
@@ -88,6 +90,7 @@ export function decodeValue(bytes: Uint8Array, contentType: string): unknown {
   if (contentType === "json") return JSON.parse(new TextDecoder().decode(bytes));
   if (contentType === "cbor") return cborDecode(bytes);
   if (contentType === "msgpack") return msgpackDecode(bytes);
+  if (contentType === ARROW) return decodeArrow(bytes);
   if (contentType === "text" || contentType.startsWith("text-")) {
     return decodeText(bytes, contentType);
   }

@@ -63,7 +63,8 @@ export class DataInstance {
   }
 
   /**
-   * The value decoded by content type (`json`, `cbor`, `msgpack`, `text`, ...).
+   * The value decoded by content type (`json`, `cbor`, `msgpack`, `text`, ...;
+   * `arrow` gives an `apache-arrow` `Table`).
    *
    * @returns The decoded value.
    * @throws {TypeError} For content type `""` and types without a decoder.

@@ -5,6 +5,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import process from "node:process";
+import { ensureArrowFor } from "../common/arrow.ts";
 import { isSubtype, toUint8Array } from "../common/content_type.ts";
 import { DataInstance } from "../common/data_instance.ts";
 import { packDirectory } from "../common/tar.ts";
@@ -38,6 +39,7 @@ export async function runTask(m: RunMessage): Promise<ExecutorMessage> {
     process.chdir(m.cwd);
     const { fn, names } = await loadFunction(config.fn);
     const instances = await Promise.all(m.inputs.map(toInstance));
+    await ensureArrowFor(...instances.map((i) => i.contentType)); // so that load() is synchronous
     const values = instances.map((inst, j) => {
       const name = names[(config.inputs[j] ?? -1) + 1] ?? "";
       const param = Object.hasOwn(config.params, name) ? config.params[name]! : {};

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { open } from "node:fs/promises";
+import { createReadStream } from "node:fs";
+import { Readable } from "node:stream";
 import type { Hono } from "hono";
 import type { Id } from "../common/attributes.ts";
 import { packDirectory } from "../common/tar.ts";
@@ -38,8 +39,8 @@ export function addDataRoutes(app: Hono, store: ObjectStore): void {
 async function body(obj: StoredObject): Promise<BodyInit> {
   if (obj.data) return obj.data as Uint8Array<ArrayBuffer>;
   if (obj.dataType === "dir") return await packDirectory(obj.path!) as Uint8Array<ArrayBuffer>;
-  const file = await open(obj.path!, "r");
-  return file.readableWebStream({ type: "bytes" }) as unknown as ReadableStream<Uint8Array>;
+  // A Node stream closes its file at the end, also when the client goes away.
+  return Readable.toWeb(createReadStream(obj.path!)) as unknown as ReadableStream<Uint8Array>;
 }
 
 function parseId(session: string, n: string): Id | null {

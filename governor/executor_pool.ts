@@ -1,7 +1,7 @@
 /**
  * The governor's warm pool of executor processes: one task at a time per
- * executor, idle executors reused, a crashed or killed executor fails only
- * its task and is replaced by a fresh one on demand.
+ * executor, idle executors reused, a crashed, killed or out-of-memory
+ * executor fails only its task and is replaced by a fresh one on demand.
  *
  * @module
  */
@@ -23,6 +23,19 @@ import type { PipedProcess } from "../runtime/types.ts";
 const STDERR_KEEP = 8 * 1024;
 
 const SCRIPT = fileURLToPath(new URL("../executor/main.ts", import.meta.url));
+
+/** What V8 (Deno's and Node's) writes to stderr as it dies of a full heap. */
+const OUT_OF_MEMORY =
+  /Fatal JavaScript out of memory|JavaScript heap out of memory|Reached heap limit/;
+
+/** Where V8's out-of-memory report starts in stderr (what precedes it is the function's). */
+const V8_REPORT = /\n?<--- Last few GCs --->|\n?#\n# Fatal |\n?FATAL ERROR: /;
+
+/** Options of {@linkcode ExecutorPool}. */
+export interface ExecutorPoolOptions {
+  /** Heap limit of each executor in MB; unlimited (V8's default) when not given. */
+  memoryMb?: number;
+}
 
 /** One executor process. */
 export class ExecutorProcess {
@@ -47,10 +60,16 @@ export class ExecutorProcess {
    * @param cwd The process's working directory.
    * @param dir The working directory of its tasks (made by the executor).
    * @param onExit Called once it exited.
+   * @param memoryMb Its heap limit in MB, if any.
    */
-  constructor(cwd: string, dir: string, onExit: (e: ExecutorProcess) => void) {
+  constructor(
+    cwd: string,
+    dir: string,
+    onExit: (e: ExecutorProcess) => void,
+    memoryMb?: number,
+  ) {
     this.dir = dir;
-    this.#proc = runtime.spawnScript({ script: SCRIPT, args: [], cwd });
+    this.#proc = runtime.spawnScript({ script: SCRIPT, args: [], cwd, maxHeapMb: memoryMb });
     this.pid = this.#proc.pid;
     this.#proc.onStdout = (chunk) => {
       try {
@@ -72,14 +91,7 @@ export class ExecutorProcess {
       await rm(dir, { recursive: true, force: true });
       this.dead = true;
       if (this.#pending) {
-        const how = signal ? `was killed by signal ${signal}` : `exited with code ${code}`;
-        const stderr = this.#stderrText();
-        this.#pending.reject(
-          new Error(
-            `Executor process ${how} while running task ${this.#task}` +
-              (stderr ? `\nStderr:\n${stderr}` : ""),
-          ),
-        );
+        this.#pending.reject(new Error(this.#crashReport(code, signal, memoryMb)));
         this.#pending = null;
       }
       onExit(this);
@@ -114,6 +126,17 @@ export class ExecutorProcess {
     if (p) p.resolve(m);
   }
 
+  #crashReport(code: number, signal: string | null, memoryMb: number | undefined): string {
+    let stderr = this.#stderrText();
+    let how = signal ? `was killed by signal ${signal}` : `exited with code ${code}`;
+    if (OUT_OF_MEMORY.test(stderr)) {
+      how = `ran out of memory${memoryMb ? ` (limit ${memoryMb} MB)` : ""}`;
+      stderr = stderr.split(V8_REPORT)[0]!.trimEnd(); // V8's GC trace and C stack help nobody
+    }
+    return `Executor process ${how} while running task ${this.#task}` +
+      (stderr ? `\nStderr:\n${stderr}` : "");
+  }
+
   #stderrText(): string {
     const all = new Uint8Array(this.#stderrSize);
     let at = 0;
@@ -128,6 +151,7 @@ export class ExecutorProcess {
 /** A governor's executors. */
 export class ExecutorPool {
   readonly #cwd: string;
+  readonly #memoryMb: number | undefined;
   readonly #idle: ExecutorProcess[] = [];
   readonly #all = new Set<ExecutorProcess>();
   #closed = false;
@@ -135,9 +159,11 @@ export class ExecutorPool {
 
   /**
    * @param cwd The executors' working directory; their tasks' directories go below it.
+   * @param options The executors' heap limit.
    */
-  constructor(cwd: string) {
+  constructor(cwd: string, options: ExecutorPoolOptions = {}) {
     this.#cwd = cwd;
+    this.#memoryMb = options.memoryMb;
   }
 
   /** Executor processes alive (idle or busy). */
@@ -188,6 +214,7 @@ export class ExecutorPool {
         const i = this.#idle.indexOf(dead);
         if (i >= 0) this.#idle.splice(i, 1);
       },
+      this.#memoryMb,
     );
     this.#all.add(e);
     return e;

@@ -18,7 +18,9 @@ import {
 import { Outbox } from "../protocol/outbox.ts";
 import { runtime } from "../runtime/mod.ts";
 import { builtins } from "./builtins/mod.ts";
-import { addDataRoutes, CONTENT_TYPE_HEADER, DATA_TYPE_HEADER } from "./data_server.ts";
+import { configureExecutors } from "./builtins/remote.ts";
+import { addDataRoutes } from "./data_server.ts";
+import { fetchObject } from "./transfer.ts";
 import { TaskRunner } from "./runner.ts";
 import { ObjectStore, type StoredObject } from "./store.ts";
 
@@ -36,6 +38,13 @@ export interface GovernorOptions {
   port?: number;
   /** Log sink. @default {() => {}} */
   log?: (message: string) => void;
+  /** Interval of heartbeats to the server (ms). @default {1000} */
+  heartbeatMs?: number;
+  /**
+   * Heap limit of each executor process (remote functions) in MB; a task
+   * exceeding it fails alone. @default {V8's default}
+   */
+  executorMemoryMb?: number;
 }
 
 /** A running governor. */
@@ -66,10 +75,15 @@ export interface Governor {
 export async function startGovernor(options: GovernorOptions): Promise<Governor> {
   const cpus = options.cpus ?? availableParallelism();
   if (!Number.isInteger(cpus) || cpus < 1) throw new RangeError(`Invalid cpus: ${cpus}`);
+  const memoryMb = options.executorMemoryMb;
+  if (memoryMb !== undefined && (!Number.isInteger(memoryMb) || memoryMb < 1)) {
+    throw new RangeError(`Invalid executorMemoryMb: ${memoryMb}`);
+  }
   const ownWorkDir = options.workDir === undefined;
   const workDir = options.workDir ?? await mkdtemp(join(tmpdir(), "rain-governor-"));
   const store = new ObjectStore(workDir);
   await store.init();
+  configureExecutors(store, { memoryMb });
   const log = options.log ?? (() => {});
   const http = await runtime.serve({
     hostname: options.hostname ?? "127.0.0.1",
@@ -137,12 +151,18 @@ export async function startGovernor(options: GovernorOptions): Promise<Governor>
     }
   };
   ws.onClose = (reason) => {
+    clearInterval(heartbeat);
     reject(new Error(`Server connection closed: ${reason}`));
     if (!closing) log(`Lost connection to server ${options.server}: ${reason}`);
     resolveClosed(reason);
   };
+  const heartbeat = setInterval(
+    () => outbox.push({ type: "heartbeat" }),
+    options.heartbeatMs ?? 1000,
+  );
   const shutdown = async () => {
     closing = true;
+    clearInterval(heartbeat);
     runner.stopAll();
     ws.close();
     await http.close();
@@ -158,18 +178,4 @@ export async function startGovernor(options: GovernorOptions): Promise<Governor>
     throw e;
   }
   return { id: address, cpus, workDir, closed, close: shutdown };
-}
-
-async function fetchObject(store: ObjectStore, id: Id, source: string): Promise<StoredObject> {
-  const res = await fetch(`http://${source}/objects/${id[0]}/${id[1]}`);
-  if (!res.ok) {
-    await res.body?.cancel();
-    throw new Error(
-      `Cannot fetch object ${id.join("/")} from governor ${source}: HTTP ${res.status}`,
-    );
-  }
-  const contentType = res.headers.get(CONTENT_TYPE_HEADER) ?? "";
-  const data = new Uint8Array(await res.arrayBuffer());
-  if (res.headers.get(DATA_TYPE_HEADER) === "dir") return store.putTar(id, data, contentType);
-  return store.putBytes(id, data, contentType);
 }

@@ -7,11 +7,13 @@
  */
 import type { DataType, Id, TaskInfo } from "../common/attributes.ts";
 import { place } from "./fs_util.ts";
+import { InputFetchError } from "./transfer.ts";
 import { isSubtype } from "../common/content_type.ts";
 import {
   type AssignedTask,
   type GovernorMessage,
   INLINE_LIMIT,
+  type LostInput,
   type OutputReport,
 } from "../protocol/governor.ts";
 import type { Builtin, BuiltinContext, BuiltinOutput } from "./builtins/types.ts";
@@ -117,13 +119,16 @@ export class TaskRunner {
     const startTime = Date.now();
     const signal = this.#signal(t.spec.id[0]);
     const extra = { debug: "", user: {} };
-    const done = (error: string, outputs: OutputReport[]) => {
+    const done = (error: string, outputs: OutputReport[], lostInput?: LostInput) => {
       this.#free += t.spec.resources.cpus;
       this.#running.delete(t);
-      if (!signal.aborted) this.#report(t, startTime, error, outputs, extra);
+      if (!signal.aborted) this.#report(t, startTime, error, outputs, extra, lostInput);
       this.#pump();
     };
-    const fail = (e: unknown) => done(e instanceof Error ? e.message : String(e), []);
+    const fail = (e: unknown) =>
+      e instanceof InputFetchError
+        ? done(e.message, [], { id: e.id, source: e.source })
+        : done(e instanceof Error ? e.message : String(e), []);
     try {
       const inputs = this.#inputs(t);
       if (inputs instanceof Promise) {
@@ -170,7 +175,8 @@ export class TaskRunner {
   ): OutputReport[] | Promise<OutputReport[]> {
     const impl = this.#o.taskTypes.get(t.spec.taskType);
     if (!impl) throw new Error(`Unknown task type "${t.spec.taskType}"`);
-    const result = impl({ task: t, inputs, store: this.#o.store, signal, info });
+    const { store, address: governor } = this.#o;
+    const result = impl({ task: t, inputs, store, signal, info, governor });
     return result instanceof Promise
       ? result.then((r) => this.#storeAll(t, r))
       : this.#storeAll(t, result);
@@ -244,6 +250,7 @@ export class TaskRunner {
     error: string,
     outputs: OutputReport[],
     extra: BuiltinContext["info"],
+    lostInput?: LostInput,
   ): void {
     const info: TaskInfo = {
       error,
@@ -253,7 +260,7 @@ export class TaskRunner {
       debug: extra.debug,
       user: extra.user,
     };
-    if (error) this.#o.send({ type: "failed", id: t.spec.id, info });
+    if (error) this.#o.send({ type: "failed", id: t.spec.id, info, ...lostInput && { lostInput } });
     else this.#o.send({ type: "finished", id: t.spec.id, info, outputs });
   }
 }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, open, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { DataType, Id, ObjectInfo } from "../common/attributes.ts";
 import { emptyObjectInfo } from "../common/attributes.ts";
@@ -114,6 +114,38 @@ export class ObjectStore {
     }
     const path = this.pathFor(id);
     await writeFile(path, data, { mode: 0o444 });
+    return this.put({ id, dataType: "blob", data: null, path, info });
+  }
+
+  /**
+   * Stores a blob from a byte stream, writing it to disk as it arrives.
+   *
+   * @param id The id.
+   * @param stream The bytes.
+   * @param contentType The run-time content type.
+   * @returns The stored object.
+   */
+  async putStream(
+    id: Id,
+    stream: ReadableStream<Uint8Array>,
+    contentType: string,
+  ): Promise<StoredObject> {
+    const path = this.pathFor(id);
+    const file = await open(path, "w", 0o644);
+    let size = 0;
+    try {
+      for await (const chunk of stream) {
+        await file.write(chunk);
+        size += chunk.length;
+      }
+    } catch (e) {
+      await file.close();
+      await rm(path, { force: true });
+      throw e;
+    }
+    await file.close();
+    await chmod(path, 0o444);
+    const info = { ...emptyObjectInfo(), size, contentType };
     return this.put({ id, dataType: "blob", data: null, path, info });
   }
 

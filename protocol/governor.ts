@@ -33,6 +33,8 @@ export interface AssignedTask {
   sources: string[];
   /** Per output: whether the client keeps it (small kept outputs are reported with their data). */
   keep: boolean[];
+  /** Specs of the task's input objects, in order (absent from older servers). */
+  inputs?: ObjectSpec[];
 }
 
 /** What a governor reports of one output of a finished task. */
@@ -45,12 +47,21 @@ export interface OutputReport {
   data?: Uint8Array;
 }
 
+/** An input a governor could not fetch, and from where. */
+export interface LostInput {
+  /** The input's id. */
+  id: Id;
+  /** The governor (`host:port`) it was to come from. */
+  source: string;
+}
+
 /** A message from a governor to the server. */
 export type GovernorMessage =
   | { type: "register"; version: number; address: string; cpus: number }
   | { type: "started"; id: Id; startTime: number }
   | { type: "finished"; id: Id; info: TaskInfo; outputs: OutputReport[] }
-  | { type: "failed"; id: Id; info: TaskInfo };
+  | { type: "failed"; id: Id; info: TaskInfo; lostInput?: LostInput }
+  | { type: "heartbeat" };
 
 /** A message from the server to a governor. */
 export type ServerToGovernorMessage =
@@ -96,6 +107,14 @@ export function validateGovernorMessage(v: unknown): GovernorMessage {
     case "failed":
       id(m.id, "failed.id");
       taskInfo(m.info, "failed.info");
+      opt(m.lostInput, "failed.lostInput", (v, what) => {
+        const r = rec(v, what);
+        id(r.id, `${what}.id`);
+        str(r.source, `${what}.source`);
+        return r;
+      });
+      break;
+    case "heartbeat":
       break;
     default:
       throw new ProtocolError(`Unknown governor message type "${String(m.type)}"`);
@@ -109,6 +128,7 @@ function assignedTask(v: unknown, what: string): AssignedTask {
   arr(r.outputs, `${what}.outputs`, objectSpec);
   arr(r.sources, `${what}.sources`, str);
   arr(r.keep, `${what}.keep`, bool);
+  opt(r.inputs, `${what}.inputs`, (x, w) => arr(x, w, objectSpec));
   return r as unknown as AssignedTask;
 }
 

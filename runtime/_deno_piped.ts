@@ -17,12 +17,13 @@ async function pump(stream: ReadableStream<Uint8Array>, sink: () => (c: Uint8Arr
 /**
  * Starts a module with `deno run -A`.
  *
- * @param options The script, its arguments and working directory.
+ * @param options The script, its arguments, working directory and heap limit.
  * @returns The running process.
  */
-export function spawnDenoScript({ script, args, cwd }: ScriptOptions): PipedProcess {
+export function spawnDenoScript({ script, args, cwd, maxHeapMb }: ScriptOptions): PipedProcess {
+  const heap = maxHeapMb ? [`--v8-flags=--max-old-space-size=${maxHeapMb}`] : [];
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--quiet", script, ...args],
+    args: ["run", "-A", "--quiet", ...heap, script, ...args],
     cwd,
     stdin: "piped",
     stdout: "piped",

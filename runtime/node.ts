@@ -99,7 +99,11 @@ export const nodeRuntime: Runtime = {
     };
   },
   spawn: spawnProcess,
-  spawnScript: (options) => spawnPiped(options, process.execPath, process.execArgv),
+  spawnScript: (options) =>
+    spawnPiped(options, process.execPath, [
+      ...process.execArgv,
+      ...(options.maxHeapMb ? [`--max-old-space-size=${options.maxHeapMb}`] : []),
+    ]),
   connectWebSocket: (url) => wrapWebSocket(new NodeWebSocket(url) as never, url),
   onShutdownSignal(handler) {
     process.on("SIGINT", handler);

@@ -95,6 +95,8 @@ export interface ScriptOptions {
   args: string[];
   /** Working directory. */
   cwd: string;
+  /** Limit of its JavaScript heap in MB (V8's old space; not enforced on Bun). */
+  maxHeapMb?: number;
 }
 
 /** A long-lived child process with piped stdin, stdout and stderr. */

@@ -212,7 +212,8 @@ function taskUpdate(t: TaskNode): TaskUpdate {
 
 function objectUpdate(o: ObjectNode): ObjectUpdate {
   const state = o.state === "waiting" ? "submitted" : o.state;
-  return { n: o.spec.id[1], state, info: o.info };
+  const info = o.info && { ...o.info, governor: o.locations[0]?.id ?? "" };
+  return { n: o.spec.id[1], state, info };
 }
 
 /**

@@ -12,7 +12,8 @@ import {
   type TaskSpec,
 } from "../common/attributes.ts";
 import { RainError } from "../common/errors.ts";
-import { INLINE_LIMIT, type OutputReport } from "../protocol/governor.ts";
+import { INLINE_LIMIT, type LostInput, type OutputReport } from "../protocol/governor.ts";
+import { recoverGovernor, recoverInput, type RecoveryHost } from "./recovery.ts";
 import type { SubmitObject } from "../protocol/client.ts";
 import type { ClientLink } from "./client_link.ts";
 import type { GovernorLink } from "./governor_link.ts";
@@ -35,6 +36,11 @@ export class Coordinator {
   /** The scheduler, with the connected governors. */
   readonly scheduler: Scheduler = new Scheduler();
   #nextSession = 1;
+  readonly #recovery: RecoveryHost = {
+    scheduler: this.scheduler,
+    release: (t) => this.#release(t),
+    failSession: (s, e) => this.failSession(s, e),
+  };
   #scheduleQueued = false;
 
   /**
@@ -91,6 +97,7 @@ export class Coordinator {
       s.unfinished++;
       for (const o of t.inputs) {
         o.consumers++;
+        o.consumerTasks.push(t);
         if (o.state !== "finished") {
           t.waitingFor++;
           o.dependents.push(t);
@@ -132,6 +139,7 @@ export class Coordinator {
         outputs: t.outputs.map((o) => o.spec),
         sources,
         keep: t.outputs.map((o) => o.keep),
+        inputs: t.inputs.map((o) => o.spec),
       },
     });
   }
@@ -211,10 +219,19 @@ export class Coordinator {
    * @param g The governor.
    * @param id The task id.
    * @param info The task's info, with the error.
+   * @param lostInput The input that could not be fetched, when that was the failure.
    */
-  failed(g: GovernorLink, id: Id, info: TaskInfo): void {
+  failed(g: GovernorLink, id: Id, info: TaskInfo, lostInput?: LostInput): void {
     const t = this.#runningTask(g, id);
     if (!t) return;
+    const lost = lostInput &&
+      t.inputs.find((o) => o.spec.id[0] === lostInput.id[0] && o.spec.id[1] === lostInput.id[1]);
+    if (lost) {
+      const source = this.scheduler.governors.find((x) => x.id === lostInput.source);
+      recoverInput(this.#recovery, t, lost, source, info.error);
+      this.schedule();
+      return;
+    }
     this.#release(t);
     t.state = "failed";
     t.info = info;
@@ -351,26 +368,33 @@ export class Coordinator {
   }
 
   /**
-   * Handles a governor that went away: the sessions that needed it fail.
+   * Handles a governor that went away: its tasks are put back and the
+   * needed objects only it held are recomputed elsewhere.
    *
    * @param g The governor.
    */
   removeGovernor(g: GovernorLink): void {
+    if (g.lost) return;
+    g.lost = true;
     this.scheduler.removeGovernor(g);
-    const why = `Governor ${g.id} disconnected`;
-    for (const t of [...g.tasks]) {
-      this.failSession(t.session, `${describeTask(t)} was lost: ${why} while running it`);
-    }
-    for (const o of g.objects) {
-      o.locations = o.locations.filter((x) => x !== g);
-      if (
-        o.locations.length === 0 && !o.data && o.state === "finished" && (o.keep || o.consumers > 0)
-      ) {
-        this.failSession(o.session, `Object ${formatId(o.spec.id)} was lost: ${why}`);
-      }
-    }
-    g.objects.clear();
+    recoverGovernor(this.#recovery, g);
     this.schedule();
+  }
+
+  /**
+   * Declares governors lost that have not been heard from for too long.
+   *
+   * @param timeoutMs Silence after which a governor is lost.
+   * @param log Log sink.
+   */
+  checkHeartbeats(timeoutMs: number, log: (m: string) => void): void {
+    const now = Date.now();
+    for (const g of [...this.scheduler.governors]) {
+      if (now - g.lastSeen <= timeoutMs) continue;
+      log(`Governor ${g.id} lost: no heartbeat for ${now - g.lastSeen} ms`);
+      this.removeGovernor(g);
+      g.close();
+    }
   }
 
   /**

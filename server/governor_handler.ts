@@ -54,13 +54,15 @@ export function governorHandler(coordinator: Coordinator, log: (msg: string) => 
           continue;
         }
         if (!link) return refuse(conn, "Protocol error: expected a register message first");
+        link.lastSeen = Date.now();
+        if (m.type === "heartbeat") continue;
         if (m.type === "started") coordinator.started(link, m.id, m.startTime);
         else if (m.type === "finished") coordinator.finished(link, m.id, m.info, m.outputs);
-        else coordinator.failed(link, m.id, m.info);
+        else coordinator.failed(link, m.id, m.info, m.lostInput);
       }
     },
     onClose() {
-      if (!link) return;
+      if (!link || link.lost) return;
       log(`Governor ${link.id} left`);
       coordinator.removeGovernor(link);
       link = null;

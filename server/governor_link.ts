@@ -23,6 +23,10 @@ export class GovernorLink {
   readonly objects: Set<ObjectNode> = new Set();
   /** Bytes of the objects it holds. */
   memory = 0;
+  /** When the governor was last heard from (epoch ms). */
+  lastSeen: number = Date.now();
+  /** Set once the governor is declared lost. */
+  lost = false;
   readonly #outbox: Outbox<ServerToGovernorMessage>;
   readonly #conn: WsConnection;
 

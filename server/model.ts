@@ -38,6 +38,8 @@ export interface TaskNode {
   info: TaskInfo | null;
   /** Waiters for this task. */
   waiters: Waiter[] | null;
+  /** Times the task was put back because an input could not be fetched. */
+  retries: number;
 }
 
 /** Server-side state of a data object. */
@@ -52,6 +54,8 @@ export interface ObjectNode {
   producer: TaskNode | null;
   /** Consumer tasks not finished yet. */
   consumers: number;
+  /** Every consumer task (to hold them back when the object must be recomputed). */
+  consumerTasks: TaskNode[];
   /** Tasks waiting for this object to finish. */
   dependents: TaskNode[];
   /** Kept by the client. */

@@ -1,9 +1,14 @@
 /**
  * The scheduler: ready tasks go to governors with free cpus, preferring the
- * governor that already holds most of the task's input bytes. When every
- * governor is busy, a bounded number of tasks is queued on governors ahead
- * of time so they never wait on a round trip; each governor itself never runs
- * more cpus than it has.
+ * governor that already holds most of the task's input bytes, and spreading
+ * over idle governors otherwise. When every governor is busy, a bounded
+ * number of tasks is queued on governors ahead of time so they never wait on
+ * a round trip; each governor itself never runs more cpus than it has.
+ *
+ * A decision looks only at the governors holding the task's inputs and at
+ * governors taken in turn from a rotating cursor, so its cost does not grow
+ * with the number of tasks, and only grows with the number of governors when
+ * they are all busy.
  *
  * @module
  */
@@ -16,7 +21,9 @@ const OVERBOOK = 128;
 /** Queue of ready tasks and the placement policy. */
 export class Scheduler {
   #ready: TaskNode[] = [];
+  #head = 0;
   #governors: GovernorLink[] = [];
+  #cursor = 0;
 
   /**
    * Adds a governor to place tasks on.
@@ -59,55 +66,70 @@ export class Scheduler {
   }
 
   /**
-   * Places as many ready tasks as capacity allows.
+   * Places as many ready tasks as capacity allows, in submission order; a
+   * task too big for the room left waits without blocking smaller ones.
    *
    * @param assign Hands one task to one governor.
    */
   run(assign: (t: TaskNode, g: GovernorLink) => void): void {
     if (this.#governors.length === 0) return;
-    const deferred: TaskNode[] = [];
     const ready = this.#ready;
-    let i = 0;
+    const deferred: TaskNode[] = [];
+    let i = this.#head;
     for (; i < ready.length; i++) {
       const t = ready[i]!;
       if (t.state !== "ready" || t.session.state !== "open") continue;
       const g = this.#place(t);
       if (g === null) {
-        if (!this.#anyRoom()) break;
         deferred.push(t);
+        if (t.spec.resources.cpus === 1) break; // nothing fits anywhere
         continue;
       }
       g.load += t.spec.resources.cpus;
       assign(t, g);
     }
-    const rest = ready.slice(i);
-    this.#ready = deferred.length ? deferred.concat(rest) : rest;
-  }
-
-  #anyRoom(): boolean {
-    for (const g of this.#governors) if (g.free > -OVERBOOK) return true;
-    return false;
+    if (deferred.length > 0) {
+      // Deferred tasks go back to the front, in order.
+      const rest = ready.slice(i + (i < ready.length ? 1 : 0));
+      this.#ready = deferred.concat(rest);
+      this.#head = 0;
+    } else if (i >= ready.length) {
+      this.#ready = [];
+      this.#head = 0;
+    } else this.#head = i;
   }
 
   #place(t: TaskNode): GovernorLink | null {
     const cpus = t.spec.resources.cpus;
+    // 1. The governor with free cpus holding most input bytes.
     let best: GovernorLink | null = null;
-    let bestScore = -1;
-    for (const g of this.#governors) {
-      if (g.cpus < cpus || g.free < cpus) continue;
-      const score = localBytes(t, g);
-      if (score > bestScore || (score === bestScore && g.free > best!.free)) {
-        best = g;
-        bestScore = score;
+    let bestBytes = 0;
+    for (const o of t.inputs) {
+      for (const g of o.locations) {
+        if (g.free < cpus || g === best) continue;
+        const bytes = localBytes(t, g);
+        if (bytes > bestBytes) {
+          best = g;
+          bestBytes = bytes;
+        }
       }
     }
     if (best) return best;
-    // Every governor is busy: queue on the least loaded one that has room.
-    for (const g of this.#governors) {
-      if (g.cpus < cpus || g.free - cpus < -OVERBOOK) continue;
-      if (best === null || g.free > best.free) best = g;
+    // 2. The next governor in turn with free cpus, else with queue room.
+    return this.#next((g) => g.free >= cpus) ??
+      this.#next((g) => g.cpus >= cpus && g.free - cpus >= -OVERBOOK);
+  }
+
+  #next(fits: (g: GovernorLink) => boolean): GovernorLink | null {
+    const n = this.#governors.length;
+    for (let k = 0; k < n; k++) {
+      const g = this.#governors[(this.#cursor + k) % n]!;
+      if (fits(g)) {
+        this.#cursor = (this.#cursor + k + 1) % n;
+        return g;
+      }
     }
-    return best;
+    return null;
   }
 }
 

@@ -22,6 +22,8 @@ export interface ServerOptions {
   port?: number;
   /** Log lines (governors joining, protocol errors). @default {() => {}} */
   log?: (message: string) => void;
+  /** A governor silent this long (ms) is declared lost. @default {5000} */
+  heartbeatTimeoutMs?: number;
 }
 
 /** A running server. */
@@ -103,11 +105,17 @@ export async function startServer(options: ServerOptions = {}): Promise<RainServ
     port: options.port ?? DEFAULT_SERVER_PORT,
     build: (app, ws) => addRoutes(app, ws, coordinator, log, clients),
   });
+  const timeout = options.heartbeatTimeoutMs ?? 5000;
+  const heartbeats = setInterval(
+    () => coordinator.checkHeartbeats(timeout, log),
+    Math.min(1000, timeout / 2),
+  );
   return {
     hostname: listening.hostname,
     port: listening.port,
     coordinator,
     async close() {
+      clearInterval(heartbeats);
       for (const g of coordinator.scheduler.governors) g.close();
       for (const c of clients) c.close();
       await listening.close();

@@ -51,6 +51,7 @@ export function buildSubmit(
       state: "waiting",
       producer: null,
       consumers: 0,
+      consumerTasks: [],
       dependents: [],
       keep: def.keep,
       locations: [],
@@ -113,6 +114,7 @@ export function buildSubmit(
       governor: null,
       info: null,
       waiters: null,
+      retries: 0,
     };
     for (const o of outputs) o.producer = t;
     tasks.push(t);

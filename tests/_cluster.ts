@@ -28,6 +28,8 @@ export interface Cluster {
 export interface ClusterOptions {
   /** Cpus of each governor to start. @default {[2]} */
   governors?: number[];
+  /** Heap limit of the governors' executors in MB. */
+  executorMemoryMb?: number;
 }
 
 /**
@@ -51,7 +53,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   };
   try {
     for (const cpus of options.governors ?? [2]) {
-      governors.push(await startGovernor({ server: address, cpus }));
+      const { executorMemoryMb } = options;
+      governors.push(await startGovernor({ server: address, cpus, executorMemoryMb }));
     }
     client = await Client.connect(address);
   } catch (e) {

@@ -136,7 +136,7 @@ Deno.test("remote.fromModule: a module with real imports; an exported remote() c
   assert.equal((await t1.output.fetch()).text(), "RAIN! file.txt");
   assert.equal((await t2.output.fetch()).load(), 42);
   await t1.update();
-  assert.equal(t1.info!.debug, "upper of arg0"); // the label of the input at the task
+  assert.equal(t1.info!.debug, "upper of const"); // the object's own label
 });
 
 Deno.test("remote: ctx.debug, ctx.info.user, ctx.spec; names; async functions", async () => {

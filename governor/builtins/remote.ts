@@ -4,13 +4,25 @@
  *
  * @module
  */
+import type { ObjectSpec } from "../../common/attributes.ts";
 import { validateRemoteConfig } from "../../protocol/executor.ts";
 import type { ExecutorInput, RunMessage } from "../../protocol/executor.ts";
-import { ExecutorPool } from "../executor_pool.ts";
+import { ExecutorPool, type ExecutorPoolOptions } from "../executor_pool.ts";
 import type { ObjectStore, StoredObject } from "../store.ts";
 import type { Builtin, BuiltinContext, BuiltinOutput } from "./types.ts";
 
 const pools = new WeakMap<ObjectStore, ExecutorPool>();
+const poolOptions = new WeakMap<ObjectStore, ExecutorPoolOptions>();
+
+/**
+ * Sets the options of a governor's executors (before its first remote task).
+ *
+ * @param store The governor's store.
+ * @param options The executors' heap limit.
+ */
+export function configureExecutors(store: ObjectStore, options: ExecutorPoolOptions): void {
+  poolOptions.set(store, options);
+}
 
 /**
  * The executor pool of a governor (made on first use).
@@ -20,7 +32,7 @@ const pools = new WeakMap<ObjectStore, ExecutorPool>();
  */
 export function executorPool(store: ObjectStore): ExecutorPool {
   let pool = pools.get(store);
-  if (!pool) pools.set(store, pool = new ExecutorPool(store.tasksDir));
+  if (!pool) pools.set(store, pool = new ExecutorPool(store.tasksDir, poolOptions.get(store)));
   return pool;
 }
 
@@ -42,9 +54,9 @@ async function run(ctx: BuiltinContext): Promise<BuiltinOutput[]> {
     type: "run",
     spec: task.spec,
     outputs: task.outputs,
-    inputs: ctx.inputs.map((obj, i) => toInput(obj, task.spec.inputs[i]!.label)),
+    inputs: ctx.inputs.map((obj, i) => toInput(obj, task.inputs?.[i], task.spec.inputs[i]!.label)),
     outputPaths: task.outputs.map((o) => ctx.store.pathFor(o.id)),
-    governor: "",
+    governor: ctx.governor,
   };
   const answer = await executorPool(ctx.store).run(message, ctx.signal);
   ctx.info.debug = answer.debug;
@@ -78,8 +90,9 @@ async function run(ctx: BuiltinContext): Promise<BuiltinOutput[]> {
   return outputs;
 }
 
-function toInput(obj: StoredObject, label: string): ExecutorInput {
-  const spec = {
+function toInput(obj: StoredObject, known: ObjectSpec | undefined, label: string): ExecutorInput {
+  // The server sends the input objects' specs; without them, make do with what the store knows.
+  const spec = known ?? {
     id: obj.id,
     label,
     contentType: obj.info.contentType,

@@ -19,6 +19,8 @@ export interface BuiltinContext {
   signal: AbortSignal;
   /** Task-info extras the built-in may set; reported whether the task finishes or fails. */
   info: { debug: string; user: Record<string, unknown> };
+  /** The governor's id (`host:port`). */
+  governor: string;
 }
 
 /**

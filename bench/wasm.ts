@@ -1,0 +1,132 @@
+/**
+ * WASM kernel benchmark: the concat kernel (`concatBytesWasm`) vs its pure-TS
+ * fallback (`concatBytesTs`) and vs what the governor runs (`concatBytes`,
+ * which picks one of them), on the same inputs in the same run.
+ *
+ * Each case runs several rounds; a round times a batch of calls of each
+ * implementation (in alternating order), and the median time per call over
+ * the rounds is printed with the ratio to the TS fallback (< 1: faster).
+ *
+ * Run: `deno run -A bench/wasm.ts [--rounds N] [--no-large]` (`--no-large`
+ * skips 2×64 MiB).
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import {
+  chooseConcat,
+  concatBytes,
+  concatBytesTs,
+  concatBytesWasm,
+  wasmStatus,
+} from "../wasm/mod.ts";
+import { runtime } from "../runtime/mod.ts";
+
+const { values } = parseArgs({
+  args: runtime.args(),
+  options: {
+    rounds: { type: "string", default: "9" },
+    "no-large": { type: "boolean", default: false },
+  },
+});
+const ROUNDS = Number(values.rounds);
+/** Time a batch should take, so that timer resolution and call overhead do not matter. */
+const BATCH_MS = 25;
+
+if (!wasmStatus.available) {
+  console.error(`WASM kernels unavailable: ${wasmStatus.error}`);
+  runtime.exit(1);
+}
+
+const KB = 1024;
+const MB = 1024 * KB;
+const cases: [name: string, count: number, size: number][] = [
+  ["2 × 16 B", 2, 16],
+  ["1000 × 16 B", 1000, 16],
+  ["100 × 1 KiB", 100, KB],
+  ["16 × 64 KiB", 16, 64 * KB],
+  ["4 × 1 MiB", 4, MB],
+  ["2 × 64 MiB", 2, 64 * MB],
+];
+
+type Impl = (parts: readonly Uint8Array[]) => Uint8Array;
+const impls: [string, Impl][] = [
+  ["ts", concatBytesTs],
+  ["wasm", concatBytesWasm],
+  ["selected", concatBytes],
+];
+
+function makeParts(count: number, size: number): Uint8Array[] {
+  return Array.from({ length: count }, (_, i) => {
+    const p = new Uint8Array(size);
+    for (let j = 0; j < size; j += 997) p[j] = (i * 31 + j) & 0xff;
+    return p;
+  });
+}
+
+/** Calls `f` `n` times; returns ms per call. */
+function timeBatch(f: Impl, parts: Uint8Array[], n: number): number {
+  let sink = 0;
+  const start = performance.now();
+  for (let i = 0; i < n; i++) sink += f(parts).length;
+  const ms = performance.now() - start;
+  if (sink < 0) console.log(sink); // Keeps the results alive.
+  return ms / n;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+function fmt(ms: number): string {
+  const us = ms * 1000;
+  return us < 10
+    ? `${us.toFixed(2)} µs`
+    : us < 10_000
+    ? `${us.toFixed(1)} µs`
+    : `${ms.toFixed(1)} ms`;
+}
+
+console.log(`concat: WASM kernel vs TS fallback, median of ${ROUNDS} rounds`);
+console.log(
+  ["case", "ts", "wasm", "wasm/ts", "selected", "selected/ts", "choice"]
+    .map((h, i) => i === 0 ? h.padEnd(14) : h.padStart(11)).join(""),
+);
+for (const [name, count, size] of cases) {
+  if (values["no-large"] && count * size > 64 * MB) continue;
+  const parts = makeParts(count, size);
+  const expected = concatBytesTs(parts);
+  for (const [label, f] of impls) {
+    const got = f(parts);
+    if (got.length !== expected.length || !got.every((b, i) => b === expected[i])) {
+      throw new Error(`${label} concat differs from the TS fallback for ${name}`);
+    }
+  }
+  // Calibrate the batch size on the TS fallback (after a warm-up).
+  timeBatch(concatBytesTs, parts, 3);
+  const once = timeBatch(concatBytesTs, parts, 3);
+  const n = Math.max(1, Math.round(BATCH_MS / Math.max(once, 1e-6)));
+  const times = new Map<string, number[]>(impls.map(([label]) => [label, []]));
+  for (const [, f] of impls) timeBatch(f, parts, n); // Warm-up.
+  for (let r = 0; r < ROUNDS; r++) {
+    const order = r % 2 === 0 ? impls : [...impls].reverse();
+    for (const [label, f] of order) times.get(label)!.push(timeBatch(f, parts, n));
+  }
+  const [ts, wasm, selected] = impls.map(([label]) => median(times.get(label)!)) as [
+    number,
+    number,
+    number,
+  ];
+  console.log(
+    [
+      name.padEnd(14),
+      fmt(ts),
+      fmt(wasm),
+      `${(wasm / ts).toFixed(2)}×`,
+      fmt(selected),
+      `${(selected / ts).toFixed(2)}×`,
+      chooseConcat(count, count * size, true),
+    ].map((c, i) => i === 0 ? c : c.padStart(11)).join(""),
+  );
+}

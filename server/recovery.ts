@@ -1,0 +1,145 @@
+/**
+ * Recovery from lost data: when a governor is lost (or an input cannot be
+ * fetched from it), tasks it was running are put back, and objects that
+ * only it held and that are still needed are recomputed by re-running their
+ * producing tasks, recursively through their lineage. A session fails only
+ * when recomputing is impossible: an input on the way was already freed.
+ *
+ * @module
+ */
+import { formatId } from "../common/attributes.ts";
+import type { GovernorLink } from "./governor_link.ts";
+import { describeTask, type ObjectNode, type TaskNode } from "./model.ts";
+import type { Scheduler } from "./scheduler.ts";
+
+/** Times a task is put back for inputs that could not be fetched before its session fails. */
+const MAX_RETRIES = 5;
+
+/** What recovery needs from the coordinator. */
+export interface RecoveryHost {
+  /** The scheduler, to queue tasks again. */
+  scheduler: Scheduler;
+  /** Frees a task's cpus on its governor. */
+  release(t: TaskNode): void;
+  /** Fails a session with an error. */
+  failSession(s: TaskNode["session"], error: string): void;
+}
+
+/** Thrown inside recovery when an object cannot be recomputed. */
+class Unrecoverable extends Error {}
+
+/**
+ * Handles a lost governor: its running tasks are put back and the needed
+ * objects only it held are recomputed.
+ *
+ * @param host The coordinator.
+ * @param g The lost governor (already removed from the scheduler).
+ */
+export function recoverGovernor(host: RecoveryHost, g: GovernorLink): void {
+  const lost: ObjectNode[] = [];
+  for (const o of g.objects) {
+    o.locations = o.locations.filter((x) => x !== g);
+    if (isLost(o) && (o.keep || o.consumers > 0)) lost.push(o);
+  }
+  g.objects.clear();
+  g.memory = 0;
+  const tasks = [...g.tasks];
+  for (const t of tasks) host.release(t);
+  for (const t of tasks) guard(host, t, () => rerun(host, t));
+  for (const o of lost) guard(host, o.producer, () => recompute(host, o, g.id));
+}
+
+/**
+ * Handles a task whose input could not be fetched from a governor: that
+ * copy is dropped, the input recomputed if it was the last, and the task
+ * put back.
+ *
+ * @param host The coordinator.
+ * @param t The task (assigned, its governor reported the failure).
+ * @param o The input that could not be fetched.
+ * @param source The governor it was to be fetched from.
+ * @param error The fetch error, used if the task has been retried too often.
+ */
+export function recoverInput(
+  host: RecoveryHost,
+  t: TaskNode,
+  o: ObjectNode,
+  source: GovernorLink | undefined,
+  error: string,
+): void {
+  host.release(t);
+  if (++t.retries > MAX_RETRIES) {
+    host.failSession(t.session, `${describeTask(t)} failed: ${error}`);
+    return;
+  }
+  if (source) {
+    source.drop(o);
+    o.locations = o.locations.filter((x) => x !== source);
+  }
+  guard(host, t, () => {
+    if (isLost(o)) recompute(host, o, source?.id ?? "unknown");
+    rerun(host, t);
+  });
+}
+
+function guard(host: RecoveryHost, t: TaskNode | null, f: () => void): void {
+  try {
+    f();
+  } catch (e) {
+    if (!(e instanceof Unrecoverable) || !t) throw e;
+    host.failSession(t.session, e.message);
+  }
+}
+
+function isLost(o: ObjectNode): boolean {
+  return o.state === "finished" && o.locations.length === 0 && !o.data;
+}
+
+/** Makes a lost object "waiting" again and re-runs its producer. */
+function recompute(host: RecoveryHost, o: ObjectNode, governor: string): void {
+  const p = o.producer;
+  if (!p) {
+    throw new Unrecoverable(
+      `Object ${
+        formatId(o.spec.id)
+      } was lost with governor ${governor} and has no producer to recompute it`,
+    );
+  }
+  o.state = "waiting";
+  for (const c of o.consumerTasks) {
+    // Consumers not started yet wait for the object again.
+    if ((c.state === "ready" || c.state === "waiting") && !o.dependents.includes(c)) {
+      c.state = "waiting";
+      c.waitingFor++;
+      o.dependents.push(c);
+    }
+  }
+  rerun(host, p);
+}
+
+/** Puts a task back to be run (again), waiting for inputs being recomputed. */
+function rerun(host: RecoveryHost, t: TaskNode): void {
+  if (t.session.state !== "open" || t.state === "waiting" || t.state === "ready") return;
+  if (t.state === "finished") {
+    t.session.unfinished++;
+    for (const i of t.inputs) i.consumers++;
+  }
+  t.state = "waiting";
+  t.governor = null;
+  t.waitingFor = 0;
+  for (const o of t.outputs) if (isLost(o)) o.state = "waiting";
+  for (const i of t.inputs) {
+    if (i.state === "removed") {
+      throw new Unrecoverable(
+        `Cannot recompute ${describeTask(t)} after losing its outputs: ` +
+          `its input object ${formatId(i.spec.id)} was already freed`,
+      );
+    }
+    if (isLost(i)) recompute(host, i, "lost");
+    if (i.state !== "finished") {
+      t.waitingFor++;
+      if (!i.dependents.includes(t)) i.dependents.push(t);
+    }
+  }
+  if (t.waitingFor === 0) host.scheduler.enqueue(t);
+}

@@ -1,0 +1,213 @@
+/**
+ * WASM kernels for the governor's built-ins, with pure-TS fallbacks.
+ *
+ * `kernels.wasm` (compiled from `assembly/*.ts` by `build.ts`, committed) is
+ * read with `node:fs/promises` and compiled once when this module is first
+ * imported, so it works the same on Deno, Node and Bun. When it cannot be
+ * loaded (file missing, e.g. in a bundle; no WebAssembly), every function
+ * here uses its TS fallback: results are byte-for-byte the same either way.
+ *
+ * Each public function picks the kernel only where `bench/wasm.ts` measured it
+ * not slower than the fallback (see {@link chooseConcat}).
+ *
+ * @module
+ */
+import { readFile } from "node:fs/promises";
+
+/** Bytes in a WebAssembly page. */
+const PAGE = 65536;
+
+/**
+ * Most linear memory a kernel call may use (the module's maximum, 1 GiB);
+ * larger inputs go to the TS fallback.
+ */
+export const KERNEL_MEMORY_LIMIT: number = 16384 * PAGE;
+
+/**
+ * Linear memory kept between calls; after a call that grew it beyond this,
+ * the instance is replaced by a fresh one so the governor does not hold the
+ * memory of its largest concat forever (WASM memory cannot shrink).
+ */
+export const KERNEL_MEMORY_RETAINED: number = 64 * 1024 * 1024;
+
+/** The exports of `kernels.wasm`. */
+interface Exports {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  concat(table: number, count: number, out: number): number;
+}
+
+/** One instance of the compiled kernels, re-made when it grew too much. */
+class Kernels {
+  readonly #module: WebAssembly.Module;
+  #exports!: Exports;
+  #base = 0;
+  /** Views of the current memory buffer (a grow detaches it and makes new ones). */
+  #bytes = new Uint8Array(0);
+  #words = new Uint32Array(0);
+
+  constructor(module: WebAssembly.Module) {
+    this.#module = module;
+    this.#reset();
+  }
+
+  #reset(): void {
+    this.#exports = new WebAssembly.Instance(this.#module, {}).exports as unknown as Exports;
+    // The table of u32 pairs starts here, so keep it 8-aligned.
+    this.#base = (this.#exports.heapBase() + 7) & ~7;
+    this.#views();
+  }
+
+  #views(): void {
+    const buffer = this.#exports.memory.buffer;
+    this.#bytes = new Uint8Array(buffer);
+    this.#words = new Uint32Array(buffer);
+  }
+
+  /** The bytes of linear memory a concat of `count` parts of `total` bytes needs. */
+  concatNeeds(count: number, total: number): number {
+    return this.#base + count * 8 + 2 * total;
+  }
+
+  /**
+   * Concatenates with the kernel: the parts are written straight into linear
+   * memory with a table of their `(offset, length)`, the kernel gathers them
+   * into the output range with `memory.copy`, and the output is copied out
+   * into a fresh array (the caller owns it; linear memory is reused).
+   *
+   * @returns The concatenation, or `null` when the memory cannot grow enough.
+   */
+  concat(parts: readonly Uint8Array[], total: number): Uint8Array | null {
+    const count = parts.length;
+    const table = this.#base;
+    const staged = table + count * 8;
+    const out = staged + total;
+    const end = out + total;
+    let bytes = this.#bytes;
+    if (end > bytes.length) {
+      try {
+        this.#exports.memory.grow(Math.ceil((end - bytes.length) / PAGE));
+      } catch {
+        return null; // Over the module's maximum or out of memory.
+      }
+      this.#views();
+      bytes = this.#bytes;
+    }
+    const words = this.#words;
+    let at = staged;
+    for (let i = 0, w = table >>> 2; i < count; i++, w += 2) {
+      const p = parts[i]!;
+      bytes.set(p, at);
+      words[w] = at;
+      words[w + 1] = p.length;
+      at += p.length;
+    }
+    this.#exports.concat(table, count, out);
+    const result = bytes.slice(out, end);
+    if (bytes.length > KERNEL_MEMORY_RETAINED) this.#reset();
+    return result;
+  }
+}
+
+/** The loaded kernels, or why there are none. */
+const loaded: Kernels | Error = await (async () => {
+  try {
+    // The table is written with a Uint32Array, in platform byte order; WASM is little-endian.
+    if (new Uint8Array(new Uint32Array([1]).buffer)[0] !== 1) throw new Error("big-endian host");
+    const bytes = await readFile(new URL("./kernels.wasm", import.meta.url));
+    return new Kernels(await WebAssembly.compile(bytes));
+  } catch (e) {
+    return e instanceof Error ? e : new Error(String(e));
+  }
+})();
+const kernels = loaded instanceof Kernels ? loaded : null;
+
+/** Whether the WASM kernels are loaded, and if not, why. */
+export const wasmStatus: { readonly available: boolean; readonly error?: string } = kernels
+  ? { available: true }
+  : { available: false, error: (loaded as Error).message };
+
+/**
+ * Joins byte arrays into one: the pure-TS fallback (one `Uint8Array.set`, i.e.
+ * one memcpy, per part).
+ *
+ * @param parts The parts in order.
+ * @returns A new array holding every part.
+ */
+export function concatBytesTs(parts: readonly Uint8Array[]): Uint8Array {
+  let total = 0;
+  for (const p of parts) total += p.length;
+  return concatTs(parts, total);
+}
+
+function concatTs(parts: readonly Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+/**
+ * Joins byte arrays into one with the WASM kernel, whatever the sizes (for
+ * tests and benchmarks; {@link concatBytes} chooses).
+ *
+ * @param parts The parts in order.
+ * @returns A new array holding every part.
+ * @throws {Error} When the kernels are not loaded, or the parts do not fit in
+ *   {@link KERNEL_MEMORY_LIMIT}.
+ */
+export function concatBytesWasm(parts: readonly Uint8Array[]): Uint8Array {
+  if (!kernels) throw new Error(`WASM kernels unavailable: ${wasmStatus.error}`);
+  let total = 0;
+  for (const p of parts) total += p.length;
+  const out = kernels.concatNeeds(parts.length, total) <= KERNEL_MEMORY_LIMIT
+    ? kernels.concat(parts, total)
+    : null;
+  if (!out) throw new Error(`WASM concat: ${total} bytes do not fit in the kernel's memory`);
+  return out;
+}
+
+/**
+ * Which implementation {@link concatBytes} uses for `count` parts of `total`
+ * bytes.
+ *
+ * Measured by `bench/wasm.ts` (see README, "WASM kernels"): the kernel is
+ * slower at every size, because the inputs live in JS memory. Getting them
+ * into linear memory already takes one memcpy per part, which is all the TS
+ * fallback does (into its output), and the result must be copied back out
+ * into a JS-owned array; the kernel's own `memory.copy` is extra work on top.
+ * So the kernel is chosen for no size; it is kept, tested and benchmarked so
+ * that the choice stays a measured one.
+ *
+ * @param count How many parts.
+ * @param total Their total size in bytes.
+ * @param available Whether the kernels are loaded.
+ * @returns `"wasm"` or `"ts"`.
+ */
+export function chooseConcat(count: number, total: number, available: boolean): "wasm" | "ts" {
+  if (!available || 8 * count + 2 * total > KERNEL_MEMORY_LIMIT - PAGE) return "ts";
+  return CONCAT_KERNEL_WINS(count, total) ? "wasm" : "ts";
+}
+
+/** Where the benchmark found the concat kernel faster than `Uint8Array.set`: nowhere. */
+const CONCAT_KERNEL_WINS = (_count: number, _total: number): boolean => false;
+
+/**
+ * Joins byte arrays into one, with the kernel or the TS fallback as
+ * {@link chooseConcat} decides; the governor's `concat` built-in.
+ *
+ * @param parts The parts in order.
+ * @returns A new array holding every part.
+ */
+export function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  let total = 0;
+  for (const p of parts) total += p.length;
+  if (kernels && chooseConcat(parts.length, total, true) === "wasm") {
+    const out = kernels.concat(parts, total);
+    if (out) return out;
+  }
+  return concatTs(parts, total);
+}
