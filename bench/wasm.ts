@@ -7,8 +7,13 @@
  * implementation (in alternating order), and the median time per call over
  * the rounds is printed with the ratio to the TS fallback (< 1: faster).
  *
- * Run: `deno run -A bench/wasm.ts [--rounds N] [--no-large]` (`--no-large`
- * skips 2×64 MiB).
+ * The kernel's linear memory is released after a call that grew it beyond
+ * `KERNEL_MEMORY_RETAINED` (64 MiB), as in the governor; the last case repeats
+ * 2×64 MiB with all of it kept between calls, the kernel's best case.
+ *
+ * Run: `deno run -A --v8-flags=--expose-gc bench/wasm.ts [--rounds N]
+ * [--no-large]` (`--no-large` skips the 2×64 MiB cases; with `--expose-gc`, a
+ * full GC runs before each timed batch of those, which steadies them).
  *
  * @module
  */
@@ -18,6 +23,7 @@ import {
   concatBytes,
   concatBytesTs,
   concatBytesWasm,
+  setKernelMemoryRetained,
   wasmStatus,
 } from "../wasm/mod.ts";
 import { runtime } from "../runtime/mod.ts";
@@ -25,13 +31,13 @@ import { runtime } from "../runtime/mod.ts";
 const { values } = parseArgs({
   args: runtime.args(),
   options: {
-    rounds: { type: "string", default: "9" },
+    rounds: { type: "string", default: "11" },
     "no-large": { type: "boolean", default: false },
   },
 });
 const ROUNDS = Number(values.rounds);
 /** Time a batch should take, so that timer resolution and call overhead do not matter. */
-const BATCH_MS = 25;
+const BATCH_MS = 20;
 
 if (!wasmStatus.available) {
   console.error(`WASM kernels unavailable: ${wasmStatus.error}`);
@@ -40,13 +46,14 @@ if (!wasmStatus.available) {
 
 const KB = 1024;
 const MB = 1024 * KB;
-const cases: [name: string, count: number, size: number][] = [
+const cases: [name: string, count: number, size: number, keepMemory?: boolean][] = [
   ["2 × 16 B", 2, 16],
   ["1000 × 16 B", 1000, 16],
   ["100 × 1 KiB", 100, KB],
   ["16 × 64 KiB", 16, 64 * KB],
   ["4 × 1 MiB", 4, MB],
   ["2 × 64 MiB", 2, 64 * MB],
+  ["2 × 64 MiB, memory kept", 2, 64 * MB, true],
 ];
 
 type Impl = (parts: readonly Uint8Array[]) => Uint8Array;
@@ -64,8 +71,18 @@ function makeParts(count: number, size: number): Uint8Array[] {
   });
 }
 
+/** A full GC, when the runtime exposes one (`--v8-flags=--expose-gc`). */
+const gc = (globalThis as { gc?: () => void }).gc;
+/**
+ * Inputs from which a full GC runs before each batch, so that a batch does not
+ * pay for the garbage of the one before. Not for smaller ones: right after a
+ * GC, every allocation faults in fresh pages, which is not their steady state.
+ */
+const GC_FROM = 16 * MB;
+
 /** Calls `f` `n` times; returns ms per call. */
 function timeBatch(f: Impl, parts: Uint8Array[], n: number): number {
+  if (parts.reduce((sum, p) => sum + p.length, 0) >= GC_FROM) gc?.();
   let sink = 0;
   const start = performance.now();
   for (let i = 0; i < n; i++) sink += f(parts).length;
@@ -88,13 +105,19 @@ function fmt(ms: number): string {
     : `${ms.toFixed(1)} ms`;
 }
 
-console.log(`concat: WASM kernel vs TS fallback, median of ${ROUNDS} rounds`);
+console.log(
+  `concat: WASM kernel vs TS fallback, median of ${ROUNDS} rounds` +
+    (gc
+      ? ", GC before each large batch"
+      : " (run with --v8-flags=--expose-gc for steadier results)"),
+);
 console.log(
   ["case", "ts", "wasm", "wasm/ts", "selected", "selected/ts", "choice"]
-    .map((h, i) => i === 0 ? h.padEnd(14) : h.padStart(11)).join(""),
+    .map((h, i) => i === 0 ? h.padEnd(24) : h.padStart(12)).join(""),
 );
-for (const [name, count, size] of cases) {
+for (const [name, count, size, keepMemory] of cases) {
   if (values["no-large"] && count * size > 64 * MB) continue;
+  if (keepMemory) setKernelMemoryRetained(Infinity);
   const parts = makeParts(count, size);
   const expected = concatBytesTs(parts);
   for (const [label, f] of impls) {
@@ -120,13 +143,13 @@ for (const [name, count, size] of cases) {
   ];
   console.log(
     [
-      name.padEnd(14),
+      name.padEnd(24),
       fmt(ts),
       fmt(wasm),
       `${(wasm / ts).toFixed(2)}×`,
       fmt(selected),
       `${(selected / ts).toFixed(2)}×`,
       chooseConcat(count, count * size, true),
-    ].map((c, i) => i === 0 ? c : c.padStart(11)).join(""),
+    ].map((c, i) => i === 0 ? c : c.padStart(12)).join(""),
   );
 }

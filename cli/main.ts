@@ -149,9 +149,17 @@ async function main(args: string[]): Promise<void> {
   throw new Error(`Unknown command "${command}"\n${USAGE}`);
 }
 
-if (import.meta.main) {
-  main(runtime.args()).catch((e) => {
+/**
+ * Runs the `rain` command line; on an error prints it and exits with code 1.
+ *
+ * @param args The arguments after the program name.
+ * @returns Resolves when a command that does not run until a signal (`--help`) is done.
+ */
+export function runCli(args: string[]): Promise<void> {
+  return main(args).catch((e) => {
     console.error(`rain: ${(e as Error).message}`);
     runtime.exit(1);
   });
 }
+
+if (import.meta.main) runCli(runtime.args());

@@ -22,7 +22,21 @@ import type { PipedProcess } from "../runtime/types.ts";
 /** Most stderr bytes of an executor kept for a crash report. */
 const STDERR_KEEP = 8 * 1024;
 
-const SCRIPT = fileURLToPath(new URL("../executor/main.ts", import.meta.url));
+/**
+ * Set by the npm build (`scripts/_bundle.ts`) to the bundled executor's path
+ * relative to the bundle's files (`./executor.js`); undefined in the sources.
+ */
+declare const RAIN_BUNDLED_EXECUTOR: string | undefined;
+
+/**
+ * The executor's entry module: the TypeScript source, or the bundled
+ * `executor.js`; a path, or a URL when this module is remote (JSR on Deno).
+ */
+const SCRIPT_URL = new URL(
+  typeof RAIN_BUNDLED_EXECUTOR === "string" ? RAIN_BUNDLED_EXECUTOR : "../executor/main.ts",
+  import.meta.url,
+);
+const SCRIPT = SCRIPT_URL.protocol === "file:" ? fileURLToPath(SCRIPT_URL) : SCRIPT_URL.href;
 
 /** What V8 (Deno's and Node's) writes to stderr as it dies of a full heap. */
 const OUT_OF_MEMORY =

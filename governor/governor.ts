@@ -7,7 +7,6 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Id } from "../common/attributes.ts";
 import { emptyObjectInfo } from "../common/attributes.ts";
 import { decodeFrame, PROTOCOL_VERSION } from "../protocol/codec.ts";
 import {

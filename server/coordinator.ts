@@ -300,7 +300,8 @@ export class Coordinator {
   #maybeFree(o: ObjectNode): void {
     if (o.keep || o.consumers > 0 || o.state !== "finished") return;
     o.state = "removed";
-    o.data = null;
+    // The server keeps constants while the session lives, to recompute lost objects from them.
+    if (o.producer) o.data = null;
     for (const g of o.locations) {
       g.drop(o);
       g.send({ type: "free", ids: [o.spec.id] });

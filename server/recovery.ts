@@ -2,8 +2,9 @@
  * Recovery from lost data: when a governor is lost (or an input cannot be
  * fetched from it), tasks it was running are put back, and objects that
  * only it held and that are still needed are recomputed by re-running their
- * producing tasks, recursively through their lineage. A session fails only
- * when recomputing is impossible: an input on the way was already freed.
+ * producing tasks, recursively through their lineage (objects freed on the
+ * way are recomputed too; constants come back from the server's copy). A
+ * session fails only when recomputing is impossible.
  *
  * @module
  */
@@ -120,26 +121,34 @@ function recompute(host: RecoveryHost, o: ObjectNode, governor: string): void {
 /** Puts a task back to be run (again), waiting for inputs being recomputed. */
 function rerun(host: RecoveryHost, t: TaskNode): void {
   if (t.session.state !== "open" || t.state === "waiting" || t.state === "ready") return;
-  if (t.state === "finished") {
-    t.session.unfinished++;
-    for (const i of t.inputs) i.consumers++;
-  }
+  const wasFinished = t.state === "finished";
+  if (wasFinished) t.session.unfinished++;
   t.state = "waiting";
   t.governor = null;
   t.waitingFor = 0;
   for (const o of t.outputs) if (isLost(o)) o.state = "waiting";
   for (const i of t.inputs) {
-    if (i.state === "removed") {
-      throw new Unrecoverable(
-        `Cannot recompute ${describeTask(t)} after losing its outputs: ` +
-          `its input object ${formatId(i.spec.id)} was already freed`,
-      );
-    }
-    if (isLost(i)) recompute(host, i, "lost");
-    if (i.state !== "finished") {
+    if (wasFinished) i.consumers++; // it needs the input again
+    if (i.state === "removed") revive(host, i, t);
+    else if (isLost(i)) recompute(host, i, "lost");
+    if (i.state !== "finished" && !i.dependents.includes(t)) {
       t.waitingFor++;
-      if (!i.dependents.includes(t)) i.dependents.push(t);
+      i.dependents.push(t);
     }
   }
   if (t.waitingFor === 0) host.scheduler.enqueue(t);
+}
+
+/** Brings back an object that was freed: a constant from the server's copy, else by recomputing it. */
+function revive(host: RecoveryHost, o: ObjectNode, forTask: TaskNode): void {
+  if (o.data) {
+    o.state = "finished";
+    return;
+  }
+  if (!o.producer) {
+    throw new Unrecoverable(
+      `Cannot recompute ${describeTask(forTask)}: its input object ${formatId(o.spec.id)} is gone`,
+    );
+  }
+  recompute(host, o, "freed");
 }

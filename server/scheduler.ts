@@ -18,6 +18,9 @@ import type { TaskNode } from "./model.ts";
 /** Extra cpus' worth of tasks queued on a busy governor. */
 const OVERBOOK = 128;
 
+/** Input bytes on a governor above which a task waits there rather than moving them. */
+const LOCALITY_BYTES = 1024 * 1024;
+
 /** Queue of ready tasks and the placement policy. */
 export class Scheduler {
   #ready: TaskNode[] = [];
@@ -101,12 +104,13 @@ export class Scheduler {
 
   #place(t: TaskNode): GovernorLink | null {
     const cpus = t.spec.resources.cpus;
-    // 1. The governor with free cpus holding most input bytes.
+    // 1. The governor holding most input bytes: when it has free cpus, or
+    //    when moving the bytes would cost more than queueing there.
     let best: GovernorLink | null = null;
     let bestBytes = 0;
     for (const o of t.inputs) {
       for (const g of o.locations) {
-        if (g.free < cpus || g === best) continue;
+        if (g.cpus < cpus || g === best) continue;
         const bytes = localBytes(t, g);
         if (bytes > bestBytes) {
           best = g;
@@ -114,7 +118,11 @@ export class Scheduler {
         }
       }
     }
-    if (best) return best;
+    if (
+      best && (best.free >= cpus || (bestBytes >= LOCALITY_BYTES && best.free - cpus >= -OVERBOOK))
+    ) {
+      return best;
+    }
     // 2. The next governor in turn with free cpus, else with queue room.
     return this.#next((g) => g.free >= cpus) ??
       this.#next((g) => g.cpus >= cpus && g.free - cpus >= -OVERBOOK);

@@ -2,15 +2,102 @@
  * Test harness: a real server and real governors on loopback ports chosen by
  * the OS, plus a connected client.
  *
+ * By default the server and governors run in this (Deno) process. With
+ * `RAIN_TEST_RUNTIME=node` or `bun` (as `scripts/test.sh` runs the
+ * integration tests twice more) they are separate Node or Bun processes of
+ * the npm bundle (`rain server`, `rain governor`); the client stays here, on
+ * Deno. Tests that read the server's in-memory state
+ * (`cluster.server.coordinator`) are declared with {@linkcode inProcessTest}
+ * and ignored then.
+ *
  * @module
  */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { type Governor, startGovernor } from "../governor/mod.ts";
 import { type RainServer, startServer } from "../server/mod.ts";
 import { Client } from "../mod.ts";
+import {
+  type ProcessRuntime,
+  type RainProcess,
+  startGovernorProcess,
+  startServerProcess,
+} from "./_runtime_process.ts";
+
+/** Where the cluster's server and governors run (RAIN_TEST_RUNTIME). */
+export const CLUSTER_RUNTIME: "deno" | ProcessRuntime = (() => {
+  const value = Deno.env.get("RAIN_TEST_RUNTIME") ?? "deno";
+  if (value !== "deno" && value !== "node" && value !== "bun") {
+    throw new Error(`RAIN_TEST_RUNTIME must be deno, node or bun, got "${value}"`);
+  }
+  return value;
+})();
+
+/** Why a test cannot run when the cluster runs on a runtime, by runtime. */
+export type Unsupported = Partial<Record<"deno" | ProcessRuntime, string>>;
+
+/**
+ * `Deno.test` for a test that cannot run when the cluster runs on some
+ * runtimes: ignored there, with the reason in its name.
+ *
+ * @param name The test's name.
+ * @param unsupported The runtimes it cannot run on, with the reason.
+ * @param fn The test.
+ */
+export function clusterTest(
+  name: string,
+  unsupported: Unsupported,
+  fn: (t: Deno.TestContext) => Promise<void>,
+): void {
+  const reason = unsupported[CLUSTER_RUNTIME];
+  Deno.test({ name: reason ? `${name} (ignored: ${reason})` : name, ignore: !!reason, fn });
+}
+
+const SERVER_STATE = "reads the state of a server in another process";
+
+/**
+ * A test that reads the server's in-memory state
+ * (`cluster.server.coordinator`): ignored when the server is a Node or Bun
+ * process.
+ *
+ * @param name The test's name.
+ * @param fn The test.
+ */
+export function inProcessTest(name: string, fn: (t: Deno.TestContext) => Promise<void>): void {
+  clusterTest(name, { node: SERVER_STATE, bun: SERVER_STATE }, fn);
+}
+
+/**
+ * A test whose remote functions come from a TypeScript module
+ * (`remote.fromModule` of a `.ts` file): ignored when the governors run on
+ * Node, which (20) cannot import TypeScript.
+ *
+ * @param name The test's name.
+ * @param fn The test.
+ */
+export function tsModuleTest(name: string, fn: (t: Deno.TestContext) => Promise<void>): void {
+  clusterTest(name, { node: "Node 20 cannot import TypeScript modules" }, fn);
+}
+
+/**
+ * A test of the executors' heap limit (`executorMemoryMb`): ignored when the
+ * governors run on Bun, whose executors get no heap limit (JavaScriptCore
+ * takes no `--max-old-space-size`), so the test would fill the machine's memory.
+ *
+ * @param name The test's name.
+ * @param fn The test.
+ */
+export function heapLimitTest(name: string, fn: (t: Deno.TestContext) => Promise<void>): void {
+  clusterTest(name, { bun: "Bun's executors have no heap limit" }, fn);
+}
 
 /** A running test cluster. */
 export interface Cluster {
-  /** The server. */
+  /**
+   * The server; with RAIN_TEST_RUNTIME=node|bun, reading `coordinator`
+   * throws (see {@linkcode inProcessTest}).
+   */
   server: RainServer;
   /** The server's `host:port`. */
   address: string;
@@ -32,6 +119,62 @@ export interface ClusterOptions {
   executorMemoryMb?: number;
 }
 
+/** The server as a separate process: everything but its state. */
+function serverProcess(process: RainProcess, address: string): RainServer {
+  const [hostname, port] = address.split(":") as [string, string];
+  return {
+    hostname,
+    port: Number(port),
+    get coordinator(): never {
+      throw new Error(
+        `The server runs in a separate ${CLUSTER_RUNTIME} process: its coordinator cannot be read ` +
+          "(declare the test with inProcessTest)",
+      );
+    },
+    close: () => process.close(),
+  };
+}
+
+/** A governor as a separate process, with a work dir of its own. */
+async function governorProcess(
+  server: string,
+  cpus: number,
+  executorMemoryMb: number | undefined,
+): Promise<Governor> {
+  const workDir = await mkdtemp(join(tmpdir(), "rain-governor-"));
+  try {
+    const { process, id } = await startGovernorProcess(
+      CLUSTER_RUNTIME as ProcessRuntime,
+      server,
+      cpus,
+      workDir,
+      executorMemoryMb,
+    );
+    return {
+      id,
+      cpus,
+      workDir,
+      closed: process.status.then((s) => `process exited with code ${s.code}`),
+      async close() {
+        await process.close();
+        await rm(workDir, { recursive: true, force: true });
+      },
+    };
+  } catch (e) {
+    await rm(workDir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+async function startServerPart(): Promise<{ server: RainServer; address: string }> {
+  if (CLUSTER_RUNTIME === "deno") {
+    const server = await startServer({ port: 0 });
+    return { server, address: `127.0.0.1:${server.port}` };
+  }
+  const { process, address } = await startServerProcess(CLUSTER_RUNTIME);
+  return { server: serverProcess(process, address), address };
+}
+
 /**
  * Starts a server, governors and a client.
  *
@@ -39,8 +182,7 @@ export interface ClusterOptions {
  * @returns The cluster; close it when done.
  */
 export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
-  const server = await startServer({ port: 0 });
-  const address = `127.0.0.1:${server.port}`;
+  const { server, address } = await startServerPart();
   const governors: Governor[] = [];
   let client: Client | undefined;
   let closed = false;
@@ -52,9 +194,13 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     await server.close();
   };
   try {
+    const { executorMemoryMb } = options;
     for (const cpus of options.governors ?? [2]) {
-      const { executorMemoryMb } = options;
-      governors.push(await startGovernor({ server: address, cpus, executorMemoryMb }));
+      governors.push(
+        CLUSTER_RUNTIME === "deno"
+          ? await startGovernor({ server: address, cpus, executorMemoryMb })
+          : await governorProcess(address, cpus, executorMemoryMb),
+      );
     }
     client = await Client.connect(address);
   } catch (e) {

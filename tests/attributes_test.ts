@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { blob, tasks } from "../mod.ts";
-import { startCluster } from "./_cluster.ts";
+import { inProcessTest, startCluster } from "./_cluster.ts";
 import { tempDir } from "./_util.ts";
 
 Deno.test("task.spec has id, taskType, config, inputs, outputs, resources and user", async () => {
@@ -164,7 +164,7 @@ Deno.test("spec is immutable once submitted", async () => {
   assert.equal(t.spec.user.k, 1);
 });
 
-Deno.test("user attributes hold JSON values and are sent with the task", async () => {
+inProcessTest("user attributes hold JSON values and are sent with the task", async () => {
   await using cluster = await startCluster();
   await using session = cluster.client.newSession();
   const user = { s: "x", n: 1.5, b: false, nil: null, list: [1, [2]], obj: { deep: { er: "y" } } };

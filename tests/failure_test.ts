@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { blob, Client, SessionFailedError, tasks } from "../mod.ts";
-import { startCluster } from "./_cluster.ts";
+import { inProcessTest, startCluster } from "./_cluster.ts";
 import { barrier, governorStatus, since, tempDir, until } from "./_util.ts";
 
 /** Asserts that a promise rejects with the session-failure error of the missing file. */
@@ -145,83 +145,89 @@ Deno.test("a failing task stops the session's running tasks and frees its object
   );
 });
 
-Deno.test("other sessions of the same client are untouched by a failing session and still compute", async () => {
-  await using cluster = await startCluster();
-  await using healthy = cluster.client.newSession({ name: "healthy" });
-  const before = tasks.concat([blob("before")]);
-  before.output.keep();
-  await healthy.submit();
-  await before.wait();
+inProcessTest(
+  "other sessions of the same client are untouched by a failing session and still compute",
+  async () => {
+    await using cluster = await startCluster();
+    await using healthy = cluster.client.newSession({ name: "healthy" });
+    const before = tasks.concat([blob("before")]);
+    before.output.keep();
+    await healthy.submit();
+    await before.wait();
 
-  const failing = cluster.client.newSession({ name: "failing" });
-  try {
-    tasks.load("/nonexistent/rain-isolation-test");
-    await failing.submit();
-    await assert.rejects(failing.waitAll(), SessionFailedError);
-  } finally {
-    await failing.close();
-  }
+    const failing = cluster.client.newSession({ name: "failing" });
+    try {
+      tasks.load("/nonexistent/rain-isolation-test");
+      await failing.submit();
+      await assert.rejects(failing.waitAll(), SessionFailedError);
+    } finally {
+      await failing.close();
+    }
 
-  assert.equal(healthy.state, "open");
-  assert.equal(cluster.server.coordinator.sessions.get(healthy.id)?.state, "open");
-  assert.equal((await before.output.fetch()).text(), "before");
-  const later = tasks.concat([before.output, blob(" and after")]);
-  later.output.keep();
-  await healthy.submit();
-  assert.equal((await later.output.fetch()).text(), "before and after");
-});
+    assert.equal(healthy.state, "open");
+    assert.equal(cluster.server.coordinator.sessions.get(healthy.id)?.state, "open");
+    assert.equal((await before.output.fetch()).text(), "before");
+    const later = tasks.concat([before.output, blob(" and after")]);
+    later.output.keep();
+    await healthy.submit();
+    assert.equal((await later.output.fetch()).text(), "before and after");
+  },
+);
 
-Deno.test("a client that disconnects loses its sessions: tasks stopped, objects removed", async () => {
-  await using cluster = await startCluster({ governors: [2] });
-  const gov = cluster.governors[0]!.id;
-  const leaving = await Client.connect(cluster.address);
-  let ids: number[] = [];
-  let keptId: [number, number];
-  {
-    await using a = leaving.newSession({ name: "a" });
-    await using b = leaving.newSession({ name: "b" });
-    const kept = tasks.concat([blob("kept")]);
-    kept.output.keep();
-    const sleeper = tasks.sleep(blob("x"), 10, { cpus: 2 });
-    await b.submit();
-    await a.submit();
-    await kept.wait();
-    keptId = [...kept.output.spec.id];
-    await until(async () => {
-      await sleeper.update();
-      return sleeper.state === "running";
-    }, "the sleep task to run");
-    ids = [a.id, b.id];
-    assert.ok(ids.every((id) => cluster.server.coordinator.sessions.has(id)));
-    assert.deepEqual((await cluster.client.serverInfo()).governors[0]!.tasks, [sleeper.spec.id]);
-    assert.equal(await governorStatus(gov, keptId), 200);
+inProcessTest(
+  "a client that disconnects loses its sessions: tasks stopped, objects removed",
+  async () => {
+    await using cluster = await startCluster({ governors: [2] });
+    const gov = cluster.governors[0]!.id;
+    const leaving = await Client.connect(cluster.address);
+    let ids: number[] = [];
+    let keptId: [number, number];
+    {
+      await using a = leaving.newSession({ name: "a" });
+      await using b = leaving.newSession({ name: "b" });
+      const kept = tasks.concat([blob("kept")]);
+      kept.output.keep();
+      const sleeper = tasks.sleep(blob("x"), 10, { cpus: 2 });
+      await b.submit();
+      await a.submit();
+      await kept.wait();
+      keptId = [...kept.output.spec.id];
+      await until(async () => {
+        await sleeper.update();
+        return sleeper.state === "running";
+      }, "the sleep task to run");
+      ids = [a.id, b.id];
+      assert.ok(ids.every((id) => cluster.server.coordinator.sessions.has(id)));
+      assert.deepEqual((await cluster.client.serverInfo()).governors[0]!.tasks, [sleeper.spec.id]);
+      assert.equal(await governorStatus(gov, keptId), 200);
 
-    await leaving.close();
-    await until(
-      () => ids.every((id) => !cluster.server.coordinator.sessions.has(id)),
-      "the server to drop the sessions",
+      await leaving.close();
+      await until(
+        () => ids.every((id) => !cluster.server.coordinator.sessions.has(id)),
+        "the server to drop the sessions",
+      );
+    } // closing the sessions of the gone client does not throw
+
+    const info = await cluster.client.serverInfo();
+    assert.deepEqual(info.governors[0]!.tasks, []);
+    assert.deepEqual(info.governors[0]!.objects.filter((id) => ids.includes(id[0])), []);
+    assert.equal(info.governors[0]!.memory, 0);
+
+    // The 10 s sleep was stopped on the governor, so a 2-cpu task runs at once.
+    await using session = cluster.client.newSession();
+    const t = tasks.concat([blob("y")], { cpus: 2 });
+    const start = performance.now();
+    await session.submit();
+    await t.wait();
+    assert.ok(
+      since(start) < 5000,
+      `the 2-cpu task waited ${since(start)} ms for the gone client's sleep`,
     );
-  } // closing the sessions of the gone client does not throw
-
-  const info = await cluster.client.serverInfo();
-  assert.deepEqual(info.governors[0]!.tasks, []);
-  assert.deepEqual(info.governors[0]!.objects.filter((id) => ids.includes(id[0])), []);
-  assert.equal(info.governors[0]!.memory, 0);
-
-  // The 10 s sleep was stopped on the governor, so a 2-cpu task runs at once.
-  await using session = cluster.client.newSession();
-  const t = tasks.concat([blob("y")], { cpus: 2 });
-  const start = performance.now();
-  await session.submit();
-  await t.wait();
-  assert.ok(
-    since(start) < 5000,
-    `the 2-cpu task waited ${since(start)} ms for the gone client's sleep`,
-  );
-  await barrier(session);
-  assert.equal(
-    await governorStatus(gov, keptId),
-    404,
-    "the governor freed the gone client's kept object",
-  );
-});
+    await barrier(session);
+    assert.equal(
+      await governorStatus(gov, keptId),
+      404,
+      "the governor freed the gone client's kept object",
+    );
+  },
+);

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { blob, tasks } from "../mod.ts";
-import { startCluster } from "./_cluster.ts";
+import { inProcessTest, startCluster } from "./_cluster.ts";
 
 Deno.test("a kept object from an earlier submit can be an input of a later one", async () => {
   await using cluster = await startCluster();
@@ -73,7 +73,7 @@ Deno.test("an object unkept after its submit cannot be used by a later submit", 
   assert.throws(() => tasks.concat([t1]), /submitted without keep\(\)/);
 });
 
-Deno.test("each submit sends only what was created since the previous one", async () => {
+inProcessTest("each submit sends only what was created since the previous one", async () => {
   await using cluster = await startCluster();
   await using session = cluster.client.newSession();
   const t1 = tasks.concat([blob("1")]);

@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { blob, type DataInstance, Output, remote, SessionFailedError } from "../mod.ts";
-import { startCluster } from "./_cluster.ts";
+import { heapLimitTest, startCluster } from "./_cluster.ts";
 
 Deno.test("remote: ctx.info.governor is the governor's id", async () => {
   await using cluster = await startCluster({ governors: [1] });
@@ -40,32 +40,35 @@ Deno.test("remote: an input DataInstance has its object's own spec", async () =>
   assert.deepEqual(t.spec.inputs.map((i) => i.label), ["a", "b"]); // the labels at the task
 });
 
-Deno.test("remote: an executor out of memory fails only its task; the governor runs later ones", async () => {
-  await using cluster = await startCluster({ governors: [1], executorMemoryMb: 96 });
-  {
-    await using session = cluster.client.newSession();
-    const t = remote((_ctx) => {
-      console.error("allocating");
-      const keep: unknown[] = [];
-      for (let i = 0;; i++) keep.push({ i, s: `item ${i}`, a: [i, i + 1] });
-    })();
-    await session.submit();
-    await assert.rejects(t.wait(), (e: unknown) => {
-      assert.ok(e instanceof SessionFailedError);
-      assert.match(
-        e.message,
-        /Executor process ran out of memory \(limit 96 MB\) while running task \d+\/\d+/,
-      );
-      assert.match(e.message, /Stderr:\nallocating/);
-      assert.doesNotMatch(e.message, /Last few GCs|C stack trace/);
-      return true;
-    });
-  }
-  {
-    await using session = cluster.client.newSession();
-    const t = remote((_ctx) => "still fine")();
-    t.output.keep();
-    await session.submit();
-    assert.equal((await t.output.fetch()).text(), "still fine");
-  }
-});
+heapLimitTest(
+  "remote: an executor out of memory fails only its task; the governor runs later ones",
+  async () => {
+    await using cluster = await startCluster({ governors: [1], executorMemoryMb: 96 });
+    {
+      await using session = cluster.client.newSession();
+      const t = remote((_ctx) => {
+        console.error("allocating");
+        const keep: unknown[] = [];
+        for (let i = 0;; i++) keep.push({ i, s: `item ${i}`, a: [i, i + 1] });
+      })();
+      await session.submit();
+      await assert.rejects(t.wait(), (e: unknown) => {
+        assert.ok(e instanceof SessionFailedError);
+        assert.match(
+          e.message,
+          /Executor process ran out of memory \(limit 96 MB\) while running task \d+\/\d+/,
+        );
+        assert.match(e.message, /Stderr:\nallocating/);
+        assert.doesNotMatch(e.message, /Last few GCs|C stack trace/);
+        return true;
+      });
+    }
+    {
+      await using session = cluster.client.newSession();
+      const t = remote((_ctx) => "still fine")();
+      t.output.keep();
+      await session.submit();
+      assert.equal((await t.output.fetch()).text(), "still fine");
+    }
+  },
+);

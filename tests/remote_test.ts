@@ -15,7 +15,7 @@ import {
   SessionFailedError,
   tasks,
 } from "../mod.ts";
-import { startCluster } from "./_cluster.ts";
+import { startCluster, tsModuleTest } from "./_cluster.ts";
 
 const text = (s: string) => new TextEncoder().encode(s);
 
@@ -119,25 +119,28 @@ Deno.test("remote: data objects nested in arrays, objects and maps; Input({ load
   assert.equal((await t3.output.fetch()).text(), "txt:5");
 });
 
-Deno.test("remote.fromModule: a module with real imports; an exported remote() callable", async () => {
-  await using cluster = await startCluster();
-  await using session = cluster.client.newSession();
-  const url = new URL("./fixtures/remote_steps.ts", import.meta.url);
-  const upper = remote.fromModule(url, "upper");
-  const double = remote.fromModule(url, "double", {
-    outputs: [new Output({ contentType: "json" })],
-  });
-  const t1 = upper(blob("rain"), "/a/b/file.txt");
-  const t2 = double(21);
-  assert.equal(t1.name, "upper");
-  t1.output.keep();
-  t2.output.keep();
-  await session.submit();
-  assert.equal((await t1.output.fetch()).text(), "RAIN! file.txt");
-  assert.equal((await t2.output.fetch()).load(), 42);
-  await t1.update();
-  assert.equal(t1.info!.debug, "upper of const"); // the object's own label
-});
+tsModuleTest(
+  "remote.fromModule: a module with real imports; an exported remote() callable",
+  async () => {
+    await using cluster = await startCluster();
+    await using session = cluster.client.newSession();
+    const url = new URL("./fixtures/remote_steps.ts", import.meta.url);
+    const upper = remote.fromModule(url, "upper");
+    const double = remote.fromModule(url, "double", {
+      outputs: [new Output({ contentType: "json" })],
+    });
+    const t1 = upper(blob("rain"), "/a/b/file.txt");
+    const t2 = double(21);
+    assert.equal(t1.name, "upper");
+    t1.output.keep();
+    t2.output.keep();
+    await session.submit();
+    assert.equal((await t1.output.fetch()).text(), "RAIN! file.txt");
+    assert.equal((await t2.output.fetch()).load(), 42);
+    await t1.update();
+    assert.equal(t1.info!.debug, "upper of const"); // the object's own label
+  },
+);
 
 Deno.test("remote: ctx.debug, ctx.info.user, ctx.spec; names; async functions", async () => {
   await using cluster = await startCluster();
@@ -252,13 +255,16 @@ Deno.test("remote: an executor that exits or is killed fails only its session; t
   await using cluster = await startCluster();
   {
     await using session = cluster.client.newSession();
-    const t = remote((_ctx) => Deno.exit(1))();
+    const t = remote(async (_ctx) => (await import("node:process")).default.exit(1))();
     await session.submit();
     await failsWith(t.wait(), "Executor process exited with code 1 while running task");
   }
   {
     await using session = cluster.client.newSession();
-    const t = remote((_ctx) => Deno.kill(Deno.pid, "SIGKILL"))();
+    const t = remote(async (_ctx) => {
+      const { default: process } = await import("node:process");
+      process.kill(process.pid, "SIGKILL");
+    })();
     await session.submit();
     await failsWith(t.wait(), "Executor process was killed by signal SIGKILL while running task");
   }
@@ -276,18 +282,21 @@ Deno.test("remote: concurrent tasks run in different executor processes; a chain
   await using session = cluster.client.newSession();
   const pid = remote(async (_ctx, _n: number) => {
     await new Promise((r) => setTimeout(r, 300));
-    return String(Deno.pid);
+    return String((await import("node:process")).default.pid);
   });
   const a = pid(1), b = pid(2);
-  const link = remote((_ctx, prev: DataInstance) => `${prev.text()} ${Deno.pid}`);
-  let chain = link(blob(""));
+  const link = remote(async (_ctx, prev: DataInstance) =>
+    `${prev.text()} ${(await import("node:process")).default.pid}`
+  );
+  // The chain starts once a and b are done: no other task can take its executor in between.
+  let chain = link(tasks.concat([a.output, b.output]));
   for (let i = 0; i < 4; i++) chain = link(chain);
   for (const t of [a, b, chain]) t.output.keep();
   await session.submit();
   const pa = (await a.output.fetch()).text(), pb = (await b.output.fetch()).text();
   assert.notEqual(pa, pb);
   assert.notEqual(pa, String(Deno.pid));
-  const pids = new Set((await chain.output.fetch()).text().trim().split(" "));
+  const pids = new Set((await chain.output.fetch()).text().split(" ").slice(1));
   assert.equal(pids.size, 1);
 });
 
@@ -298,7 +307,7 @@ Deno.test("remote: each task gets an empty working directory under tasks/, empti
     const { writeFile, mkdir } = await import("node:fs/promises");
     await mkdir("sub");
     await writeFile("sub/junk.txt", "junk");
-    return Deno.cwd();
+    return (await import("node:process")).default.cwd();
   });
   const look = remote(async (_ctx, _prev: DataInstance) => {
     const { readdir } = await import("node:fs/promises");

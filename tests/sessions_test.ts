@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { blob, Client, type Session, tasks } from "../mod.ts";
-import { startCluster } from "./_cluster.ts";
+import { inProcessTest, startCluster } from "./_cluster.ts";
 
 Deno.test('Client.connect(host, port) and Client.connect("host:port") both connect', async () => {
   await using cluster = await startCluster();
@@ -36,33 +36,36 @@ Deno.test("Client.connect() to a port where no server listens throws a clear err
   );
 });
 
-Deno.test("the hello-world example runs and leaving the `await using` block closes the session", async () => {
-  await using cluster = await startCluster();
-  const client = cluster.client;
-  let session!: Session;
-  let id = -1;
-  {
-    await using s = client.newSession();
-    session = s;
-    const a = blob("Hello ");
-    const b = blob("world!");
-    const t = tasks.concat([a, b]);
-    t.output.keep();
-    await s.submit();
-    await s.waitAll();
-    assert.equal(t.state, "finished");
-    assert.equal((await t.output.fetch()).text(), "Hello world!");
-    id = s.id;
-    assert.ok(cluster.server.coordinator.sessions.has(id), "the session is open on the server");
-  }
-  assert.equal(session.state, "closed");
-  assert.equal(
-    cluster.server.coordinator.sessions.has(id),
-    false,
-    "the server forgot the closed session",
-  );
-  assert.throws(() => blob("x"), /No active session/, "the closed session left the stack");
-});
+inProcessTest(
+  "the hello-world example runs and leaving the `await using` block closes the session",
+  async () => {
+    await using cluster = await startCluster();
+    const client = cluster.client;
+    let session!: Session;
+    let id = -1;
+    {
+      await using s = client.newSession();
+      session = s;
+      const a = blob("Hello ");
+      const b = blob("world!");
+      const t = tasks.concat([a, b]);
+      t.output.keep();
+      await s.submit();
+      await s.waitAll();
+      assert.equal(t.state, "finished");
+      assert.equal((await t.output.fetch()).text(), "Hello world!");
+      id = s.id;
+      assert.ok(cluster.server.coordinator.sessions.has(id), "the session is open on the server");
+    }
+    assert.equal(session.state, "closed");
+    assert.equal(
+      cluster.server.coordinator.sessions.has(id),
+      false,
+      "the server forgot the closed session",
+    );
+    assert.throws(() => blob("x"), /No active session/, "the closed session left the stack");
+  },
+);
 
 Deno.test("newSession() pushes the new session on the active stack; closing pops it (nested sessions)", async () => {
   await using cluster = await startCluster();
@@ -199,30 +202,36 @@ Deno.test("an object of one session cannot be used by a task of another", async 
   await assert.rejects(a.wait([x]), /not submitted/);
 });
 
-Deno.test("session.id is -1 until the session exists on the server; ids are final after submit", async () => {
-  await using cluster = await startCluster();
-  await using session = cluster.client.newSession();
-  assert.equal(session.id, -1);
-  const a = blob("x");
-  const t = tasks.concat([a]);
-  await session.submit();
-  assert.ok(Number.isInteger(session.id) && session.id > 0, `session id ${session.id} is positive`);
-  assert.ok(cluster.server.coordinator.sessions.has(session.id));
-  assert.equal(a.spec.id[0], session.id);
-  assert.equal(t.spec.id[0], session.id);
-  assert.equal(t.output.spec.id[0], session.id);
-  assert.deepEqual(t.spec.inputs[0]!.id, a.spec.id);
-  assert.deepEqual(t.spec.outputs[0], t.output.spec.id);
-  // Numbers are unique within the session.
-  const ns = [a.spec.id[1], t.spec.id[1], t.output.spec.id[1]];
-  assert.equal(new Set(ns).size, 3);
-  // Two sessions get different ids.
-  await using other = cluster.client.newSession();
-  await other.submit();
-  assert.notEqual(other.id, session.id);
-});
+inProcessTest(
+  "session.id is -1 until the session exists on the server; ids are final after submit",
+  async () => {
+    await using cluster = await startCluster();
+    await using session = cluster.client.newSession();
+    assert.equal(session.id, -1);
+    const a = blob("x");
+    const t = tasks.concat([a]);
+    await session.submit();
+    assert.ok(
+      Number.isInteger(session.id) && session.id > 0,
+      `session id ${session.id} is positive`,
+    );
+    assert.ok(cluster.server.coordinator.sessions.has(session.id));
+    assert.equal(a.spec.id[0], session.id);
+    assert.equal(t.spec.id[0], session.id);
+    assert.equal(t.output.spec.id[0], session.id);
+    assert.deepEqual(t.spec.inputs[0]!.id, a.spec.id);
+    assert.deepEqual(t.spec.outputs[0], t.output.spec.id);
+    // Numbers are unique within the session.
+    const ns = [a.spec.id[1], t.spec.id[1], t.output.spec.id[1]];
+    assert.equal(new Set(ns).size, 3);
+    // Two sessions get different ids.
+    await using other = cluster.client.newSession();
+    await other.submit();
+    assert.notEqual(other.id, session.id);
+  },
+);
 
-Deno.test("a session's name is kept and shown in the dashboard's /api/info", async () => {
+inProcessTest("a session's name is kept and shown in the dashboard's /api/info", async () => {
   await using cluster = await startCluster();
   await using session = cluster.client.newSession({ name: "my pipeline/run 1" });
   assert.equal(session.name, "my pipeline/run 1");

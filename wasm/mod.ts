@@ -24,11 +24,27 @@ const PAGE = 65536;
 export const KERNEL_MEMORY_LIMIT: number = 16384 * PAGE;
 
 /**
- * Linear memory kept between calls; after a call that grew it beyond this,
- * the instance is replaced by a fresh one so the governor does not hold the
- * memory of its largest concat forever (WASM memory cannot shrink).
+ * Linear memory kept between calls, by default; after a call that grew it
+ * beyond this, the instance is replaced by a fresh one so that the governor
+ * does not hold the memory of its largest concat forever (WASM memory cannot
+ * shrink).
  */
 export const KERNEL_MEMORY_RETAINED: number = 64 * 1024 * 1024;
+
+let retained = KERNEL_MEMORY_RETAINED;
+
+/**
+ * Sets how much linear memory the kernels keep between calls (for
+ * benchmarks: the kernel's best case keeps all of it).
+ *
+ * @param bytes The new limit.
+ * @returns The previous limit.
+ */
+export function setKernelMemoryRetained(bytes: number): number {
+  const before = retained;
+  retained = bytes;
+  return before;
+}
 
 /** The exports of `kernels.wasm`. */
 interface Exports {
@@ -59,14 +75,9 @@ class Kernels {
   }
 
   #views(): void {
-    const buffer = this.#exports.memory.buffer;
+    const buffer = this.#exports.memory.buffer as ArrayBuffer; // Not shared.
     this.#bytes = new Uint8Array(buffer);
     this.#words = new Uint32Array(buffer);
-  }
-
-  /** The bytes of linear memory a concat of `count` parts of `total` bytes needs. */
-  concatNeeds(count: number, total: number): number {
-    return this.#base + count * 8 + 2 * total;
   }
 
   /**
@@ -83,6 +94,7 @@ class Kernels {
     const staged = table + count * 8;
     const out = staged + total;
     const end = out + total;
+    if (end > KERNEL_MEMORY_LIMIT) return null;
     let bytes = this.#bytes;
     if (end > bytes.length) {
       try {
@@ -104,7 +116,7 @@ class Kernels {
     }
     this.#exports.concat(table, count, out);
     const result = bytes.slice(out, end);
-    if (bytes.length > KERNEL_MEMORY_RETAINED) this.#reset();
+    if (bytes.length > retained) this.#reset();
     return result;
   }
 }
@@ -163,9 +175,7 @@ export function concatBytesWasm(parts: readonly Uint8Array[]): Uint8Array {
   if (!kernels) throw new Error(`WASM kernels unavailable: ${wasmStatus.error}`);
   let total = 0;
   for (const p of parts) total += p.length;
-  const out = kernels.concatNeeds(parts.length, total) <= KERNEL_MEMORY_LIMIT
-    ? kernels.concat(parts, total)
-    : null;
+  const out = kernels.concat(parts, total);
   if (!out) throw new Error(`WASM concat: ${total} bytes do not fit in the kernel's memory`);
   return out;
 }
@@ -188,12 +198,24 @@ export function concatBytesWasm(parts: readonly Uint8Array[]): Uint8Array {
  * @returns `"wasm"` or `"ts"`.
  */
 export function chooseConcat(count: number, total: number, available: boolean): "wasm" | "ts" {
-  if (!available || 8 * count + 2 * total > KERNEL_MEMORY_LIMIT - PAGE) return "ts";
-  return CONCAT_KERNEL_WINS(count, total) ? "wasm" : "ts";
+  if (!available || !concatFits(count, total)) return "ts";
+  const wins = CONCAT_KERNEL_WINS.some((r) =>
+    count >= r.minParts && total >= r.minBytes && total <= r.maxBytes
+  );
+  return wins ? "wasm" : "ts";
 }
 
-/** Where the benchmark found the concat kernel faster than `Uint8Array.set`: nowhere. */
-const CONCAT_KERNEL_WINS = (_count: number, _total: number): boolean => false;
+/** Whether a concat fits in {@link KERNEL_MEMORY_LIMIT} (with a page for the kernels' own data). */
+function concatFits(count: number, total: number): boolean {
+  return PAGE + 8 * count + 2 * total <= KERNEL_MEMORY_LIMIT;
+}
+
+/**
+ * Where `bench/wasm.ts` measured the concat kernel at least as fast as the TS
+ * fallback: nowhere (2×16 B to 2×64 MiB, 1.0–1.8× slower, 3–5× when its
+ * memory is released after the call).
+ */
+const CONCAT_KERNEL_WINS: readonly { minParts: number; minBytes: number; maxBytes: number }[] = [];
 
 /**
  * Joins byte arrays into one, with the kernel or the TS fallback as

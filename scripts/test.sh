@@ -1,0 +1,25 @@
+#!/bin/sh
+# The whole test suite (`npm test`, `deno task test`):
+#  1. every test file on Deno (in-process server and governors; this run also
+#     covers the npm package on Node and Bun, the mixed-runtime cluster and the
+#     edge embedding);
+#  2. the integration tests (the files using tests/_cluster.ts) again, twice,
+#     with the server and governors as Node and then Bun processes of the npm
+#     bundle (RAIN_TEST_RUNTIME=node|bun); the client stays in the Deno test
+#     process.
+# Each run prints its own deno test summary; the exit code is non-zero when
+# any run failed.
+set -u
+cd "$(dirname "$0")/.."
+PATH="$PWD/node_modules/.bin:$PATH"
+status=0
+deno test -A --parallel tests/ || status=1
+bundle="$PWD/node_modules/.cache/rain-test-bundle-$$"
+trap 'rm -rf "$bundle"' EXIT
+deno run -A scripts/build-npm.ts --out "$bundle" --no-types || exit 1
+files=$(grep -l '"\./_cluster\.ts"' tests/*_test.ts)
+for runtime in node bun; do
+  echo "rain: integration tests with the server and governors on $runtime" >&2
+  RAIN_TEST_RUNTIME=$runtime RAIN_TEST_BUNDLE="$bundle" deno test -A --parallel $files || status=1
+done
+exit $status

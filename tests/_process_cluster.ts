@@ -1,0 +1,108 @@
+/**
+ * Test harness with governors as separate OS processes (`cli/main.ts
+ * governor`), so a test can kill one; the server and client run in the test.
+ *
+ * @module
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Client } from "../mod.ts";
+import { type RainServer, startServer } from "../server/mod.ts";
+import { until } from "./_util.ts";
+
+const CLI = new URL("../cli/main.ts", import.meta.url).pathname;
+
+/** One governor process. */
+export interface GovernorProcess {
+  /** Its id, `host:port`. */
+  id: string;
+  /** Its cpus. */
+  cpus: number;
+  /** Its work directory. */
+  workDir: string;
+  /** The OS process. */
+  child: Deno.ChildProcess;
+}
+
+/** A server in this process with governor processes and a client. */
+export interface ProcessCluster extends AsyncDisposable {
+  /** The server. */
+  server: RainServer;
+  /** The governors, in the order of `governors` in the options. */
+  governors: GovernorProcess[];
+  /** A connected client. */
+  client: Client;
+}
+
+/**
+ * Starts a server, one governor process per entry of `cpus`, and a client;
+ * resolves once every governor has registered.
+ *
+ * @param cpus Cpus of each governor.
+ * @param heartbeatTimeoutMs The server's heartbeat timeout.
+ * @returns The cluster, for `await using`.
+ */
+export async function startProcessCluster(
+  cpus: number[],
+  heartbeatTimeoutMs = 5000,
+): Promise<ProcessCluster> {
+  const server = await startServer({ port: 0, heartbeatTimeoutMs });
+  const address = `127.0.0.1:${server.port}`;
+  const governors: GovernorProcess[] = [];
+  let client: Client | undefined;
+  const close = async () => {
+    await client?.close();
+    for (const g of governors) {
+      try {
+        g.child.kill("SIGTERM");
+      } catch {
+        // Already gone.
+      }
+      await g.child.status;
+      await rm(g.workDir, { recursive: true, force: true });
+    }
+    await server.close();
+  };
+  try {
+    for (const n of cpus) {
+      const workDir = await mkdtemp(join(tmpdir(), "rain-test-gov-"));
+      const child = new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", CLI, "governor", address, "--cpus", `${n}`, "--work-dir", workDir],
+        stdout: "piped",
+        stderr: "null",
+      }).spawn();
+      const id = await governorId(child.stdout);
+      governors.push({ id, cpus: n, workDir, child });
+    }
+    client = await Client.connect(address);
+    const c = client;
+    await until(
+      async () => (await c.serverInfo()).governors.length === cpus.length,
+      "every governor to register",
+      20000,
+    );
+  } catch (e) {
+    await close();
+    throw e;
+  }
+  return { server, governors, client, [Symbol.asyncDispose]: close };
+}
+
+/** Reads a governor's stdout until it prints its id; the rest is drained. */
+async function governorId(stdout: ReadableStream<Uint8Array>): Promise<string> {
+  const lines = stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  while (true) {
+    const { value, done } = await lines.read();
+    if (done) throw new Error(`Governor exited before joining; it printed: ${text}`);
+    text += value;
+    const m = /Governor (\S+:\d+) with/.exec(text);
+    if (m) {
+      (async () => {
+        while (!(await lines.read()).done);
+      })();
+      return m[1]!;
+    }
+  }
+}
