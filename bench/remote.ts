@@ -13,6 +13,7 @@ import { Client, remote } from "../mod.ts";
 import { startServer } from "../server/mod.ts";
 import { startGovernor } from "../governor/mod.ts";
 import { runtime } from "../runtime/mod.ts";
+import { runDask } from "./_dask.ts";
 
 const { values } = parseArgs({
   args: runtime.args(),
@@ -66,34 +67,13 @@ async function rainRate(n: number): Promise<number> {
   }
 }
 
-async function daskRate(n: number): Promise<number | string> {
-  const { spawn } = await import("node:child_process");
-  return await new Promise((resolve) => {
-    const child = spawn("/usr/bin/python3", ["-c", DASK_SCRIPT, String(n)], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "", err = "";
-    child.stdout.on("data", (c) => out += c);
-    child.stderr.on("data", (c) => err += c);
-    child.on("error", (e) => resolve(`cannot run python3: ${e.message}`));
-    child.on("close", (code) => {
-      const rate = Number(out.trim().split("\n").pop());
-      resolve(
-        code === 0 && rate > 0
-          ? rate
-          : `dask failed (code ${code}): ${err.trim().split("\n").slice(-3).join(" ")}`,
-      );
-    });
-  });
-}
-
 const rain = await rainRate(N);
 console.log(`runtime: ${runtime.name}`);
 console.log(
   `rain remote: ${N} trivial tasks, warm pool (2 executors): ${Math.round(rain)} tasks/s`,
 );
 if (!values["no-dask"]) {
-  const dask = await daskRate(N);
+  const dask = await runDask(DASK_SCRIPT, [String(N)]);
   if (typeof dask === "string") console.log(`dask baseline: ${dask}`);
   else {
     console.log(

@@ -4,11 +4,10 @@
  *
  * @module
  */
-import { createReadStream } from "node:fs";
-import { Readable } from "node:stream";
 import type { Hono } from "hono";
 import type { Id } from "../common/attributes.ts";
 import { packDirectory } from "../common/tar.ts";
+import { runtime } from "../runtime/mod.ts";
 import type { ObjectStore, StoredObject } from "./store.ts";
 
 /** Header carrying an object's run-time content type. */
@@ -39,8 +38,7 @@ export function addDataRoutes(app: Hono, store: ObjectStore): void {
 async function body(obj: StoredObject): Promise<BodyInit> {
   if (obj.data) return obj.data as Uint8Array<ArrayBuffer>;
   if (obj.dataType === "dir") return await packDirectory(obj.path!) as Uint8Array<ArrayBuffer>;
-  // A Node stream closes its file at the end, also when the client goes away.
-  return Readable.toWeb(createReadStream(obj.path!)) as unknown as ReadableStream<Uint8Array>;
+  return await runtime.readFileStream(obj.path!);
 }
 
 function parseId(session: string, n: string): Id | null {

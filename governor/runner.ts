@@ -12,9 +12,9 @@ import { isSubtype } from "../common/content_type.ts";
 import {
   type AssignedTask,
   type GovernorMessage,
-  INLINE_LIMIT,
   type LostInput,
   type OutputReport,
+  reportsData,
 } from "../protocol/governor.ts";
 import type { Builtin, BuiltinContext, BuiltinOutput } from "./builtins/types.ts";
 import { MEMORY_LIMIT, type ObjectStore, type StoredObject } from "./store.ts";
@@ -210,7 +210,7 @@ export class TaskRunner {
     const store = this.#o.store;
     const info = { error: "", size: 0, contentType, debug: "", user: r.user ?? {} };
     const report = (obj: StoredObject): OutputReport => {
-      const inline = t.keep[i] && obj.data && obj.data.length <= INLINE_LIMIT;
+      const inline = obj.data && reportsData(obj.data.length, t.keep[i]!);
       return inline
         ? { id: spec.id, info: obj.info, data: obj.data! }
         : { id: spec.id, info: obj.info };

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { chmod, mkdir, open, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { runtime } from "../runtime/mod.ts";
 import { join } from "node:path";
 import type { DataType, Id, ObjectInfo } from "../common/attributes.ts";
 import { emptyObjectInfo } from "../common/attributes.ts";
@@ -131,19 +132,13 @@ export class ObjectStore {
     contentType: string,
   ): Promise<StoredObject> {
     const path = this.pathFor(id);
-    const file = await open(path, "w", 0o644);
-    let size = 0;
+    let size: number;
     try {
-      for await (const chunk of stream) {
-        await file.write(chunk);
-        size += chunk.length;
-      }
+      size = await runtime.writeFileStream(path, stream);
     } catch (e) {
-      await file.close();
       await rm(path, { force: true });
       throw e;
     }
-    await file.close();
     await chmod(path, 0o444);
     const info = { ...emptyObjectInfo(), size, contentType };
     return this.put({ id, dataType: "blob", data: null, path, info });

@@ -23,6 +23,24 @@ import {
 /** Largest kept output a governor reports with its data (the server ignores larger ones). */
 export const INLINE_LIMIT = 256 * 1024;
 
+/**
+ * Outputs up to this size are always reported with their data: the server
+ * then hands them to other governors inside messages, instead of those
+ * fetching them over HTTP.
+ */
+export const SMALL_OBJECT_LIMIT = 4096;
+
+/**
+ * Whether an output's data travels with its report.
+ *
+ * @param size The output's size in bytes.
+ * @param keep Whether the client keeps it.
+ * @returns `true` when the data is reported inline.
+ */
+export function reportsData(size: number, keep: boolean): boolean {
+  return size <= SMALL_OBJECT_LIMIT || (keep && size <= INLINE_LIMIT);
+}
+
 /** A task as the server hands it to a governor. */
 export interface AssignedTask {
   /** The task's spec. */

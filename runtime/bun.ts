@@ -12,6 +12,7 @@ import type { ListeningServer, Runtime, ServeOptions, WsConnection, WsUpgrade } 
 import { toFrame, wrapWebSocket } from "./_ws_client.ts";
 import { spawnPiped } from "./_piped.ts";
 import { spawnProcess } from "./_child_process.ts";
+import { readFileStream, writeFileStream } from "./_node_files.ts";
 
 /** The part of Bun's `ServerWebSocket` used here. */
 interface BunServerWs {
@@ -27,18 +28,21 @@ interface BunServer {
   stop(closeActiveConnections?: boolean): Promise<void>;
 }
 
+/** The `websocket` option of `Bun.serve`. */
+interface BunWebSocketHandlers {
+  maxPayloadLength?: number;
+  open(ws: BunServerWs): void;
+  message(ws: BunServerWs, message: string | Uint8Array): void;
+  close(ws: BunServerWs, code: number, reason: string): void;
+}
+
 /** The part of the `Bun` global used here. */
 declare const Bun: {
   serve(options: {
     hostname: string;
     port: number;
     fetch: (req: Request, server: BunServer) => Response | Promise<Response>;
-    websocket: {
-      maxPayloadLength?: number;
-      open(ws: BunServerWs): void;
-      message(ws: BunServerWs, message: string | Uint8Array): void;
-      close(ws: BunServerWs, code: number, reason: string): void;
-    };
+    websocket: BunWebSocketHandlers;
   }): BunServer;
 };
 
@@ -64,6 +68,39 @@ const wsUpgrade: WsUpgrade = (factory) =>
     };
   });
 
+/**
+ * `Bun.serve`'s `websocket` handlers for hono/bun's upgrade.
+ *
+ * @param open Kept up to date with the open sockets.
+ * @param onAllClosed Called whenever the last open socket closed.
+ * @returns The handlers.
+ */
+function bunWebSocket(open: Set<BunServerWs>, onAllClosed: () => void): BunWebSocketHandlers {
+  return {
+    maxPayloadLength: MAX_PAYLOAD,
+    open(ws) {
+      open.add(ws);
+      websocket.open(ws as never);
+    },
+    message(ws, message) {
+      // hono/bun passes `message.buffer` on: make sure that is exactly the frame.
+      if (
+        typeof message !== "string" &&
+        (message.byteOffset !== 0 || message.byteLength !== message.buffer.byteLength)
+      ) message = new Uint8Array(message); // a copy (Buffer#slice would be a view)
+      websocket.message(ws as never, message);
+    },
+    close(ws, code, reason) {
+      open.delete(ws);
+      try {
+        websocket.close(ws as never, code, reason);
+      } finally {
+        if (open.size === 0) onAllClosed();
+      }
+    },
+  };
+}
+
 function listen({ hostname, port, build }: ServeOptions): ListeningServer {
   const app = new Hono();
   build(app, wsUpgrade);
@@ -73,29 +110,9 @@ function listen({ hostname, port, build }: ServeOptions): ListeningServer {
     hostname,
     port,
     fetch: (req, srv) => app.fetch(req, srv),
-    websocket: {
-      maxPayloadLength: MAX_PAYLOAD,
-      open(ws) {
-        open.add(ws);
-        websocket.open(ws as never);
-      },
-      message(ws, message) {
-        // hono/bun passes `message.buffer` on: make sure that is exactly the frame.
-        if (
-          typeof message !== "string" &&
-          (message.byteOffset !== 0 || message.byteLength !== message.buffer.byteLength)
-        ) message = new Uint8Array(message); // a copy (Buffer#slice would be a view)
-        websocket.message(ws as never, message);
-      },
-      close(ws, code, reason) {
-        open.delete(ws);
-        try {
-          websocket.close(ws as never, code, reason);
-        } finally {
-          if (open.size === 0) { for (const w of closeWaiters) w(); }
-        }
-      },
-    },
+    websocket: bunWebSocket(open, () => {
+      for (const w of closeWaiters) w();
+    }),
   });
   let closing: Promise<void> | undefined;
   return {
@@ -128,7 +145,10 @@ export const bunRuntime: Runtime = {
   name: "bun",
   // Bun.serve throws synchronously (port in use...): turn that into a rejection.
   serve: (options) => new Promise((resolve) => resolve(listen(options))),
+  embedWebSocket: () => ({ upgrade: wsUpgrade, websocket: bunWebSocket(new Set(), () => {}) }),
   spawn: spawnProcess,
+  readFileStream,
+  writeFileStream,
   spawnScript: (options) => spawnPiped(options, process.execPath, []),
   connectWebSocket: (url) => wrapWebSocket(new WebSocket(url) as never, url),
   onShutdownSignal(handler) {

@@ -54,6 +54,7 @@ export const denoRuntime: Runtime = {
       },
     };
   },
+  embedWebSocket: () => ({ upgrade: wsUpgrade }),
   // The `ws` package sets TCP_NODELAY; Deno's own WebSocket client does not, and
   // frames of a few tens of KB then wait ~40 ms for delayed ACKs.
   connectWebSocket: (url) => wrapWebSocket(new WebSocket(url) as never, url),
@@ -102,6 +103,22 @@ export const denoRuntime: Runtime = {
     return { code: status.code, signal: status.signal, stderr };
   },
   spawnScript: spawnDenoScript,
+  async readFileStream(path) {
+    return (await Deno.open(path)).readable;
+  },
+  async writeFileStream(path, stream) {
+    const file = await Deno.open(path, { write: true, createNew: true, mode: 0o644 });
+    let size = 0;
+    await stream.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, c) {
+          size += chunk.length;
+          c.enqueue(chunk);
+        },
+      }),
+    ).pipeTo(file.writable);
+    return size;
+  },
   onShutdownSignal(handler) {
     Deno.addSignalListener("SIGINT", handler);
     Deno.addSignalListener("SIGTERM", handler);

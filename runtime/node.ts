@@ -16,6 +16,7 @@ import type { Runtime, WsConnection, WsUpgrade } from "./types.ts";
 import { toFrame, wrapWebSocket } from "./_ws_client.ts";
 import { spawnPiped } from "./_piped.ts";
 import { spawnProcess } from "./_child_process.ts";
+import { readFileStream, writeFileStream } from "./_node_files.ts";
 
 /** How long `close()` waits for WebSocket close handshakes before cutting sockets. */
 const WS_CLOSE_GRACE_MS = 1000;
@@ -98,7 +99,16 @@ export const nodeRuntime: Runtime = {
       },
     };
   },
+  embedWebSocket(app) {
+    const nodeWs = createNodeWebSocket({ app });
+    return {
+      upgrade: makeUpgrade(nodeWs.upgradeWebSocket),
+      injectWebSocket: (server) => nodeWs.injectWebSocket(server as Server),
+    };
+  },
   spawn: spawnProcess,
+  readFileStream,
+  writeFileStream,
   spawnScript: (options) =>
     spawnPiped(options, process.execPath, [
       ...process.execArgv,

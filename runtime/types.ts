@@ -118,12 +118,31 @@ export interface PipedProcess {
 /** Most stderr bytes kept from a spawned process (its tail). */
 export const STDERR_TAIL = 64 * 1024;
 
+/**
+ * WebSocket support for a Hono app that the host serves itself (see
+ * {@linkcode Runtime.embedWebSocket}).
+ */
+export interface EmbeddedWebSocket {
+  /** Makes the app's WebSocket routes. */
+  upgrade: WsUpgrade;
+  /** Bun: the `websocket` handlers to pass to `Bun.serve` beside `fetch`. */
+  websocket?: unknown;
+  /** Node: hooks the upgrade into the `node:http` server that serves the app. */
+  injectWebSocket?: (server: unknown) => void;
+}
+
 /** What Rain needs from the JavaScript runtime it runs on. */
 export interface Runtime {
   /** Which runtime this is. */
   readonly name: "deno" | "node" | "bun";
   /** Serves a Hono app with WebSocket routes. */
   serve(options: ServeOptions): Promise<ListeningServer>;
+  /**
+   * WebSocket support for `app` served by the host's own server:
+   * `Deno.serve(app.fetch)`, `Bun.serve({ fetch: app.fetch, websocket })`, or
+   * `@hono/node-server` followed by `injectWebSocket(server)` on Node.
+   */
+  embedWebSocket(app: Hono): EmbeddedWebSocket;
   /** Opens a WebSocket client connection (binary frames). */
   connectWebSocket(url: string): WsClient;
   /**
@@ -136,6 +155,10 @@ export interface Runtime {
    * (Deno: `deno run -A`), talking over piped stdin/stdout.
    */
   spawnScript(options: ScriptOptions): PipedProcess;
+  /** A file's bytes as a stream (the file is closed at its end or on cancel). */
+  readFileStream(path: string): Promise<ReadableStream<Uint8Array>>;
+  /** Writes a stream to a new file (mode 0644); resolves with the bytes written. */
+  writeFileStream(path: string, stream: ReadableStream<Uint8Array>): Promise<number>;
   /** Calls `handler` on SIGINT/SIGTERM; returns a function removing it. */
   onShutdownSignal(handler: () => void): () => void;
   /** The command-line arguments after the script. */

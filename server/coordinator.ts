@@ -12,7 +12,7 @@ import {
   type TaskSpec,
 } from "../common/attributes.ts";
 import { RainError } from "../common/errors.ts";
-import { INLINE_LIMIT, type LostInput, type OutputReport } from "../protocol/governor.ts";
+import { type LostInput, type OutputReport, reportsData } from "../protocol/governor.ts";
 import { recoverGovernor, recoverInput, type RecoveryHost } from "./recovery.ts";
 import type { SubmitObject } from "../protocol/client.ts";
 import type { ClientLink } from "./client_link.ts";
@@ -189,7 +189,7 @@ export class Coordinator {
       const report = outputs[i]!;
       o.state = "finished";
       o.info = report.info;
-      if (report.data && o.keep && report.data.length <= INLINE_LIMIT) o.data = report.data;
+      if (report.data && reportsData(report.data.length, o.keep)) o.data = report.data;
       g.hold(o);
       for (const d of o.dependents) if (--d.waitingFor === 0) this.scheduler.enqueue(d);
       o.dependents = [];

@@ -20,7 +20,7 @@ import { type RainServer, startServer } from "../server/mod.ts";
 import { Client } from "../mod.ts";
 import {
   type ProcessRuntime,
-  type RainProcess,
+  type ReadyProcess,
   startGovernorProcess,
   startServerProcess,
 } from "./_runtime_process.ts";
@@ -120,7 +120,7 @@ export interface ClusterOptions {
 }
 
 /** The server as a separate process: everything but its state. */
-function serverProcess(process: RainProcess, address: string): RainServer {
+function serverProcess(process: ReadyProcess, address: string): RainServer {
   const [hostname, port] = address.split(":") as [string, string];
   return {
     hostname,
@@ -143,13 +143,13 @@ async function governorProcess(
 ): Promise<Governor> {
   const workDir = await mkdtemp(join(tmpdir(), "rain-governor-"));
   try {
-    const { process, id } = await startGovernorProcess(
-      CLUSTER_RUNTIME as ProcessRuntime,
+    const { process, id } = await startGovernorProcess({
+      runtime: CLUSTER_RUNTIME as ProcessRuntime,
       server,
       cpus,
       workDir,
       executorMemoryMb,
-    );
+    });
     return {
       id,
       cpus,
@@ -171,7 +171,7 @@ async function startServerPart(): Promise<{ server: RainServer; address: string 
     const server = await startServer({ port: 0 });
     return { server, address: `127.0.0.1:${server.port}` };
   }
-  const { process, address } = await startServerProcess(CLUSTER_RUNTIME);
+  const { process, address } = await startServerProcess({ runtime: CLUSTER_RUNTIME });
   return { server: serverProcess(process, address), address };
 }
 

@@ -42,50 +42,51 @@ export function executable(runtime: ProcessRuntime): string {
   return runtime === "node" ? "node" : `${ROOT}node_modules/.bin/bun`;
 }
 
-/** A running child process of the `rain` command line. */
-export interface RainProcess {
-  /** The match of the line that said it was ready. */
+/** A running child process (`await using` closes it). */
+export interface ReadyProcess extends AsyncDisposable {
+  /** The match of its stdout that said it was ready. */
   ready: RegExpMatchArray;
   /** Resolves with its exit status. */
   status: Promise<Deno.CommandStatus>;
-  /** Its stderr so far. */
+  /** Its stderr so far (the last 16 KiB). */
   stderr(): string;
-  /** SIGTERM (SIGKILL after 5 s), then waits until it exited and its output ended. */
-  close(): Promise<void>;
+  /**
+   * Sends `signal` (SIGKILL after 5 s), then waits until it exited and its
+   * output ended.
+   */
+  close(signal?: Deno.Signal): Promise<void>;
 }
 
-/** Reads a stream of text, calling `onLine` per line; resolves at its end. */
-async function readLines(stream: ReadableStream<Uint8Array>, onLine: (l: string) => void) {
-  let rest = "";
-  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
-    rest += chunk;
-    let nl;
-    while ((nl = rest.indexOf("\n")) >= 0) {
-      onLine(rest.slice(0, nl));
-      rest = rest.slice(nl + 1);
-    }
-  }
-  if (rest) onLine(rest);
+/** Reads a stream of text, calling `onText` per chunk; resolves at its end. */
+async function readText(stream: ReadableStream<Uint8Array>, onText: (text: string) => void) {
+  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) onText(chunk);
+}
+
+/** What to start and when it is ready. */
+export interface ReadyOptions {
+  /** The program. */
+  cmd: string;
+  /** Its arguments. */
+  args: string[];
+  /** Its working directory. @default {ROOT} */
+  cwd?: string;
+  /** Matches its stdout (all of it so far) once it is ready. */
+  ready: RegExp;
 }
 
 /**
- * Starts `rain ARGS...` from the bundle under `runtime` and waits until it
- * prints a line matching `ready`.
+ * Starts a process and waits until its stdout matches `ready`.
  *
- * @param runtime The runtime to run it on.
- * @param args The command line, e.g. `["server", "--listen", "127.0.0.1:0"]`.
- * @param ready The line announcing that it is ready.
+ * @param options What to start.
  * @returns The running process.
- * @throws {Error} When it exits or takes 30 s before printing that line.
+ * @throws {Error} When it exits or takes 30 s before being ready.
  */
-export async function startRain(
-  runtime: ProcessRuntime,
-  args: string[],
-  ready: RegExp,
-): Promise<RainProcess> {
-  const child = new Deno.Command(executable(runtime), {
-    args: [`${bundleDir()}/cli.js`, ...args],
-    cwd: ROOT,
+export async function startReady({ cmd, args, cwd = ROOT, ready }: ReadyOptions): Promise<
+  ReadyProcess
+> {
+  const child = new Deno.Command(cmd, {
+    args,
+    cwd,
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
@@ -94,23 +95,23 @@ export async function startRain(
   let stdout = "";
   const matched = Promise.withResolvers<RegExpMatchArray>();
   const output = Promise.all([
-    readLines(child.stdout, (l) => {
-      stdout += `${l}\n`;
-      const m = l.match(ready);
+    readText(child.stdout, (text) => {
+      stdout += text;
+      const m = stdout.match(ready);
       if (m) matched.resolve(m);
     }),
-    readLines(child.stderr, (l) => stderr = (stderr + `${l}\n`).slice(-16_384)),
+    readText(child.stderr, (text) => stderr = (stderr + text).slice(-16_384)),
   ]);
-  const what = `${runtime} rain ${args.join(" ")}`;
+  const what = `${cmd} ${args.join(" ")}`;
   let closing: Promise<void> | undefined;
-  const close = () =>
+  const close = (signal: Deno.Signal = "SIGTERM") =>
     closing ??= (async () => {
       const kill = (signal: Deno.Signal) => {
         try {
           child.kill(signal);
         } catch { /* already exited */ }
       };
-      kill("SIGTERM");
+      kill(signal);
       const timer = setTimeout(() => kill("SIGKILL"), 5000);
       await child.status;
       clearTimeout(timer);
@@ -127,7 +128,13 @@ export async function startRain(
         timer = setTimeout(() => reject(new Error(`${what} was not ready after 30 s`)), 30_000);
       }),
     ]);
-    return { ready: match, status: child.status, stderr: () => stderr, close };
+    return {
+      ready: match,
+      status: child.status,
+      stderr: () => stderr,
+      close,
+      [Symbol.asyncDispose]: () => close(),
+    };
   } catch (e) {
     await close();
     throw new Error(`${(e as Error).message}\nStdout:\n${stdout}\nStderr:\n${stderr}`);
@@ -136,45 +143,75 @@ export async function startRain(
   }
 }
 
+/** Where and how to start a `rain` process. */
+export interface ReadyProcessOptions {
+  /** The runtime to run it on. */
+  runtime: ProcessRuntime;
+  /** The bundle directory. @default {bundleDir()} */
+  bundle?: string;
+}
+
+/**
+ * Starts `rain ARGS...` from the bundle and waits until its stdout matches
+ * `ready`.
+ *
+ * @param options The runtime and bundle.
+ * @param args The command line, e.g. `["server", "--listen", "127.0.0.1:0"]`.
+ * @param ready Matches its stdout once it is ready.
+ * @returns The running process.
+ */
+export function startRain(
+  { runtime, bundle = bundleDir() }: ReadyProcessOptions,
+  args: string[],
+  ready: RegExp,
+): Promise<ReadyProcess> {
+  return startReady({ cmd: executable(runtime), args: [`${bundle}/cli.js`, ...args], ready });
+}
+
 /**
  * Starts a server (`rain server`) on a free loopback port.
  *
- * @param runtime The runtime to run it on.
+ * @param options The runtime and bundle.
  * @returns The process and the server's `host:port`.
  */
 export async function startServerProcess(
-  runtime: ProcessRuntime,
-): Promise<{ process: RainProcess; address: string }> {
+  options: ReadyProcessOptions,
+): Promise<{ process: ReadyProcess; address: string }> {
   const process = await startRain(
-    runtime,
+    options,
     ["server", "--listen", "127.0.0.1:0"],
-    /^Rain server listening on (\S+:\d+) /,
+    /Rain server listening on (\S+:\d+) /,
   );
   return { process, address: process.ready[1]! };
+}
+
+/** What governor to start. */
+export interface GovernorProcessOptions extends ReadyProcessOptions {
+  /** The server's `host:port`. */
+  server: string;
+  /** Its cpus. */
+  cpus: number;
+  /** Its work directory (existing; the caller removes it). */
+  workDir: string;
+  /** Heap limit of its executors in MB, if any. */
+  executorMemoryMb?: number;
 }
 
 /**
  * Starts a governor (`rain governor`) joining a server.
  *
- * @param runtime The runtime to run it on.
- * @param server The server's `host:port`.
- * @param cpus Its cpus.
- * @param workDir Its work directory (existing; the caller removes it).
- * @param executorMemoryMb Heap limit of its executors in MB, if any.
+ * @param options The governor.
  * @returns The process and the governor's id.
  */
 export async function startGovernorProcess(
-  runtime: ProcessRuntime,
-  server: string,
-  cpus: number,
-  workDir: string,
-  executorMemoryMb?: number,
-): Promise<{ process: RainProcess; id: string }> {
+  options: GovernorProcessOptions,
+): Promise<{ process: ReadyProcess; id: string }> {
+  const { server, cpus, workDir, executorMemoryMb } = options;
   const memory = executorMemoryMb ? ["--executor-memory", String(executorMemoryMb)] : [];
   const process = await startRain(
-    runtime,
+    options,
     ["governor", server, "--cpus", String(cpus), "--work-dir", workDir, ...memory],
-    /^Governor (\S+) with \d+ cpus joined/,
+    /Governor (\S+) with \d+ cpus joined/,
   );
   return { process, id: process.ready[1]! };
 }

@@ -1,0 +1,185 @@
+/**
+ * Cluster benchmark, against baselines measured in the same run:
+ *
+ * 1. A binary concat tree of 20,000 tasks over 4 local governor processes,
+ *    vs the same tree in Dask (`LocalCluster`, 4 single-threaded worker
+ *    processes, Debian's python3-distributed). Target: >= 50x Dask's tasks/s.
+ * 2. A 1 GiB blob moved governor -> governor, vs a plain loopback TCP copy
+ *    of 1 GiB (file -> socket -> file). Target: >= 70% of loopback.
+ *
+ * Run: `deno run -A bench/cluster.ts [--tasks N] [--mib N] [--no-dask]`
+ *
+ * @module
+ */
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdtemp, rm, stat, truncate } from "node:fs/promises";
+import { connect, createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pipeline } from "node:stream/promises";
+import { parseArgs } from "node:util";
+import { blob, Client, type DataObject, Input, type Task, tasks } from "../mod.ts";
+import { startServer } from "../server/mod.ts";
+import { runDask } from "./_dask.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    tasks: { type: "string", default: "20000" },
+    mib: { type: "string", default: "1024" },
+    "no-dask": { type: "boolean", default: false },
+  },
+});
+const TASKS = Number(values.tasks);
+const MIB = Number(values.mib);
+const CLI = new URL("../cli/main.ts", import.meta.url).pathname;
+
+const DASK_TREE = `
+import sys, time, logging
+from dask.distributed import Client, LocalCluster
+def concat(a, b):
+    return a + b
+if __name__ == "__main__":
+    n = int(sys.argv[1])
+    cluster = LocalCluster(n_workers=4, threads_per_worker=1, processes=True, dashboard_address=None,
+                           silence_logs=logging.ERROR)
+    client = Client(cluster)
+    def tree(count):
+        level = [client.scatter(b"x") for _ in range(1)] * (count + 1)
+        tasks = 0
+        while len(level) > 1:
+            nxt = []
+            for i in range(0, len(level) - 1, 2):
+                nxt.append(client.submit(concat, level[i], level[i + 1], pure=False))
+                tasks += 1
+            if len(level) % 2:
+                nxt.append(level[-1])
+            level = nxt
+        return level[0], tasks
+    f, _ = tree(500)
+    f.result()  # warm up
+    start = time.perf_counter()
+    f, tasks = tree(n)
+    f.result()
+    print(tasks / (time.perf_counter() - start))
+    client.close()
+    cluster.close()
+`;
+
+async function startGovernors(address: string, cpus: number[]): Promise<Deno.ChildProcess[]> {
+  const children = cpus.map((n) =>
+    new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", CLI, "governor", address, "--cpus", `${n}`],
+      stdout: "null",
+      stderr: "null",
+    }).spawn()
+  );
+  const client = await Client.connect(address);
+  while ((await client.serverInfo()).governors.length < cpus.length) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await client.close();
+  return children;
+}
+
+async function stopGovernors(children: Deno.ChildProcess[]): Promise<void> {
+  for (const c of children) c.kill("SIGTERM");
+  await Promise.all(children.map((c) => c.status));
+}
+
+/** Builds a binary concat tree over `tasks + 1` leaves: exactly `tasks` concat tasks. */
+function tree(count: number): Task {
+  let level: (DataObject | Task)[] = Array.from({ length: count + 1 }, () => blob("x"));
+  while (level.length > 1) {
+    const next: (DataObject | Task)[] = [];
+    for (let i = 0; i + 1 < level.length; i += 2) {
+      next.push(tasks.concat([level[i]!, level[i + 1]!]));
+    }
+    if (level.length % 2) next.push(level[level.length - 1]!);
+    level = next;
+  }
+  return level[0] as Task;
+}
+
+async function rainTree(client: Client, count: number): Promise<number> {
+  await using session = client.newSession({ name: "bench/tree" });
+  const start = performance.now();
+  const root = tree(count);
+  root.keepOutputs();
+  await session.submit();
+  const data = await root.output.fetch();
+  if (data.bytes().length !== count + 1) throw new Error("Wrong tree result");
+  return count / ((performance.now() - start) / 1000);
+}
+
+/** Moves a blob governor -> governor and returns the MiB/s of the fetch. */
+async function rainTransfer(client: Client, mib: number): Promise<number> {
+  await using session = client.newSession({ name: "bench/transfer" });
+  // big1 needs 3 cpus (only the 3-cpu governor), big2 goes elsewhere and is
+  // larger, so the reader of both runs with big2 and fetches big1.
+  const make = (size: number, cpus: number) =>
+    tasks.execute(`truncate -s ${size} big`, { shell: true, outputPaths: ["big"], cpus });
+  const big1 = make(mib * 1024 * 1024, 3);
+  const big2 = make((mib + 64) * 1024 * 1024, 2);
+  const reader = tasks.execute("true", {
+    inputPaths: [
+      new Input("a", { path: "a", dataobj: big1 }),
+      new Input("b", { path: "b", dataobj: big2 }),
+    ],
+  });
+  await session.submit();
+  await session.wait([big1, big2, reader]);
+  if (reader.info!.governor === big1.info!.governor) throw new Error("No transfer happened");
+  return mib / (reader.info!.duration / 1000);
+}
+
+async function loopbackCopy(mib: number): Promise<number> {
+  const dir = await mkdtemp(join(tmpdir(), "rain-bench-"));
+  try {
+    const src = join(dir, "src");
+    await Deno.writeFile(src, new Uint8Array(0));
+    await truncate(src, mib * 1024 * 1024);
+    const server = createServer((socket) => createReadStream(src).pipe(socket));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const port = (server.address() as { port: number }).port;
+    const start = performance.now();
+    await pipeline(connect(port, "127.0.0.1"), createWriteStream(join(dir, "dst")));
+    const seconds = (performance.now() - start) / 1000;
+    server.close();
+    if ((await stat(join(dir, "dst"))).size !== mib * 1024 * 1024) throw new Error("Short copy");
+    return mib / seconds;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const server = await startServer({ port: 0 });
+const address = `127.0.0.1:${server.port}`;
+const governors = await startGovernors(address, [1, 1, 1, 1]);
+const client = await Client.connect(address);
+await rainTree(client, 1000); // warm up
+const rain = await rainTree(client, TASKS);
+await client.close();
+await stopGovernors(governors);
+console.log(`rain: binary concat tree, ${TASKS} tasks, 4 governors: ${Math.round(rain)} tasks/s`);
+if (!values["no-dask"]) {
+  const dask = await runDask(DASK_TREE, [String(TASKS)]);
+  if (typeof dask === "string") console.log(`dask baseline: ${dask}`);
+  else {
+    console.log(
+      `dask: the same tree, LocalCluster(4 workers x 1 thread): ${Math.round(dask)} tasks/s`,
+    );
+    console.log(`ratio rain/dask: ${(rain / dask).toFixed(1)}x (target >= 50x)`);
+  }
+}
+
+const movers = await startGovernors(address, [3, 2]);
+const client2 = await Client.connect(address);
+const moved = await rainTransfer(client2, MIB);
+await client2.close();
+await stopGovernors(movers);
+await server.close();
+const tcp = await loopbackCopy(MIB);
+console.log(`rain: ${MIB} MiB governor -> governor: ${Math.round(moved)} MiB/s`);
+console.log(`loopback TCP copy of ${MIB} MiB: ${Math.round(tcp)} MiB/s`);
+console.log(`ratio: ${(100 * moved / tcp).toFixed(0)}% of loopback (target >= 70%)`);

@@ -1,0 +1,83 @@
+/**
+ * The server as a Hono app for hosts that serve it themselves: an edge
+ * runtime or an existing HTTP server (`Deno.serve`, `Bun.serve`, Node's
+ * `@hono/node-server`).
+ *
+ * @module
+ */
+import { Hono } from "hono";
+import { runtime } from "../runtime/mod.ts";
+import type { ClientLink } from "./client_link.ts";
+import { Coordinator } from "./coordinator.ts";
+import { addRoutes } from "./server.ts";
+
+/** Options of {@linkcode createServerApp}. */
+export interface ServerAppOptions {
+  /** Log lines (governors joining, protocol errors). @default {() => {}} */
+  log?: (message: string) => void;
+  /** A governor silent this long (ms) is declared lost. @default {5000} */
+  heartbeatTimeoutMs?: number;
+}
+
+/** A server not listening anywhere yet: its app and handlers for the host. */
+export interface ServerApp {
+  /** The Hono app: the client and governor WebSockets, `/api/info`. */
+  app: Hono;
+  /** The app's fetch handler: `Deno.serve(rain.fetch)`, `Bun.serve({ fetch: rain.fetch, ... })`. */
+  fetch: Hono["fetch"];
+  /** Bun only: pass to `Bun.serve` beside `fetch` (`Bun.serve({ fetch, websocket })`). */
+  websocket?: unknown;
+  /** Node only: call with the `node:http` server from `@hono/node-server`'s `serve()`. */
+  injectWebSocket?: (server: unknown) => void;
+  /** The server state. */
+  coordinator: Coordinator;
+  /**
+   * Closes every governor and client connection and stops the heartbeat
+   * check; stopping the host's server is the host's business.
+   */
+  close(): void;
+}
+
+/**
+ * Makes a server as a Hono app, for a host that serves HTTP itself.
+ *
+ * @example Serve with Deno.serve
+ * ```ts ignore
+ * const rain = createServerApp();
+ * Deno.serve({ port: 7210 }, rain.fetch);
+ * ```
+ *
+ * @example Serve with Bun.serve
+ * ```ts ignore
+ * const rain = createServerApp();
+ * Bun.serve({ port: 7210, fetch: rain.fetch, websocket: rain.websocket });
+ * ```
+ *
+ * @param options Logging and the governors' heartbeat timeout.
+ * @returns The app and what the host needs to serve it.
+ */
+export function createServerApp(options: ServerAppOptions = {}): ServerApp {
+  const coordinator = new Coordinator();
+  const log = options.log ?? (() => {});
+  const clients = new Set<ClientLink>();
+  const app = new Hono();
+  const ws = runtime.embedWebSocket(app);
+  addRoutes(app, ws.upgrade, coordinator, log, clients);
+  const timeout = options.heartbeatTimeoutMs ?? 5000;
+  const heartbeats = setInterval(
+    () => coordinator.checkHeartbeats(timeout, log),
+    Math.min(1000, timeout / 2),
+  );
+  return {
+    app,
+    fetch: app.fetch,
+    websocket: ws.websocket,
+    injectWebSocket: ws.injectWebSocket,
+    coordinator,
+    close() {
+      clearInterval(heartbeats);
+      for (const g of coordinator.scheduler.governors) g.close();
+      for (const c of clients) c.close();
+    },
+  };
+}
