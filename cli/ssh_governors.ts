@@ -36,7 +36,8 @@ export async function readHostFile(path: string): Promise<string[]> {
 }
 
 /**
- * Starts one governor per host with `ssh HOST 'cd ROOT && node_modules/.bin/deno run -A cli/main.ts governor SERVER'`.
+ * Starts one governor per host with
+ * `ssh HOST 'cd ROOT && exec node_modules/.bin/deno run -A cli/main.ts governor SERVER'`.
  *
  * @param hosts The hosts.
  * @param server The server address the governors join (must be reachable from them).
@@ -50,9 +51,9 @@ export function startSshGovernors(
 ): SshGovernors {
   const root = fileURLToPath(new URL("..", import.meta.url));
   const stop = new AbortController();
-  const command = `cd ${quote(root)} && node_modules/.bin/deno run -A cli/main.ts governor ${
-    quote(server)
-  }`;
+  // `exec`: the governor replaces the remote shell, so ending ssh ends the governor.
+  const command = `cd ${quote(root)} && exec node_modules/.bin/deno run -A cli/main.ts ` +
+    `governor ${quote(server)}`;
   const runs = hosts.map((host) =>
     runtime.spawn({ cmd: "ssh", args: [host, command], cwd: root, signal: stop.signal }).then(
       (r) => {

@@ -29,6 +29,8 @@ export interface GovernorProcess {
 export interface ProcessCluster extends AsyncDisposable {
   /** The server. */
   server: RainServer;
+  /** The server's `host:port`. */
+  address: string;
   /** The governors, in the order of `governors` in the options. */
   governors: GovernorProcess[];
   /** A connected client. */
@@ -53,28 +55,11 @@ export async function startProcessCluster(
   let client: Client | undefined;
   const close = async () => {
     await client?.close();
-    for (const g of governors) {
-      try {
-        g.child.kill("SIGTERM");
-      } catch {
-        // Already gone.
-      }
-      await g.child.status;
-      await rm(g.workDir, { recursive: true, force: true });
-    }
+    for (const g of governors) await stopGovernor(g);
     await server.close();
   };
   try {
-    for (const n of cpus) {
-      const workDir = await mkdtemp(join(tmpdir(), "rain-test-gov-"));
-      const child = new Deno.Command(Deno.execPath(), {
-        args: ["run", "-A", CLI, "governor", address, "--cpus", `${n}`, "--work-dir", workDir],
-        stdout: "piped",
-        stderr: "null",
-      }).spawn();
-      const id = await governorId(child.stdout);
-      governors.push({ id, cpus: n, workDir, child });
-    }
+    for (const n of cpus) governors.push(await spawnGovernor(address, n));
     client = await Client.connect(address);
     const c = client;
     await until(
@@ -86,7 +71,49 @@ export async function startProcessCluster(
     await close();
     throw e;
   }
-  return { server, governors, client, [Symbol.asyncDispose]: close };
+  return { server, address, governors, client, [Symbol.asyncDispose]: close };
+}
+
+/**
+ * Starts one more governor process for a running cluster; resolves once it
+ * has registered.
+ *
+ * @param cluster The cluster.
+ * @param cpus Its cpus.
+ * @returns The governor, for `await using` (stopped and removed at disposal).
+ */
+startProcessCluster.joinGovernor = async (
+  cluster: ProcessCluster,
+  cpus: number,
+): Promise<GovernorProcess & AsyncDisposable> => {
+  const g = await spawnGovernor(cluster.address, cpus);
+  await until(
+    async () => (await cluster.client.serverInfo()).governors.some((x) => x.id === g.id),
+    "the governor to register",
+    20000,
+  );
+  return { ...g, [Symbol.asyncDispose]: () => stopGovernor(g) };
+};
+
+async function spawnGovernor(address: string, cpus: number): Promise<GovernorProcess> {
+  const workDir = await mkdtemp(join(tmpdir(), "rain-test-gov-"));
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", CLI, "governor", address, "--cpus", `${cpus}`, "--work-dir", workDir],
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  const id = await governorId(child.stdout);
+  return { id, cpus, workDir, child };
+}
+
+async function stopGovernor(g: GovernorProcess): Promise<void> {
+  try {
+    g.child.kill("SIGTERM");
+  } catch {
+    // Already gone.
+  }
+  await g.child.status;
+  await rm(g.workDir, { recursive: true, force: true });
 }
 
 /** Reads a governor's stdout until it prints its id; the rest is drained. */

@@ -115,3 +115,63 @@ Deno.test("rain start --simple --listen 127.0.0.1:0 serves a client and exits 0 
     await reader.cancel().catch(() => {});
   }
 });
+
+Deno.test("rain start --governors 2 --governor-host-file starts local and ssh governors", async () => {
+  // An `ssh` stand-in on PATH runs the remote command locally: `ssh HOST CMD` -> `sh -c CMD`.
+  const dir = await Deno.makeTempDir();
+  await Deno.writeTextFile(`${dir}/ssh`, '#!/bin/sh\nshift\nexec sh -c "$1"\n');
+  await Deno.chmod(`${dir}/ssh`, 0o755);
+  await Deno.writeTextFile(`${dir}/hosts`, "# one governor over ssh\nnode-a\n");
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      "cli/main.ts",
+      "start",
+      "--governors",
+      "2",
+      "--governor-host-file",
+      `${dir}/hosts`,
+      "--listen",
+      "127.0.0.1:0",
+      "--cpus",
+      "1",
+    ],
+    cwd: new URL("..", import.meta.url),
+    env: { PATH: `${dir}:${Deno.env.get("PATH")}` },
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  const timeout = deadline(30000, "three governors");
+  try {
+    const seen: string[] = [];
+    const [, address] = await Promise.race([
+      readUntil(reader, /Rain server listening on (\S+:\d+)/, seen),
+      timeout.promise,
+    ]);
+    const client = await Client.connect(address!);
+    try {
+      let governors = 0;
+      while (governors < 3) {
+        governors = (await Promise.race([client.serverInfo(), timeout.promise])).governors.length;
+      }
+      assert.equal(governors, 3);
+    } finally {
+      await client.close();
+    }
+    child.kill("SIGINT");
+    const status = await Promise.race([child.status, timeout.promise]);
+    assert.equal(status.code, 0);
+  } finally {
+    timeout.clear();
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      // Already exited.
+    }
+    await child.status;
+    await reader.cancel().catch(() => {});
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -125,3 +125,42 @@ Deno.test("a governor killed with SIGKILL mid-graph: the graph still finishes wi
   await all.update();
   assert.notEqual(all.info!.governor, victim.id);
 });
+
+Deno.test("a governor that stops heartbeating is declared lost and its work is redone", async () => {
+  await using cluster = await startProcessCluster([1, 1], 1500);
+  await using session = cluster.client.newSession();
+  const steps = Array.from(
+    { length: 4 },
+    (_, i) => tasks.execute(["sh", "-c", `sleep 0.5; printf ${i}`], { stdout: true }),
+  );
+  const all = tasks.concat(steps);
+  all.keepOutputs();
+  await session.submit();
+  // Freeze one governor (its connection stays open, but it goes silent).
+  await session.wait([steps[0]!]);
+  const frozen = cluster.governors.find((g) => g.id === steps[0]!.info!.governor)!;
+  Deno.kill(frozen.child.pid, "SIGSTOP");
+  try {
+    assert.equal((await all.output.fetch()).text(), "0123");
+    const info = await cluster.client.serverInfo();
+    assert.deepEqual(
+      info.governors.map((g) => g.id),
+      cluster.governors.filter((g) => g !== frozen).map((g) => g.id),
+    );
+  } finally {
+    Deno.kill(frozen.child.pid, "SIGCONT");
+  }
+});
+
+Deno.test("a governor joining a running server takes waiting work at once", async () => {
+  await using cluster = await startProcessCluster([]);
+  await using session = cluster.client.newSession();
+  const t = tasks.execute(["echo", "late"], { stdout: true });
+  t.keepOutputs();
+  await session.submit();
+  assert.equal(t.state, "submitted");
+  await using late = await startProcessCluster.joinGovernor(cluster, 2);
+  assert.equal((await t.output.fetch()).text(), "late\n");
+  await t.update();
+  assert.equal(t.info!.governor, late.id);
+});
