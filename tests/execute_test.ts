@@ -113,22 +113,33 @@ Deno.test("execute() rejects an output that is a symlink leaving the task direct
   await session.close();
 });
 
-Deno.test("execute() removes its temporary directories, after success and failure", async () => {
-  await using cluster = await startCluster();
+Deno.test("execute() gives each run an empty directory and empties it after success and failure", async () => {
+  await using cluster = await startCluster({ governors: [1] });
   const tasksDir = join(cluster.governors[0]!.workDir, "tasks");
   {
     await using session = cluster.client.newSession();
-    const t = tasks.execute("sh -c 'echo x > f'", { outputPaths: ["f"] });
+    const t = tasks.execute("echo x > f; echo junk > j; mkdir -p d/e", {
+      shell: true,
+      outputPaths: ["f"],
+    });
     t.keepOutputs();
     await session.submit();
     await t.output.fetch();
   }
   const session = cluster.client.newSession();
-  tasks.execute("sh -c 'exit 1'");
+  tasks.execute("echo junk > j; exit 1", { shell: true });
   await session.submit();
   await assert.rejects(session.waitAll());
   await session.close();
-  assert.deepEqual(await readdir(tasksDir), []);
+  for (const entry of await readdir(tasksDir)) {
+    assert.match(entry, /^slot-\d+$/);
+    assert.deepEqual(await readdir(join(tasksDir, entry)), [], `${entry} was emptied`);
+  }
+  await using s2 = cluster.client.newSession();
+  const ls = tasks.execute("ls -A", { stdout: true });
+  ls.keepOutputs();
+  await s2.submit();
+  assert.equal((await ls.output.fetch()).text(), "", "the next run starts in an empty directory");
 });
 
 Deno.test("OutputDir, makeDirectory and sliceDirectory build and cut directories", async () => {

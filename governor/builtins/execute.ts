@@ -12,8 +12,6 @@ import {
   mkdir,
   readdir,
   rename,
-  rm,
-  rmdir,
   symlink,
   writeFile,
 } from "node:fs/promises";
@@ -22,6 +20,7 @@ import { checkInside, checkRelativePath } from "../../common/paths.ts";
 import type { ExecuteConfig } from "../../protocol/task_configs.ts";
 import { runtime } from "../../runtime/mod.ts";
 import type { StoredObject } from "../store.ts";
+import { taskDirs } from "../task_dirs.ts";
 import type { Builtin, BuiltinContext, BuiltinOutput } from "./types.ts";
 
 /** Name of the file that collects stdout inside the task directory. */
@@ -30,14 +29,12 @@ const STDOUT_FILE = ".rain-stdout";
 /** Runs an execute task. */
 export const execute: Builtin = async (ctx) => {
   const config = ctx.task.spec.config as ExecuteConfig;
-  // Task ids are unique on a governor while the task runs, so no random suffix is needed.
-  const dir = join(ctx.store.tasksDir, ctx.task.spec.id.join("-"));
-  await mkdir(dir);
+  const dirs = taskDirs(ctx.store);
+  const dir = await dirs.acquire();
   try {
     return await run(ctx, config, dir);
   } finally {
-    // Most programs leave the directory empty once outputs are staged out.
-    await rmdir(dir).catch(() => rm(dir, { recursive: true, force: true }));
+    await dirs.release(dir);
   }
 };
 
@@ -83,7 +80,7 @@ async function run(
     const out = config.outputs[i]!;
     const spec = ctx.task.outputs[i]!;
     if ("stdout" in out) {
-      outputs.push({ file: await stage(dir, join(dir, STDOUT_FILE), i), move: true });
+      outputs.push({ file: await stage(ctx, join(dir, STDOUT_FILE), i), move: true });
       continue;
     }
     const path = join(dir, checkRelativePath(out.path, "Output path"));
@@ -103,17 +100,17 @@ async function run(
     if (spec.dataType === "blob" && !st.isFile()) {
       throw new Error(`Output "${spec.label}" (path "${out.path}") is not a file`);
     }
-    outputs.push({ file: await stage(dir, path, i), move: true, dataType: spec.dataType });
+    outputs.push({ file: await stage(ctx, path, i), move: true, dataType: spec.dataType });
   }
   return outputs;
 }
 
 /**
- * Moves an output out of the task directory (which is removed before the
- * runner stores the output) to a sibling staging path.
+ * Moves an output out of the task directory (which is emptied before the
+ * runner stores the output) to a staging path named by the task.
  */
-async function stage(dir: string, path: string, index: number): Promise<string> {
-  const staged = `${dir}.out${index}`;
+async function stage(ctx: BuiltinContext, path: string, index: number): Promise<string> {
+  const staged = join(ctx.store.tasksDir, `${ctx.task.spec.id.join("-")}.out${index}`);
   await rename(path, staged);
   return staged;
 }
