@@ -26,11 +26,13 @@ export function addDataRoutes(app: Hono, store: ObjectStore): void {
     const id = parseId(c.req.param("session"), c.req.param("n"));
     const obj = id && store.get(id);
     if (!obj) return c.text("No such object\n", 404);
-    const headers = {
+    const headers: Record<string, string> = {
       [CONTENT_TYPE_HEADER]: obj.info.contentType,
       [DATA_TYPE_HEADER]: obj.dataType,
       "content-type": "application/octet-stream",
     };
+    // A known length spares chunked encoding on large blobs.
+    if (obj.dataType === "blob") headers["content-length"] = String(obj.info.size);
     return new Response(await body(obj), { headers });
   });
 }

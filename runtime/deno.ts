@@ -108,16 +108,8 @@ export const denoRuntime: Runtime = {
   },
   async writeFileStream(path, stream) {
     const file = await Deno.open(path, { write: true, createNew: true, mode: 0o644 });
-    let size = 0;
-    await stream.pipeThrough(
-      new TransformStream<Uint8Array, Uint8Array>({
-        transform(chunk, c) {
-          size += chunk.length;
-          c.enqueue(chunk);
-        },
-      }),
-    ).pipeTo(file.writable);
-    return size;
+    await stream.pipeTo(file.writable);
+    return (await Deno.stat(path)).size;
   },
   onShutdownSignal(handler) {
     Deno.addSignalListener("SIGINT", handler);
