@@ -139,7 +139,8 @@ export class Coordinator {
         outputs: t.outputs.map((o) => o.spec),
         sources,
         keep: t.outputs.map((o) => o.keep),
-        inputs: t.inputs.map((o) => o.spec),
+        // Only remote functions hand input specs to user code; built-ins do without.
+        ...(t.spec.taskType === "remote" && { inputs: t.inputs.map((o) => o.spec) }),
       },
     });
   }
