@@ -89,7 +89,10 @@ export interface SpawnResult {
 
 /** Options of {@linkcode Runtime.spawnScript}. */
 export interface ScriptOptions {
-  /** Absolute path (or `file:` URL) of a TypeScript module of this project. */
+  /**
+   * Absolute path or `file:` URL of a module of this project (TypeScript, or
+   * the npm bundle's JavaScript); on Deno also a remote URL (JSR).
+   */
   script: string;
   /** Its arguments. */
   args: string[];

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { chmod, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, copyFile, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
@@ -27,8 +27,17 @@ export const ENTRY_POINTS: Readonly<Record<string, string>> = {
 };
 
 /**
- * Bundles the entry points into `outdir` (emptied first); `cli.js` gets a
- * `#!/usr/bin/env node` line and the executable bit.
+ * Files that modules read beside themselves (`new URL("./x", import.meta.url)`),
+ * copied next to the bundle's files: source path → name in the bundle.
+ */
+export const ASSETS: Readonly<Record<string, string>> = {
+  "wasm/kernels.wasm": "kernels.wasm",
+};
+
+/**
+ * Bundles the entry points into `outdir` (emptied first) and copies the
+ * {@linkcode ASSETS}; `cli.js` gets a `#!/usr/bin/env node` line and the
+ * executable bit.
  *
  * @param outdir The output directory. Bare imports in the bundle must resolve
  *   from there: keep it inside a project that has the dependencies installed.
@@ -60,6 +69,9 @@ export async function bundle(outdir: string, extra: Record<string, string> = {})
     });
   } finally {
     await esbuild.stop();
+  }
+  for (const [src, name] of Object.entries(ASSETS)) {
+    await copyFile(join(ROOT, src), join(outdir, name));
   }
   const cli = join(outdir, "cli.js");
   await writeFile(cli, `#!/usr/bin/env node\n${await readFile(cli, "utf8")}`);
