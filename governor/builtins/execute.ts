@@ -5,16 +5,7 @@
  *
  * @module
  */
-import {
-  chmod,
-  cp,
-  lstat,
-  mkdir,
-  readdir,
-  rename,
-  symlink,
-  writeFile,
-} from "node:fs/promises";
+import { chmod, cp, lstat, mkdir, readdir, rename, symlink, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { checkInside, checkRelativePath } from "../../common/paths.ts";
 import type { ExecuteConfig } from "../../protocol/task_configs.ts";
