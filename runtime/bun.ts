@@ -7,9 +7,9 @@
 import process from "node:process";
 import { Hono } from "hono";
 import { upgradeWebSocket, websocket } from "hono/bun";
-import type { WSContext } from "hono/ws";
-import type { ListeningServer, Runtime, ServeOptions, WsConnection, WsUpgrade } from "./types.ts";
-import { toFrame, wrapWebSocket } from "./_ws_client.ts";
+import type { ListeningServer, Runtime, ServeOptions, WsUpgrade } from "./types.ts";
+import { wrapWebSocket } from "./_ws_client.ts";
+import { adaptUpgrade } from "./_hono_ws.ts";
 import { spawnPiped } from "./_piped.ts";
 import { spawnProcess } from "./_child_process.ts";
 import { readFileStream, writeFileStream } from "./_node_files.ts";
@@ -51,22 +51,8 @@ const MAX_PAYLOAD = 100 * 1024 * 1024;
 /** How long `close()` waits for WebSocket close handshakes before cutting sockets. */
 const WS_CLOSE_GRACE_MS = 1000;
 
-const wsUpgrade: WsUpgrade = (factory) =>
-  upgradeWebSocket((c) => {
-    const handler = factory(c);
-    let conn: WsConnection | undefined;
-    const get = (ws: WSContext<unknown>) =>
-      conn ??= {
-        send: (d) => ws.send(d as Uint8Array<ArrayBuffer>),
-        close: (code, reason) => ws.close(code, reason),
-      };
-    return {
-      onOpen: (_e, ws) => handler.onOpen(get(ws)),
-      // hono/bun hands binary frames over as ArrayBuffer, text frames as string.
-      onMessage: (e, ws) => handler.onMessage(get(ws), toFrame(e.data)),
-      onClose: (_e, ws) => handler.onClose(get(ws)),
-    };
-  });
+// hono/bun hands binary frames over as ArrayBuffer, text frames as string.
+const wsUpgrade: WsUpgrade = adaptUpgrade(upgradeWebSocket);
 
 /**
  * `Bun.serve`'s `websocket` handlers for hono/bun's upgrade.

@@ -6,33 +6,16 @@
 import { Hono } from "hono";
 import WebSocket from "ws";
 import { upgradeWebSocket } from "hono/deno";
-import type { WSContext } from "hono/ws";
-import type { Runtime, WsConnection, WsUpgrade } from "./types.ts";
+import type { Runtime, WsUpgrade } from "./types.ts";
 import { wrapWebSocket } from "./_ws_client.ts";
+import { adaptUpgrade } from "./_hono_ws.ts";
 import { readTail } from "./_stderr_tail.ts";
 import { spawnDenoScript } from "./_deno_piped.ts";
 
-const wsUpgrade: WsUpgrade = (factory) =>
-  upgradeWebSocket((c) => {
-    const handler = factory(c);
-    let conn: WsConnection | undefined;
-    const get = (ws: WSContext<WebSocket>) =>
-      conn ??= {
-        send: (d) => ws.send(d as Uint8Array<ArrayBuffer>),
-        close: (code, reason) => ws.close(code, reason),
-      };
-    return {
-      onOpen: (_e, ws) => {
-        ws.raw!.binaryType = "arraybuffer";
-        handler.onOpen(get(ws));
-      },
-      onMessage: (e, ws) => {
-        const d = e.data;
-        handler.onMessage(get(ws), d instanceof ArrayBuffer ? new Uint8Array(d) : d as string);
-      },
-      onClose: (_e, ws) => handler.onClose(get(ws)),
-    };
-  });
+const wsUpgrade: WsUpgrade = adaptUpgrade<WebSocket>(
+  upgradeWebSocket,
+  (ws) => ws.raw!.binaryType = "arraybuffer",
+);
 
 /** Rain's runtime seam on Deno. */
 export const denoRuntime: Runtime = {

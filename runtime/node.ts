@@ -8,12 +8,12 @@ import process from "node:process";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Hono } from "hono";
-import type { WSContext } from "hono/ws";
 import { createAdaptorServer } from "@hono/node-server";
 import { createNodeWebSocket } from "@hono/node-ws";
 import { WebSocket as NodeWebSocket } from "ws";
-import type { Runtime, WsConnection, WsUpgrade } from "./types.ts";
-import { toFrame, wrapWebSocket } from "./_ws_client.ts";
+import type { Runtime, WsUpgrade } from "./types.ts";
+import { wrapWebSocket } from "./_ws_client.ts";
+import { adaptUpgrade } from "./_hono_ws.ts";
 import { spawnPiped } from "./_piped.ts";
 import { spawnProcess } from "./_child_process.ts";
 import { readFileStream, writeFileStream } from "./_node_files.ts";
@@ -32,22 +32,8 @@ interface RawWs {
 function makeUpgrade(
   upgradeWebSocket: ReturnType<typeof createNodeWebSocket>["upgradeWebSocket"],
 ): WsUpgrade {
-  return (factory) =>
-    upgradeWebSocket((c) => {
-      const handler = factory(c);
-      let conn: WsConnection | undefined;
-      const get = (ws: WSContext<unknown>) =>
-        conn ??= {
-          send: (d) => ws.send(d as Uint8Array<ArrayBuffer>),
-          close: (code, reason) => ws.close(code, reason),
-        };
-      return {
-        onOpen: (_e, ws) => handler.onOpen(get(ws)),
-        // @hono/node-ws hands binary frames over as ArrayBuffer, text frames as string.
-        onMessage: (e, ws) => handler.onMessage(get(ws), toFrame(e.data)),
-        onClose: (_e, ws) => handler.onClose(get(ws)),
-      };
-    });
+  // @hono/node-ws hands binary frames over as ArrayBuffer, text frames as string.
+  return adaptUpgrade(upgradeWebSocket);
 }
 
 /** Rain's runtime seam on Node. */

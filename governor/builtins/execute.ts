@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { chmod, cp, lstat, mkdir, readdir, rename, symlink, writeFile } from "node:fs/promises";
+import { chmod, cp, lstat, mkdir, readdir, rename, rm, symlink, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { checkInside, checkRelativePath } from "../../common/paths.ts";
 import type { ExecuteConfig } from "../../protocol/task_configs.ts";
@@ -14,16 +14,18 @@ import type { StoredObject } from "../store.ts";
 import { taskDirs } from "../task_dirs.ts";
 import type { Builtin, BuiltinContext, BuiltinOutput } from "./types.ts";
 
-/** Name of the file that collects stdout inside the task directory. */
-const STDOUT_FILE = ".rain-stdout";
-
 /** Runs an execute task. */
 export const execute: Builtin = async (ctx) => {
   const config = ctx.task.spec.config as ExecuteConfig;
   const dirs = taskDirs(ctx.store);
   const dir = await dirs.acquire();
+  // Stdout goes beside the task directory, where the program cannot see it.
+  const stdout = join(ctx.store.tasksDir, `${ctx.task.spec.id.join("-")}.stdout`);
   try {
-    return await run(ctx, config, dir);
+    return await run(ctx, config, dir, stdout);
+  } catch (e) {
+    await rm(stdout, { force: true });
+    throw e;
   } finally {
     await dirs.release(dir);
   }
@@ -33,6 +35,7 @@ async function run(
   ctx: BuiltinContext,
   config: ExecuteConfig,
   dir: string,
+  stdoutPath: string,
 ): Promise<BuiltinOutput[]> {
   const inputPaths = config.inputs.map((i) => checkRelativePath(i.path, "Input path"));
   for (let i = 0; i < ctx.inputs.length; i++) {
@@ -49,7 +52,7 @@ async function run(
       args,
       cwd: dir,
       stdin: config.stdin >= 0 ? join(dir, inputPaths[config.stdin]!) : undefined,
-      stdout: wantsStdout ? join(dir, STDOUT_FILE) : undefined,
+      stdout: wantsStdout ? stdoutPath : undefined,
       signal: ctx.signal,
     });
   } catch (e) {
@@ -71,7 +74,7 @@ async function run(
     const out = config.outputs[i]!;
     const spec = ctx.task.outputs[i]!;
     if ("stdout" in out) {
-      outputs.push({ file: await stage(ctx, join(dir, STDOUT_FILE), i), move: true });
+      outputs.push({ file: stdoutPath, move: true });
       continue;
     }
     const path = join(dir, checkRelativePath(out.path, "Output path"));
