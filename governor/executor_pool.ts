@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { rm } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { formatId } from "../common/attributes.ts";
@@ -45,6 +45,32 @@ const OUT_OF_MEMORY =
 /** Where V8's out-of-memory report starts in stderr (what precedes it is the function's). */
 const V8_REPORT = /\n?<--- Last few GCs --->|\n?#\n# Fatal |\n?FATAL ERROR: /;
 
+/**
+ * Resident memory an executor may use beyond its heap limit (the runtime
+ * itself, typed arrays outside the heap) before the watchdog kills it.
+ */
+const RSS_ALLOWANCE_MB = 256;
+
+/** How often the watchdog reads a busy executor's resident memory (ms). */
+const RSS_POLL_MS = 100;
+
+/**
+ * Resident memory of a process in MB, from `/proc` (Linux); `null` where
+ * that cannot be read.
+ *
+ * @param pid The process.
+ * @returns Its resident set size in MB.
+ */
+async function residentMb(pid: number): Promise<number | null> {
+  try {
+    const status = await readFile(`/proc/${pid}/status`, "utf8");
+    const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
+    return kb ? Number(kb) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Options of {@linkcode ExecutorPool}. */
 export interface ExecutorPoolOptions {
   /** Heap limit of each executor in MB; unlimited (V8's default) when not given. */
@@ -67,6 +93,9 @@ export class ExecutorProcess {
   #task = "";
   #stderr: Uint8Array[] = [];
   #stderrSize = 0;
+  readonly #memoryMb: number | undefined;
+  #watchdog: ReturnType<typeof setInterval> | undefined;
+  #overLimitMb = 0;
 
   /**
    * Starts an executor.
@@ -83,6 +112,7 @@ export class ExecutorProcess {
     memoryMb?: number,
   ) {
     this.dir = dir;
+    this.#memoryMb = memoryMb;
     this.#proc = runtime.spawnScript({ script: SCRIPT, args: [], cwd, maxHeapMb: memoryMb });
     this.pid = this.#proc.pid;
     this.#proc.onStdout = (chunk) => {
@@ -102,6 +132,7 @@ export class ExecutorProcess {
       }
     };
     this.exited = this.#proc.exited.then(async ({ code, signal }) => {
+      clearInterval(this.#watchdog);
       await rm(dir, { recursive: true, force: true });
       this.dead = true;
       if (this.#pending) {
@@ -126,7 +157,25 @@ export class ExecutorProcess {
     this.#stderrSize = 0;
     this.#pending = Promise.withResolvers();
     this.#proc.write(encodeExecutorFrame(m));
+    this.#watch();
     return this.#pending.promise;
+  }
+
+  /**
+   * While a task runs under a memory limit, kills the executor when its
+   * resident memory passes the limit plus an allowance: the heap limit does
+   * not cover typed arrays, and Bun has no heap limit at all.
+   */
+  #watch(): void {
+    const limit = this.#memoryMb;
+    if (limit === undefined || this.#watchdog) return;
+    this.#watchdog = setInterval(async () => {
+      const rss = await residentMb(this.pid);
+      if (rss !== null && rss > limit + RSS_ALLOWANCE_MB && !this.dead) {
+        this.#overLimitMb = rss;
+        this.kill();
+      }
+    }, RSS_POLL_MS);
   }
 
   /** Kills the process (SIGKILL). */
@@ -135,6 +184,8 @@ export class ExecutorProcess {
   }
 
   #settle(m: ExecutorMessage): void {
+    clearInterval(this.#watchdog);
+    this.#watchdog = undefined;
     const p = this.#pending;
     this.#pending = null;
     if (p) p.resolve(m);
@@ -143,11 +194,16 @@ export class ExecutorProcess {
   #crashReport(code: number, signal: string | null, memoryMb: number | undefined): string {
     let stderr = this.#stderrText();
     let how = signal ? `was killed by signal ${signal}` : `exited with code ${code}`;
+    let detail = "";
     if (OUT_OF_MEMORY.test(stderr)) {
       how = `ran out of memory${memoryMb ? ` (limit ${memoryMb} MB)` : ""}`;
       stderr = stderr.split(V8_REPORT)[0]!.trimEnd(); // V8's GC trace and C stack help nobody
+    } else if (this.#overLimitMb) {
+      how = `ran out of memory (limit ${memoryMb} MB)`;
+      detail = `: it held ${Math.round(this.#overLimitMb)} MB resident, more than the limit ` +
+        `plus ${RSS_ALLOWANCE_MB} MB for the runtime`;
     }
-    return `Executor process ${how} while running task ${this.#task}` +
+    return `Executor process ${how} while running task ${this.#task}${detail}` +
       (stderr ? `\nStderr:\n${stderr}` : "");
   }
 

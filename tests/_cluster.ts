@@ -80,18 +80,6 @@ export function tsModuleTest(name: string, fn: (t: Deno.TestContext) => Promise<
   clusterTest(name, { node: "Node 20 cannot import TypeScript modules" }, fn);
 }
 
-/**
- * A test of the executors' heap limit (`executorMemoryMb`): ignored when the
- * governors run on Bun, whose executors get no heap limit (JavaScriptCore
- * takes no `--max-old-space-size`), so the test would fill the machine's memory.
- *
- * @param name The test's name.
- * @param fn The test.
- */
-export function heapLimitTest(name: string, fn: (t: Deno.TestContext) => Promise<void>): void {
-  clusterTest(name, { bun: "Bun's executors have no heap limit" }, fn);
-}
-
 /** A running test cluster. */
 export interface Cluster {
   /**

@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { blob, type DataInstance, Output, remote, SessionFailedError } from "../mod.ts";
-import { heapLimitTest, startCluster } from "./_cluster.ts";
+import { startCluster } from "./_cluster.ts";
 
 Deno.test("remote: ctx.info.governor is the governor's id", async () => {
   await using cluster = await startCluster({ governors: [1] });
@@ -40,7 +40,7 @@ Deno.test("remote: an input DataInstance has its object's own spec", async () =>
   assert.deepEqual(t.spec.inputs.map((i) => i.label), ["a", "b"]); // the labels at the task
 });
 
-heapLimitTest(
+Deno.test(
   "remote: an executor out of memory fails only its task; the governor runs later ones",
   async () => {
     await using cluster = await startCluster({ governors: [1], executorMemoryMb: 96 });
@@ -72,3 +72,17 @@ heapLimitTest(
     }
   },
 );
+
+Deno.test("remote: the memory watchdog stops an executor filling typed arrays outside the heap", async () => {
+  await using cluster = await startCluster({ governors: [1], executorMemoryMb: 64 });
+  await using session = cluster.client.newSession();
+  const t = remote((_ctx) => {
+    const keep: Uint8Array[] = [];
+    for (;;) keep.push(new Uint8Array(32 * 1024 * 1024).fill(1)); // resident, not heap
+  })();
+  await session.submit();
+  await assert.rejects(
+    t.wait(),
+    /Executor process ran out of memory \(limit 64 MB\) while running task \d+\/\d+: it held \d+ MB resident/,
+  );
+});
