@@ -119,11 +119,28 @@ export class TaskRunner {
     const startTime = Date.now();
     const signal = this.#signal(t.spec.id[0]);
     const extra = { debug: "", user: {} };
+    let finished = false;
     const done = (error: string, outputs: OutputReport[], lostInput?: LostInput) => {
+      if (finished) return;
+      finished = true;
+      signal.removeEventListener("abort", onAbort);
       this.#free += t.spec.resources.cpus;
       this.#running.delete(t);
+      this.#dropFetched(t);
       if (!signal.aborted) this.#report(t, startTime, error, outputs, extra, lostInput);
       this.#pump();
+    };
+    // A stopped task gives its cpus back at once (the server has already
+    // released them), even if its program takes a while to die; whatever it
+    // still stores afterwards is removed.
+    const onAbort = () => {
+      done("Task was stopped", []);
+      for (const o of t.outputs) this.#o.store.remove(o.id);
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    const succeed = (outs: OutputReport[]) => {
+      if (signal.aborted) { for (const o of t.outputs) this.#o.store.remove(o.id); }
+      done("", outs);
     };
     const fail = (e: unknown) =>
       e instanceof InputFetchError
@@ -133,16 +150,31 @@ export class TaskRunner {
       const inputs = this.#inputs(t);
       if (inputs instanceof Promise) {
         this.#started(t, startTime);
-        inputs.then((ins) => this.#run(t, ins, signal, extra)).then((outs) => done("", outs), fail);
+        inputs.then((ins) => this.#run(t, ins, signal, extra)).then(succeed, fail);
         return;
       }
       const outs = this.#run(t, inputs, signal, extra);
       if (outs instanceof Promise) {
         this.#started(t, startTime);
-        outs.then((o) => done("", o), fail);
-      } else done("", outs);
+        outs.then(succeed, fail);
+      } else succeed(outs);
     } catch (e) {
       fail(e);
+    }
+  }
+
+  /**
+   * Drops the inputs a task fetched from other governors once no queued or
+   * running task here needs them: the server does not count this governor
+   * as their holder, so it would never free them.
+   */
+  #dropFetched(t: AssignedTask): void {
+    for (let i = 0; i < t.sources.length; i++) {
+      if (!t.sources[i]) continue;
+      const id = t.spec.inputs[i]!.id;
+      const needs = (x: AssignedTask) =>
+        x.spec.inputs.some((inp) => inp.id[0] === id[0] && inp.id[1] === id[1]);
+      if (![...this.#running].some(needs) && !this.#queue.some(needs)) this.#o.store.remove(id);
     }
   }
 

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { renameSync } from "node:fs";
 import { chmod, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { runtime } from "../runtime/mod.ts";
 import { join } from "node:path";
@@ -36,6 +37,7 @@ export class ObjectStore {
   /** Directory under which tasks get their temporary working directories. */
   readonly tasksDir: string;
   #memory = 0;
+  #removed = 0;
   readonly #pending = new Map<string, Promise<StoredObject>>();
 
   /**
@@ -197,7 +199,16 @@ export class ObjectStore {
     if (!obj) return;
     this.#objects.delete(k);
     if (obj.data) this.#memory -= obj.data.length;
-    if (obj.path) rm(obj.path, { recursive: true, force: true }).catch(() => {});
+    if (!obj.path) return;
+    // Moved aside at once, so a new object of the same id (a recomputed one)
+    // can take the path before the old one is deleted.
+    const doomed = `${obj.path}.removed-${this.#removed++}`;
+    try {
+      renameSync(obj.path, doomed);
+    } catch {
+      return; // already gone
+    }
+    rm(doomed, { recursive: true, force: true }).catch(() => {});
   }
 
   /**

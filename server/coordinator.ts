@@ -115,7 +115,16 @@ export class Coordinator {
     this.#scheduleQueued = true;
     queueMicrotask(() => {
       this.#scheduleQueued = false;
-      this.scheduler.run((t, g) => this.#assign(t, g));
+      this.scheduler.run(
+        (t, g) => this.#assign(t, g),
+        (t, max) =>
+          this.failSession(
+            t.session,
+            `${
+              describeTask(t)
+            } needs ${t.spec.resources.cpus} cpus but the largest governor has ${max}`,
+          ),
+      );
     });
   }
 

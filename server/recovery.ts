@@ -47,7 +47,8 @@ export function recoverGovernor(host: RecoveryHost, g: GovernorLink): void {
   const tasks = [...g.tasks];
   for (const t of tasks) host.release(t);
   for (const t of tasks) guard(host, t, () => rerun(host, t));
-  for (const o of lost) guard(host, o.producer, () => recompute(host, o, g.id));
+  // Constants are never lost (the server keeps their data), so every lost object has a producer.
+  for (const o of lost) guard(host, o.producer!, () => recompute(host, o, g.id));
 }
 
 /**
@@ -75,6 +76,7 @@ export function recoverInput(
   }
   if (source) {
     source.drop(o);
+    source.send({ type: "free", ids: [o.spec.id] });
     o.locations = o.locations.filter((x) => x !== source);
   }
   guard(host, t, () => {
@@ -83,11 +85,11 @@ export function recoverInput(
   });
 }
 
-function guard(host: RecoveryHost, t: TaskNode | null, f: () => void): void {
+function guard(host: RecoveryHost, t: TaskNode, f: () => void): void {
   try {
     f();
   } catch (e) {
-    if (!(e instanceof Unrecoverable) || !t) throw e;
+    if (!(e instanceof Unrecoverable)) throw e;
     host.failSession(t.session, e.message);
   }
 }
@@ -123,6 +125,8 @@ function rerun(host: RecoveryHost, t: TaskNode): void {
   if (t.session.state !== "open" || t.state === "waiting" || t.state === "ready") return;
   const wasFinished = t.state === "finished";
   if (wasFinished) t.session.unfinished++;
+  // A producer still running elsewhere is re-run from scratch; its report will be ignored.
+  if (t.state === "assigned" || t.state === "running") host.release(t);
   t.state = "waiting";
   t.governor = null;
   t.waitingFor = 0;

@@ -25,6 +25,7 @@ const LOCALITY_BYTES = 1024 * 1024;
 export class Scheduler {
   #ready: TaskNode[] = [];
   #head = 0;
+  #deferred: TaskNode[] = [];
   #governors: GovernorLink[] = [];
   #cursor = 0;
 
@@ -73,33 +74,48 @@ export class Scheduler {
    * task too big for the room left waits without blocking smaller ones.
    *
    * @param assign Hands one task to one governor.
+   * @param tooBig Called for a task needing more cpus than any governor has
+   *   (after the largest governor was lost); it is dropped from the queue.
    */
-  run(assign: (t: TaskNode, g: GovernorLink) => void): void {
+  run(
+    assign: (t: TaskNode, g: GovernorLink) => void,
+    tooBig: (t: TaskNode, maxCpus: number) => void,
+  ): void {
     if (this.#governors.length === 0) return;
-    const ready = this.#ready;
-    const deferred: TaskNode[] = [];
-    let i = this.#head;
-    for (; i < ready.length; i++) {
-      const t = ready[i]!;
-      if (t.state !== "ready" || t.session.state !== "open") continue;
+    const maxCpus = this.maxCpus;
+    // Returns false when nothing more can be placed now.
+    const tryPlace = (t: TaskNode, deferred: TaskNode[]): boolean => {
+      if (t.state !== "ready" || t.session.state !== "open") return true;
+      if (t.spec.resources.cpus > maxCpus) {
+        tooBig(t, maxCpus);
+        return true;
+      }
       const g = this.#place(t);
       if (g === null) {
         deferred.push(t);
-        if (t.spec.resources.cpus === 1) break; // nothing fits anywhere
-        continue;
+        return t.spec.resources.cpus > 1; // a 1-cpu task not fitting means no room at all
       }
       g.load += t.spec.resources.cpus;
       assign(t, g);
+      return true;
+    };
+    // Tasks that waited for room go first, in order; then the new ones.
+    const older = this.#deferred;
+    this.#deferred = [];
+    let room = true;
+    for (const t of older) {
+      if (room) room = tryPlace(t, this.#deferred);
+      else this.#deferred.push(t);
     }
-    if (deferred.length > 0) {
-      // Deferred tasks go back to the front, in order.
-      const rest = ready.slice(i + (i < ready.length ? 1 : 0));
-      this.#ready = deferred.concat(rest);
-      this.#head = 0;
-    } else if (i >= ready.length) {
+    const ready = this.#ready;
+    while (room && this.#head < ready.length) room = tryPlace(ready[this.#head++]!, this.#deferred);
+    if (this.#head === ready.length) {
       this.#ready = [];
       this.#head = 0;
-    } else this.#head = i;
+    } else if (this.#head > 4096 && this.#head * 2 > ready.length) {
+      this.#ready = ready.slice(this.#head);
+      this.#head = 0;
+    }
   }
 
   #place(t: TaskNode): GovernorLink | null {

@@ -94,6 +94,12 @@ export function buildSubmit(
           `input object ${formatId(i.id)} of task ${id} is from an earlier submit and not kept`,
         );
       }
+      // Producers come before their consumers in a submit, which also rules out cycles.
+      if (newObjects.has(i.id[1]) && !o.data && !o.producer) {
+        throw bad(
+          `input object ${formatId(i.id)} of task ${id} is made by a later task (a cycle?)`,
+        );
+      }
       return o;
     });
     const outputs = spec.outputs.map((oid) => {
