@@ -10,10 +10,14 @@ import { SessionFailedError } from "../common/errors.ts";
 import { packDirectory, unpackTar } from "../common/tar.ts";
 import type { FetchReply, ObjectUpdate, SubmitObject, TaskUpdate } from "../protocol/client.ts";
 import type { Connection } from "./connection.ts";
+import { MAX_FRAME_BYTES } from "../protocol/codec.ts";
 import { DataObject } from "./data_object.ts";
 import { forgetSession, popSession, pushSession } from "./session_stack.ts";
 import type { Task } from "./task.ts";
 import { fetchFromGovernor } from "./transfer.ts";
+
+/** Most constant data one submit carries (a message is bounded to 64 MiB; the rest is specs). */
+const MAX_SUBMIT_DATA = MAX_FRAME_BYTES - 8 * 1024 * 1024;
 
 /** Attempts of `fetch()` when the governor holding the object does not answer. */
 const FETCH_ATTEMPTS = 5;
@@ -116,33 +120,60 @@ export class Session {
     const objects = this.#pendingObjects;
     this.#pendingTasks = [];
     this.#pendingObjects = [];
-    const id = await this.#created;
-    const wire: SubmitObject[] = [];
-    for (const o of objects) {
-      o.spec.id[0] = id;
-      if (o.sourcePath !== null) o.data = await packDirectory(o.sourcePath);
-      const w: SubmitObject = { spec: o.spec, keep: o.isKept() };
-      if (o.data) w.data = o.data;
-      wire.push(w);
+    let wire: SubmitObject[];
+    try {
+      wire = await this.#prepare(objects);
+    } catch (e) {
+      // Nothing reached the server: the graph stays pending for the next submit.
+      this.#pendingTasks = tasks.concat(this.#pendingTasks);
+      this.#pendingObjects = objects.concat(this.#pendingObjects);
+      throw e;
     }
-    for (const t of tasks) t.spec.id[0] = id;
+    for (const t of tasks) t.spec.id[0] = this.#id;
+    // From here on keep() throws: the keep flags are on their way.
+    for (const o of objects) o.state = o.data ? "finished" : "submitted";
+    for (const t of tasks) t.state = "submitted";
     // A rejected submit fails the session on the server (SessionFailedError).
     await this.#call({
       type: "submit",
-      session: id,
+      session: this.#id,
       tasks: tasks.map((t) => t.spec),
       objects: wire,
     });
     for (const o of objects) {
-      o.state = o.data ? "finished" : "submitted";
       o.data = null;
       deepFreeze(o.spec);
     }
     for (const t of tasks) {
-      t.state = "submitted";
       deepFreeze(t.spec);
       this.#submittedTasks.push(t);
     }
+  }
+
+  /** Fills in ids, reads client directories and checks the submit fits in one message. */
+  async #prepare(objects: DataObject[]): Promise<SubmitObject[]> {
+    const id = await this.#created;
+    const wire: SubmitObject[] = [];
+    let bytes = 0;
+    for (const o of objects) {
+      o.spec.id[0] = id;
+      if (o.sourcePath !== null) o.data = await packDirectory(o.sourcePath);
+      const w: SubmitObject = { spec: o.spec, keep: o.isKept() };
+      if (o.data) {
+        w.data = o.data;
+        bytes += o.data.length;
+      }
+      wire.push(w);
+    }
+    if (bytes > MAX_SUBMIT_DATA) {
+      const mib = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;
+      throw new RangeError(
+        `Cannot submit: its constants and directories hold ${mib(bytes)}, more than the ` +
+          `${mib(MAX_SUBMIT_DATA)} one submit may carry; split them over several submits, ` +
+          "or let tasks.load()/loadDir() read large data on the governor",
+      );
+    }
+    return wire;
   }
 
   /**

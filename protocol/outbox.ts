@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { encodeFrame } from "./codec.ts";
+import { encodeFrame, MAX_FRAME_BYTES } from "./codec.ts";
 
 /** Most messages put in one frame; larger batches are split. */
 const MAX_BATCH = 8192;
@@ -43,10 +43,23 @@ export class Outbox<M> {
     this.#queue = [];
     try {
       for (let i = 0; i < queue.length; i += MAX_BATCH) {
-        this.#send(encodeFrame(queue.length <= MAX_BATCH ? queue : queue.slice(i, i + MAX_BATCH)));
+        this.#sendBatch(queue.length <= MAX_BATCH ? queue : queue.slice(i, i + MAX_BATCH));
       }
     } catch {
       // The connection is gone; its close handler cleans up.
     }
+  }
+
+  /** Sends messages in as few frames as the frame size bound allows. */
+  #sendBatch(batch: M[]): void {
+    const frame = encodeFrame(batch);
+    if (frame.byteLength <= MAX_FRAME_BYTES || batch.length === 1) {
+      // A single message over the bound is the sender's bug; the receiver refuses it.
+      this.#send(frame);
+      return;
+    }
+    const half = batch.length >> 1;
+    this.#sendBatch(batch.slice(0, half));
+    this.#sendBatch(batch.slice(half));
   }
 }

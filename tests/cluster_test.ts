@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
+import { readdir } from "node:fs/promises";
+import { join } from "node:path";
 import { Input, type Task, tasks } from "../mod.ts";
+import { until } from "./_util.ts";
 import { startProcessCluster } from "./_process_cluster.ts";
 
 /** The most cpus in use at once on each governor, from task start times and durations. */
@@ -92,6 +95,15 @@ Deno.test("a 200 MB blob moves between governors byte for byte", async () => {
   assert.equal(both.info!.governor, b!.id, "the reader of both ran where most bytes were");
   assert.match(s1!.text(), /^[0-9a-f]{64} /);
   assert.equal(s12!.text(), s1!.text() + s2!.text());
+  // Only the sums are kept: the blobs (and the copy of big1 that B fetched)
+  // are freed on both governors.
+  const blobs = [big1, big2].map((t) => t.output.spec.id.join("-"));
+  for (const g of [b!, c!]) {
+    await until(
+      async () => (await readdir(join(g.workDir, "objects"))).every((f) => !blobs.includes(f)),
+      `${g.id} to free the blobs`,
+    );
+  }
 });
 
 Deno.test("a governor killed with SIGKILL mid-graph: the graph still finishes with the same bytes", async () => {

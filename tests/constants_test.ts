@@ -135,3 +135,19 @@ Deno.test("constants can be inputs of tasks and keep their bytes exactly", async
   const r = await t.output.fetch();
   assert.deepEqual(r.bytes(), new Uint8Array([...bytes, 0x21]));
 });
+
+Deno.test("a submit carrying more constant data than one message may fails clearly and loses nothing", async () => {
+  await using cluster = await startCluster();
+  await using session = cluster.client.newSession();
+  const big = blob(new Uint8Array(40 * 1024 * 1024));
+  const big2 = blob(new Uint8Array(20 * 1024 * 1024));
+  const t = tasks.concat([big, big2]);
+  await assert.rejects(session.submit(), (e: unknown) => {
+    assert.ok(e instanceof RangeError);
+    assert.match(e.message, /hold 60\.0 MiB, more than the 56\.0 MiB one submit may carry/);
+    return true;
+  });
+  assert.equal(session.state, "open");
+  assert.equal(t.state, "unsubmitted", "the graph stays pending");
+  assert.equal(big.state, "unsubmitted");
+});

@@ -234,3 +234,36 @@ Deno.test("the server itself rejects (and fails the session on) a submit using a
     new RegExp(`input object ${sid}/0 of task ${sid}/1 is from an earlier submit and not kept`),
   );
 });
+
+Deno.test("the server refuses a submit whose task consumes its own output (a cycle)", async () => {
+  await using cluster = await startCluster();
+  await using raw = new RawClient(cluster.address);
+  await raw.opened;
+  await raw.hello();
+  const created = await raw.request({ type: "newSession", rid: 1, name: "cycle" });
+  const sid = created.value as number;
+  const reply = await raw.request({
+    type: "submit",
+    rid: 2,
+    session: sid,
+    tasks: [{
+      id: [sid, 0],
+      taskType: "concat",
+      config: null,
+      inputs: [{ id: [sid, 1], label: "" }],
+      outputs: [[sid, 1]],
+      resources: { cpus: 1 },
+      user: {},
+      name: "",
+    }],
+    objects: [{
+      spec: { id: [sid, 1], label: "0", contentType: "", dataType: "blob", user: {} },
+      keep: true,
+    }],
+  });
+  assert.equal(reply.type, "error");
+  assert.match(
+    reply.message!,
+    new RegExp(`input object ${sid}/1 of task ${sid}/0 is made by a later task`),
+  );
+});
