@@ -19,6 +19,9 @@ import {
 import type { Builtin, BuiltinContext, BuiltinOutput } from "./builtins/types.ts";
 import { MEMORY_LIMIT, type ObjectStore, type StoredObject } from "./store.ts";
 
+/** How long (ms) smaller tasks may overtake a queued task that does not fit. */
+const RESERVE_AFTER_MS = 500;
+
 /** What the runner needs from its governor. */
 export interface RunnerOptions {
   /** The governor's cpus. */
@@ -44,6 +47,7 @@ export class TaskRunner {
   #again = false;
   readonly #stops = new Map<number, AbortController>();
   readonly #running = new Set<AssignedTask>();
+  readonly #blockedSince = new Map<AssignedTask, number>();
 
   /**
    * @param options The governor's parts the runner works with.
@@ -76,6 +80,9 @@ export class TaskRunner {
    */
   stopSession(session: number): void {
     this.#queue = this.#queue.filter((t) => t.spec.id[0] !== session);
+    for (const t of this.#blockedSince.keys()) {
+      if (t.spec.id[0] === session) this.#blockedSince.delete(t);
+    }
     this.#stops.get(session)?.abort();
     this.#stops.delete(session);
   }
@@ -83,6 +90,7 @@ export class TaskRunner {
   /** Aborts everything (governor shutdown). */
   stopAll(): void {
     this.#queue = [];
+    this.#blockedSince.clear();
     for (const c of this.#stops.values()) c.abort();
     this.#stops.clear();
     for (const impl of new Set(this.#o.taskTypes.values())) impl.shutdown?.(this.#o.store);
@@ -96,12 +104,22 @@ export class TaskRunner {
     this.#pumping = true;
     do {
       this.#again = false;
+      const now = Date.now();
       for (let i = 0; i < this.#queue.length && this.#free > 0;) {
         const t = this.#queue[i]!;
         if (t.spec.resources.cpus <= this.#free) {
           this.#queue.splice(i, 1);
+          this.#blockedSince.delete(t);
           this.#start(t);
-        } else i++;
+          continue;
+        }
+        // Smaller tasks behind may pass a task that does not fit, but not for
+        // long: then its cpus are reserved, so a stream of small tasks cannot
+        // starve it.
+        const since = this.#blockedSince.get(t) ?? now;
+        this.#blockedSince.set(t, since);
+        if (now - since >= RESERVE_AFTER_MS) break;
+        i++;
       }
     } while (this.#again);
     this.#pumping = false;

@@ -176,3 +176,18 @@ Deno.test("a governor joining a running server takes waiting work at once", asyn
   await t.update();
   assert.equal(t.info!.governor, late.id);
 });
+
+Deno.test("a task needing several cpus is not starved by a stream of 1-cpu tasks", async () => {
+  await using cluster = await startProcessCluster([2]);
+  await using session = cluster.client.newSession();
+  const first = tasks.execute("sleep 0.3");
+  const big = tasks.execute("true", { cpus: 2 });
+  const small = Array.from({ length: 30 }, () => tasks.execute("sleep 0.1"));
+  await session.submit();
+  await session.wait([first, big, ...small]);
+  const lastSmallEnd = Math.max(...small.map((t) => t.info!.startTime + t.info!.duration));
+  assert.ok(
+    big.info!.startTime < lastSmallEnd - 500,
+    `the 2-cpu task started at ${big.info!.startTime}, the small ones ended at ${lastSmallEnd}`,
+  );
+});
