@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { chmod, cp, link, lstat, mkdir, readdir, rename } from "node:fs/promises";
+import { chmod, cp, link, lstat, mkdir, readdir, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { directorySize } from "../common/tar.ts";
 
@@ -42,15 +42,39 @@ export async function place(from: string, to: string, mode: PlaceMode): Promise<
 }
 
 /**
- * Removes write permission from a file, or from every file in a tree
- * (directories stay writable so the tree can be removed).
+ * Removes write permission from a file, or from every file and directory in
+ * a tree, so programs given a link to it cannot change it (file modes do not
+ * bind root).
  *
  * @param path A file or directory.
  */
 export async function makeReadOnly(path: string): Promise<void> {
   const st = await lstat(path);
   if (st.isSymbolicLink()) return;
-  if (st.isFile()) return chmod(path, st.mode & 0o555);
-  if (!st.isDirectory()) return;
-  for (const name of await readdir(path)) await makeReadOnly(join(path, name));
+  if (st.isDirectory()) {
+    for (const name of await readdir(path)) await makeReadOnly(join(path, name));
+  } else if (!st.isFile()) return;
+  await chmod(path, st.mode & 0o555);
+}
+
+/**
+ * Removes a file or tree, first giving back the write permission that
+ * {@linkcode makeReadOnly} took from its directories when that is needed.
+ *
+ * @param path The file or tree; missing is fine.
+ */
+export async function removeTree(path: string): Promise<void> {
+  try {
+    await rm(path, { recursive: true, force: true });
+  } catch {
+    await makeDirsWritable(path);
+    await rm(path, { recursive: true, force: true });
+  }
+}
+
+async function makeDirsWritable(path: string): Promise<void> {
+  const st = await lstat(path).catch(() => null);
+  if (!st?.isDirectory()) return;
+  await chmod(path, st.mode | 0o700);
+  for (const name of await readdir(path)) await makeDirsWritable(join(path, name));
 }

@@ -4,7 +4,8 @@
  *
  * @module
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp } from "node:fs/promises";
+import { removeTree } from "./fs_util.ts";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { emptyObjectInfo } from "../common/attributes.ts";
@@ -166,7 +167,7 @@ export async function startGovernor(options: GovernorOptions): Promise<Governor>
     ws.close();
     await http.close();
     await store.clear();
-    if (ownWorkDir) await rm(workDir, { recursive: true, force: true });
+    if (ownWorkDir) await removeTree(workDir);
   };
   try {
     await ws.opened;

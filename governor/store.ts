@@ -11,7 +11,7 @@ import { join } from "node:path";
 import type { DataType, Id, ObjectInfo } from "../common/attributes.ts";
 import { emptyObjectInfo } from "../common/attributes.ts";
 import { directorySize, packDirectory, unpackTar } from "../common/tar.ts";
-import { makeReadOnly } from "./fs_util.ts";
+import { makeReadOnly, removeTree } from "./fs_util.ts";
 
 /** Blobs up to this size stay in memory. */
 export const MEMORY_LIMIT = 1024 * 1024;
@@ -181,7 +181,7 @@ export class ObjectStore {
    */
   async putTar(id: Id, tar: Uint8Array, contentType: string): Promise<StoredObject> {
     const path = this.pathFor(id);
-    await rm(path, { recursive: true, force: true });
+    await removeTree(path);
     await unpackTar(tar, path);
     await makeReadOnly(path);
     const info = { ...emptyObjectInfo(), size: await directorySize(path), contentType };
@@ -208,7 +208,7 @@ export class ObjectStore {
     } catch {
       return; // already gone
     }
-    rm(doomed, { recursive: true, force: true }).catch(() => {});
+    removeTree(doomed).catch(() => {});
   }
 
   /**
@@ -224,8 +224,8 @@ export class ObjectStore {
   async clear(): Promise<void> {
     this.#objects.clear();
     this.#memory = 0;
-    await rm(this.#dir, { recursive: true, force: true });
-    await rm(this.tasksDir, { recursive: true, force: true });
+    await removeTree(this.#dir);
+    await removeTree(this.tasksDir);
   }
 }
 

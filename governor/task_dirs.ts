@@ -8,7 +8,8 @@
  * @module
  */
 import { readdirSync } from "node:fs";
-import { mkdir, rm } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
+import { removeTree } from "./fs_util.ts";
 import { join } from "node:path";
 import type { ObjectStore } from "./store.ts";
 
@@ -45,7 +46,7 @@ export class TaskDirs {
    */
   async release(dir: string): Promise<void> {
     if (readdirSync(dir).length > 0) {
-      await rm(dir, { recursive: true, force: true });
+      await removeTree(dir);
       await mkdir(dir);
     }
     this.#free.push(dir);

@@ -42,6 +42,14 @@ export const denoRuntime: Runtime = {
   // frames of a few tens of KB then wait ~40 ms for delayed ACKs.
   connectWebSocket: (url) => wrapWebSocket(new WebSocket(url) as never, url),
   async spawn({ cmd, args, cwd, stdin, stdout, signal }) {
+    // Files first: a program is never started whose stdin or stdout cannot be opened.
+    const input = stdin ? await Deno.open(stdin) : null;
+    const output = stdout
+      ? await Deno.open(stdout, { write: true, create: true, truncate: true }).catch((e) => {
+        input?.close();
+        throw e;
+      })
+      : null;
     let child: Deno.ChildProcess;
     try {
       child = new Deno.Command(cmd, {
@@ -52,6 +60,8 @@ export const denoRuntime: Runtime = {
         stderr: "piped",
       }).spawn();
     } catch (e) {
+      input?.close();
+      output?.close();
       if (e instanceof Deno.errors.NotFound) {
         throw Object.assign(new Error(`${cmd}: not found`), { code: "ENOENT" });
       }
@@ -67,16 +77,9 @@ export const denoRuntime: Runtime = {
     if (signal?.aborted) kill();
     signal?.addEventListener("abort", kill, { once: true });
     const io: Promise<unknown>[] = [readTail(child.stderr)];
-    if (stdin) {
-      io.push(Deno.open(stdin).then((f) => f.readable.pipeTo(child.stdin)).catch(() => {}));
-    }
-    if (stdout) {
-      io.push(
-        Deno.open(stdout, { write: true, create: true, truncate: true }).then((f) =>
-          child.stdout.pipeTo(f.writable)
-        ),
-      );
-    }
+    // A program that does not read all its stdin breaks the pipe: not an error.
+    if (input) io.push(input.readable.pipeTo(child.stdin).catch(() => {}));
+    if (output) io.push(child.stdout.pipeTo(output.writable));
     const [status, stderr] = await Promise.all([
       child.status,
       io[0] as Promise<Uint8Array>,

@@ -217,3 +217,34 @@ Deno.test("program() makes execute tasks from labelled inputs", async () => {
   assert.equal(t.name, "grep/rain");
   assert.equal(text((await t.output.fetch()).bytes()), "rain\nrainbow\n");
 });
+
+Deno.test("execute() maps dir inputs read-only and refuses a path through one into the store", async () => {
+  await using cluster = await startCluster();
+  {
+    await using session = cluster.client.newSession();
+    const d = tasks.makeDirectory([["f", blob("1")]]);
+    d.keepOutputs();
+    const modes = tasks.execute(["stat", "-L", "-c", "%a", "d", "d/f"], {
+      inputPaths: [new InputDir("d", { path: "d", dataobj: d })],
+      stdout: true,
+    });
+    modes.keepOutputs();
+    await session.submit();
+    const [dirMode, fileMode] = (await modes.output.fetch()).text().trim().split("\n").map((m) =>
+      parseInt(m, 8)
+    );
+    assert.equal(dirMode! & 0o222, 0, `the directory is read-only (mode ${dirMode!.toString(8)})`);
+    assert.equal(fileMode, 0o444);
+  }
+  const session = cluster.client.newSession();
+  const d = tasks.makeDirectory([["f", blob("1")]]);
+  tasks.execute("true", {
+    inputPaths: [
+      new InputDir("d", { path: "d", dataobj: d }),
+      new Input("x", { path: "d/x", dataobj: blob("sneaky") }),
+    ],
+  });
+  await session.submit();
+  await assert.rejects(session.waitAll(), /outside/);
+  await session.close();
+});

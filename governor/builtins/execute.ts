@@ -39,7 +39,11 @@ async function run(
 ): Promise<BuiltinOutput[]> {
   const inputPaths = config.inputs.map((i) => checkRelativePath(i.path, "Input path"));
   for (let i = 0; i < ctx.inputs.length; i++) {
-    await mapInput(ctx.inputs[i]!, join(dir, inputPaths[i]!), config.inputs[i]!.write);
+    const path = join(dir, inputPaths[i]!);
+    await mkdir(dirname(path), { recursive: true });
+    // An earlier input mapped as a link ("d") must not let a later one ("d/x") into the store.
+    await checkInside(dir, dirname(path));
+    await mapInput(ctx.inputs[i]!, path, config.inputs[i]!.write);
   }
   const wantsStdout = config.outputs.some((o) => "stdout" in o);
   const [cmd, ...args] = config.shell ? ["sh", "-c", config.args.join(" ")] : config.args;
@@ -115,7 +119,6 @@ async function stage(ctx: BuiltinContext, path: string, index: number): Promise<
  * private writable copy when `write` is set.
  */
 async function mapInput(obj: StoredObject, path: string, write: boolean): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
   if (obj.data) {
     await writeFile(path, obj.data, { mode: write ? 0o644 : 0o444 });
   } else if (write) {

@@ -9,11 +9,15 @@ import { type Builtin, configField } from "./types.ts";
 export const sleep: Builtin = async (ctx) => {
   const seconds = configField<number>(ctx, "seconds");
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(resolve, seconds * 1000);
-    ctx.signal.addEventListener("abort", () => {
+    const stop = () => {
       clearTimeout(timer);
       reject(new Error("Task was stopped"));
-    }, { once: true });
+    };
+    const timer = setTimeout(() => {
+      ctx.signal.removeEventListener("abort", stop);
+      resolve();
+    }, seconds * 1000);
+    ctx.signal.addEventListener("abort", stop, { once: true });
   });
   return [{ forward: ctx.inputs[0]! }];
 };
