@@ -12,7 +12,7 @@
  */
 import * as posix from "node:path/posix";
 import * as nodePath from "node:path";
-import { lstat, readlink, realpath } from "node:fs/promises";
+import { lstat, readdir, readlink, realpath } from "node:fs/promises";
 
 /** How many symlinks {@link checkInside} follows before it gives up. */
 const MAX_SYMLINKS = 40;
@@ -178,4 +178,21 @@ export async function checkInside(root: string, path: string): Promise<void> {
       `Path ${quote(path)} resolves to ${quote(real)}, which is outside ${quote(root)}`,
     );
   }
+}
+
+/**
+ * Checks every symlink in a directory tree: each must point inside `root`.
+ *
+ * @param root The tree's root.
+ * @throws {Error} Naming the first link that leaves the tree.
+ */
+export async function checkTreeInside(root: string): Promise<void> {
+  const walk = async (dir: string): Promise<void> => {
+    for (const entry of await readdir(dir, { withFileTypes: true })) {
+      const path = nodePath.join(dir, entry.name);
+      if (entry.isSymbolicLink()) await checkInside(root, path);
+      else if (entry.isDirectory()) await walk(path);
+    }
+  };
+  await walk(root);
 }

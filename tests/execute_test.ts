@@ -248,3 +248,15 @@ Deno.test("execute() maps dir inputs read-only and refuses a path through one in
   await assert.rejects(session.waitAll(), /outside/);
   await session.close();
 });
+
+Deno.test("execute() fails when an output directory holds a link leaving it", async () => {
+  await using cluster = await startCluster();
+  const session = cluster.client.newSession();
+  tasks.execute("mkdir out && ln -s /etc out/etc", {
+    shell: true,
+    outputPaths: [new OutputDir("out")],
+  });
+  await session.submit();
+  await assert.rejects(session.waitAll(), /Output "out": .*outside/);
+  await session.close();
+});

@@ -7,7 +7,7 @@
  */
 import { chmod, cp, lstat, mkdir, readdir, rename, rm, symlink, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { checkInside, checkRelativePath } from "../../common/paths.ts";
+import { checkInside, checkRelativePath, checkTreeInside } from "../../common/paths.ts";
 import type { ExecuteConfig } from "../../protocol/task_configs.ts";
 import { runtime } from "../../runtime/mod.ts";
 import type { StoredObject } from "../store.ts";
@@ -97,6 +97,13 @@ async function run(
     }
     if (spec.dataType === "blob" && !st.isFile()) {
       throw new Error(`Output "${spec.label}" (path "${out.path}") is not a file`);
+    }
+    if (isDir) {
+      try {
+        await checkTreeInside(path);
+      } catch (e) {
+        throw new Error(`Output "${spec.label}": ${(e as Error).message}`);
+      }
     }
     outputs.push({ file: await stage(ctx, path, i), move: true, dataType: spec.dataType });
   }
