@@ -191,3 +191,18 @@ Deno.test("a task needing several cpus is not starved by a stream of 1-cpu tasks
     `the 2-cpu task started at ${big.info!.startTime}, the small ones ended at ${lastSmallEnd}`,
   );
 });
+
+Deno.test("a task needing more cpus than the governors left fails its session when the largest is lost", async () => {
+  await using cluster = await startProcessCluster([1, 3]);
+  const session = cluster.client.newSession();
+  const slow = tasks.execute(["sh", "-c", "sleep 0.5; echo x"], { stdout: true });
+  const big = tasks.execute(["cat", slow.output], { stdout: true, cpus: 3, name: "big" });
+  big.keepOutputs();
+  await session.submit();
+  cluster.governors[1]!.child.kill("SIGKILL");
+  await assert.rejects(
+    big.output.fetch(),
+    /Task "big" \(execute \d+\/\d+\) needs 3 cpus but the largest governor has 1/,
+  );
+  await session.close();
+});
