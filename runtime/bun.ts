@@ -13,6 +13,7 @@ import { adaptUpgrade } from "./_hono_ws.ts";
 import { spawnPiped } from "./_piped.ts";
 import { spawnProcess } from "./_child_process.ts";
 import { readFileStream, writeFileStream } from "./_node_files.ts";
+import { nodeProcess } from "./_node_process.ts";
 
 /** The part of Bun's `ServerWebSocket` used here. */
 interface BunServerWs {
@@ -137,14 +138,5 @@ export const bunRuntime: Runtime = {
   writeFileStream,
   spawnScript: (options) => spawnPiped(options, process.execPath, []),
   connectWebSocket: (url) => wrapWebSocket(new WebSocket(url) as never, url),
-  onShutdownSignal(handler) {
-    process.on("SIGINT", handler);
-    process.on("SIGTERM", handler);
-    return () => {
-      process.off("SIGINT", handler);
-      process.off("SIGTERM", handler);
-    };
-  },
-  args: () => process.argv.slice(2),
-  exit: (code) => process.exit(code),
+  ...nodeProcess,
 };

@@ -17,6 +17,7 @@ import { adaptUpgrade } from "./_hono_ws.ts";
 import { spawnPiped } from "./_piped.ts";
 import { spawnProcess } from "./_child_process.ts";
 import { readFileStream, writeFileStream } from "./_node_files.ts";
+import { nodeProcess } from "./_node_process.ts";
 
 /** How long `close()` waits for WebSocket close handshakes before cutting sockets. */
 const WS_CLOSE_GRACE_MS = 1000;
@@ -101,14 +102,5 @@ export const nodeRuntime: Runtime = {
       ...(options.maxHeapMb ? [`--max-old-space-size=${options.maxHeapMb}`] : []),
     ]),
   connectWebSocket: (url) => wrapWebSocket(new NodeWebSocket(url) as never, url),
-  onShutdownSignal(handler) {
-    process.on("SIGINT", handler);
-    process.on("SIGTERM", handler);
-    return () => {
-      process.off("SIGINT", handler);
-      process.off("SIGTERM", handler);
-    };
-  },
-  args: () => process.argv.slice(2),
-  exit: (code) => process.exit(code),
+  ...nodeProcess,
 };

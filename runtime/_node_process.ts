@@ -1,0 +1,22 @@
+/**
+ * The process-level parts of the seam over `node:process`, shared by the
+ * Node and Bun seams.
+ *
+ * @module
+ */
+import process from "node:process";
+import type { Runtime } from "./types.ts";
+
+/** Signals, arguments and exit over `node:process`. */
+export const nodeProcess: Pick<Runtime, "onShutdownSignal" | "args" | "exit"> = {
+  onShutdownSignal(handler) {
+    process.on("SIGINT", handler);
+    process.on("SIGTERM", handler);
+    return () => {
+      process.off("SIGINT", handler);
+      process.off("SIGTERM", handler);
+    };
+  },
+  args: () => process.argv.slice(2),
+  exit: (code) => process.exit(code),
+};
