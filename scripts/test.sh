@@ -4,11 +4,11 @@
 #     covers the npm package on Node and Bun, the mixed-runtime cluster and the
 #     edge embedding);
 #  2. the integration tests (the files using tests/_cluster.ts) again, twice,
-#     with the server and governors as Node and then Bun processes of the npm
-#     bundle (RAIN_TEST_RUNTIME=node|bun); the client stays in the Deno test
-#     process.
-# Each run prints its own deno test summary; the exit code is non-zero when
-# any run failed.
+#     all on Node and then all on Bun: the server and governors as processes
+#     of the npm bundle (RAIN_TEST_RUNTIME=node|bun), the client in the test
+#     code run by `node --test` / `bun test` (scripts/test-runtime.ts).
+# Each run prints a summary in deno test's format ("ok | N passed | N failed");
+# the exit code is non-zero when any run failed.
 set -u
 cd "$(dirname "$0")/.."
 PATH="$PWD/node_modules/.bin:$PATH"
@@ -19,7 +19,7 @@ trap 'rm -rf "$bundle"' EXIT
 deno run -A scripts/build-npm.ts --out "$bundle" --no-types || exit 1
 files=$(grep -l '"\./_cluster\.ts"' tests/*_test.ts)
 for runtime in node bun; do
-  echo "rain: integration tests with the server and governors on $runtime" >&2
-  RAIN_TEST_RUNTIME=$runtime RAIN_TEST_BUNDLE="$bundle" deno test -A --parallel $files || status=1
+  echo "rain: integration tests with the server, governors and client on $runtime" >&2
+  deno run -A scripts/test-runtime.ts "$runtime" "$bundle" $files || status=1
 done
 exit $status

@@ -4,9 +4,11 @@
  *
  * By default the server and governors run in this (Deno) process. With
  * `RAIN_TEST_RUNTIME=node` or `bun` (as `scripts/test.sh` runs the
- * integration tests twice more) they are separate Node or Bun processes of
- * the npm bundle (`rain server`, `rain governor`); the client stays here, on
- * Deno. Tests that read the server's in-memory state
+ * integration tests twice more, through `scripts/test-runtime.ts`) they are
+ * separate Node or Bun processes of the npm bundle (`rain server`,
+ * `rain governor`), and this process, with the client, is a `node --test` or
+ * `bun test` one (`Deno.*` from `tests/_deno_shim.ts`). Tests that read the
+ * server's in-memory state
  * (`cluster.server.coordinator`) are declared with {@linkcode inProcessTest}
  * and ignored then.
  *

@@ -1,0 +1,39 @@
+/**
+ * Runs the integration tests' TypeScript on Bun (`bun test --preload
+ * ./tests/_bun_preload.ts FILE.ts...`, as `scripts/test-runtime.ts` does):
+ * a Bun plugin gives the repository's `.ts` modules that name `Deno` the
+ * stand-in of `tests/_deno_shim.ts` (see `withDenoShim` of
+ * `tests/_node_hooks.mjs`). Bun transpiles them itself.
+ *
+ * @module
+ */
+import { readFile } from "node:fs/promises";
+import { pathToFileURL } from "node:url";
+import { withDenoShim } from "./_node_hooks.mjs";
+
+declare const Bun: {
+  plugin(plugin: {
+    name: string;
+    setup(build: {
+      onLoad(
+        options: { filter: RegExp },
+        load: (args: { path: string }) => Promise<{ contents: string; loader: "ts" }>,
+      ): void;
+    }): void;
+  }): void;
+};
+
+const ROOT = new URL("..", import.meta.url).pathname;
+
+Bun.plugin({
+  name: "rain-deno-shim",
+  setup(build) {
+    const own = new RegExp(
+      `^${ROOT.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?!node_modules/).*\\.ts$`,
+    );
+    build.onLoad({ filter: own }, async ({ path }) => ({
+      contents: withDenoShim(pathToFileURL(path).href, await readFile(path, "utf8")),
+      loader: "ts",
+    }));
+  },
+});
