@@ -21,13 +21,34 @@ const encoder = new Encoder({ useRecords: false, mapsAsObjects: true, tagUint8Ar
 const decoder = new Decoder({ useRecords: false, mapsAsObjects: true });
 
 /**
+ * Encodes a value as plain CBOR with the protocol's options (byte strings
+ * stay byte strings; no cbor-x record extension).
+ *
+ * @param value The value.
+ * @returns The CBOR bytes.
+ */
+export function encodeCbor(value: unknown): Uint8Array {
+  return toUint8Array(encoder.encode(value));
+}
+
+/**
+ * Decodes CBOR bytes made by {@linkcode encodeCbor} (or any plain CBOR).
+ *
+ * @param bytes The bytes.
+ * @returns The value.
+ */
+export function decodeCbor(bytes: Uint8Array): unknown {
+  return decoder.decode(bytes);
+}
+
+/**
  * Encodes messages into one frame.
  *
  * @param messages The messages to send together.
  * @returns The CBOR frame.
  */
 export function encodeFrame(messages: readonly unknown[]): Uint8Array {
-  return toUint8Array(encoder.encode(messages));
+  return encodeCbor(messages);
 }
 
 /**
@@ -48,7 +69,7 @@ export function decodeFrame(data: unknown): unknown[] {
   }
   let value: unknown;
   try {
-    value = decoder.decode(bytes);
+    value = decodeCbor(bytes);
   } catch (e) {
     throw new ProtocolError(`Frame is not valid CBOR: ${(e as Error).message}`);
   }

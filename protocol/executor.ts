@@ -6,10 +6,8 @@
  *
  * @module
  */
-import { Encoder } from "cbor-x/encode";
-import { Decoder } from "cbor-x/decode";
 import type { DataType, ObjectInfo, ObjectSpec, TaskSpec } from "../common/attributes.ts";
-import { toUint8Array } from "../common/content_type.ts";
+import { decodeCbor, encodeCbor } from "./codec.ts";
 import { ProtocolError } from "../common/errors.ts";
 import {
   arr,
@@ -126,9 +124,6 @@ export interface ErrorMessage {
 /** A message from an executor. */
 export type ExecutorMessage = ResultMessage | ErrorMessage;
 
-const encoder = new Encoder({ useRecords: false, mapsAsObjects: true, tagUint8Array: false });
-const decoder = new Decoder({ useRecords: false, mapsAsObjects: true });
-
 /**
  * Encodes one message as a length-prefixed frame.
  *
@@ -136,7 +131,7 @@ const decoder = new Decoder({ useRecords: false, mapsAsObjects: true });
  * @returns The frame bytes.
  */
 export function encodeExecutorFrame(message: RunMessage | ExecutorMessage): Uint8Array {
-  const body = toUint8Array(encoder.encode(message));
+  const body = encodeCbor(message);
   const frame = new Uint8Array(4 + body.length);
   new DataView(frame.buffer).setUint32(0, body.length);
   frame.set(body, 4);
@@ -164,7 +159,7 @@ export class FrameReader {
       }
       if (buf.length < 4 + size) break;
       try {
-        out.push(decoder.decode(buf.subarray(4, 4 + size)));
+        out.push(decodeCbor(buf.subarray(4, 4 + size)));
       } catch (e) {
         throw new ProtocolError(`Executor frame is not valid CBOR: ${(e as Error).message}`);
       }
