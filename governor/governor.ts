@@ -9,8 +9,9 @@ import { removeTree } from "./fs_util.ts";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { emptyObjectInfo } from "../common/attributes.ts";
-import { decodeFrame, PROTOCOL_VERSION } from "../protocol/codec.ts";
+import { decodeFrame } from "../protocol/codec.ts";
 import {
+  GOVERNOR_PROTOCOL_VERSION,
   type GovernorMessage,
   type ServerToGovernorMessage,
   validateServerToGovernor,
@@ -122,15 +123,15 @@ export async function startGovernor(options: GovernorOptions): Promise<Governor>
       case "assign":
         return runner.assign(m.task);
       case "put":
-        if (m.spec.dataType === "dir") {
-          return store.putPending(m.spec.id, store.putTar(m.spec.id, m.data, m.spec.contentType));
+        if (m.dataType === "dir") {
+          return store.putPending(m.id, store.putTar(m.id, m.data, m.contentType ?? ""));
         }
         store.put({
-          id: m.spec.id,
+          id: m.id,
           dataType: "blob",
           data: m.data,
           path: null,
-          info: { ...emptyObjectInfo(), size: m.data.length, contentType: m.spec.contentType },
+          info: { ...emptyObjectInfo(), size: m.data.length, contentType: m.contentType ?? "" },
         });
         return;
       case "free":
@@ -171,7 +172,7 @@ export async function startGovernor(options: GovernorOptions): Promise<Governor>
   };
   try {
     await ws.opened;
-    outbox.push({ type: "register", version: PROTOCOL_VERSION, address, cpus });
+    outbox.push({ type: "register", version: GOVERNOR_PROTOCOL_VERSION, address, cpus });
     await registered;
   } catch (e) {
     await shutdown();

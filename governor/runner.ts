@@ -11,6 +11,7 @@ import { InputFetchError } from "./transfer.ts";
 import { isSubtype } from "../common/content_type.ts";
 import {
   type AssignedTask,
+  type FinishedInfo,
   type GovernorMessage,
   type LostInput,
   type OutputReport,
@@ -187,8 +188,10 @@ export class TaskRunner {
    * as their holder, so it would never free them.
    */
   #dropFetched(t: AssignedTask): void {
-    for (let i = 0; i < t.sources.length; i++) {
-      if (!t.sources[i]) continue;
+    const sources = t.sources;
+    if (!sources) return;
+    for (let i = 0; i < sources.length; i++) {
+      if (!sources[i]) continue;
       const id = t.spec.inputs[i]!.id;
       const needs = (x: AssignedTask) =>
         x.spec.inputs.some((inp) => inp.id[0] === id[0] && inp.id[1] === id[1]);
@@ -209,7 +212,7 @@ export class TaskRunner {
       if (local) {
         if (local instanceof Promise) remote = true;
         inputs.push(local);
-      } else if (t.sources[i]) {
+      } else if (t.sources?.[i]) {
         remote = true;
         inputs.push(this.#o.fetchRemote(id, t.sources[i]!));
       } else throw new Error(`Input object ${id.join("/")} is not on governor ${this.#o.address}`);
@@ -248,22 +251,25 @@ export class TaskRunner {
 
   #storeOne(t: AssignedTask, i: number, r: BuiltinOutput): OutputReport | Promise<OutputReport> {
     const spec = t.outputs[i]!;
-    const contentType = "forward" in r
-      ? r.forward.info.contentType
-      : r.contentType ?? spec.contentType;
-    if (!isSubtype(contentType, spec.contentType)) {
+    const declared = spec.contentType ?? "";
+    const declaredType = spec.dataType ?? "blob";
+    const contentType = "forward" in r ? r.forward.info.contentType : r.contentType ?? declared;
+    if (!isSubtype(contentType, declared)) {
       throw new Error(
         `Output "${spec.label}" has content type "${contentType}", ` +
-          `which is not a sub-type of the declared "${spec.contentType}"`,
+          `which is not a sub-type of the declared "${declared}"`,
       );
     }
     const store = this.#o.store;
     const info = { error: "", size: 0, contentType, debug: "", user: r.user ?? {} };
     const report = (obj: StoredObject): OutputReport => {
-      const inline = obj.data && reportsData(obj.data.length, t.keep[i]!);
-      return inline
-        ? { id: spec.id, info: obj.info, data: obj.data! }
-        : { id: spec.id, info: obj.info };
+      const o = obj.info;
+      const out: OutputReport = { id: spec.id, size: o.size };
+      if (o.contentType !== declared) out.contentType = o.contentType;
+      if (o.debug) out.debug = o.debug;
+      if (!isEmpty(o.user)) out.user = o.user;
+      if (obj.data && reportsData(obj.data.length, t.keep?.[i] ?? false)) out.data = obj.data;
+      return out;
     };
     if ("data" in r) {
       if (r.data.length <= MEMORY_LIMIT) {
@@ -281,9 +287,9 @@ export class TaskRunner {
     }
     const from = source ? source.path! : (r as { file: string }).file;
     const dataType = source ? source.dataType : (r as { dataType?: DataType }).dataType ?? "blob";
-    if (dataType !== spec.dataType) {
+    if (dataType !== declaredType) {
       throw new Error(
-        `Output "${spec.label}" is a ${dataType}, but a ${spec.dataType} was declared`,
+        `Output "${spec.label}" is a ${dataType}, but a ${declaredType} was declared`,
       );
     }
     const mode = source ? "link" : (r as { move?: boolean }).move ? "move" : "copy";
@@ -302,15 +308,27 @@ export class TaskRunner {
     extra: BuiltinContext["info"],
     lostInput?: LostInput,
   ): void {
-    const info: TaskInfo = {
-      error,
-      startTime,
-      duration: Date.now() - startTime,
-      governor: this.#o.address,
-      debug: extra.debug,
-      user: extra.user,
-    };
-    if (error) this.#o.send({ type: "failed", id: t.spec.id, info, ...lostInput && { lostInput } });
-    else this.#o.send({ type: "finished", id: t.spec.id, info, outputs });
+    const duration = Date.now() - startTime;
+    if (error) {
+      const info: TaskInfo = {
+        error,
+        startTime,
+        duration,
+        governor: this.#o.address,
+        debug: extra.debug,
+        user: extra.user,
+      };
+      this.#o.send({ type: "failed", id: t.spec.id, info, ...lostInput && { lostInput } });
+      return;
+    }
+    const info: FinishedInfo = { startTime, duration };
+    if (extra.debug) info.debug = extra.debug;
+    if (!isEmpty(extra.user)) info.user = extra.user;
+    this.#o.send({ type: "finished", id: t.spec.id, info, outputs });
   }
+}
+
+function isEmpty(r: Record<string, unknown>): boolean {
+  for (const _ in r) return false;
+  return true;
 }

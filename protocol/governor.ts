@@ -3,22 +3,31 @@
  *
  * @module
  */
-import type { Id, ObjectInfo, ObjectSpec, TaskInfo, TaskSpec } from "../common/attributes.ts";
+import type { DataType, Id, ObjectSpec, TaskInfo, TaskSpec } from "../common/attributes.ts";
 import { ProtocolError } from "../common/errors.ts";
 import {
   arr,
   bool,
   bytes,
+  dataType,
   id,
   int,
-  objectInfo,
+  num,
   objectSpec,
   opt,
   rec,
   str,
   taskInfo,
-  taskSpec,
+  taskInput,
+  user,
 } from "./validate.ts";
+
+/**
+ * Version of the server <-> governor protocol, checked at registration (the
+ * client protocol has its own, `PROTOCOL_VERSION`). 2: compact `put`,
+ * `assign` and `finished` messages.
+ */
+export const GOVERNOR_PROTOCOL_VERSION = 2;
 
 /** Largest kept output a governor reports with its data (the server ignores larger ones). */
 export const INLINE_LIMIT = 256 * 1024;
@@ -41,28 +50,83 @@ export function reportsData(size: number, keep: boolean): boolean {
   return size <= SMALL_OBJECT_LIMIT || (keep && size <= INLINE_LIMIT);
 }
 
+/**
+ * A task spec as a governor gets it: `user` and `name` are only sent for
+ * remote tasks (whose executor hands the full spec to user code).
+ */
+export type AssignedSpec =
+  & Omit<TaskSpec, "user" | "name">
+  & Partial<Pick<TaskSpec, "user" | "name">>;
+
+/**
+ * An output's spec as a governor gets it: `contentType` is absent when `""`,
+ * `dataType` when `"blob"`, `user` except for remote tasks.
+ */
+export interface AssignedOutput {
+  /** Object id. */
+  id: Id;
+  /** Label at the producing task. */
+  label: string;
+  /** Declared content type; absent means `""`. */
+  contentType?: string;
+  /** Data type; absent means `"blob"`. */
+  dataType?: DataType;
+  /** The spec's `user` (remote tasks only). */
+  user?: Record<string, unknown>;
+}
+
 /** A task as the server hands it to a governor. */
 export interface AssignedTask {
-  /** The task's spec. */
-  spec: TaskSpec;
-  /** Specs of the task's outputs, in order. */
-  outputs: ObjectSpec[];
-  /** Per input: `""` when the governor has (or is sent) it, else the holder's `host:port`. */
-  sources: string[];
-  /** Per output: whether the client keeps it (small kept outputs are reported with their data). */
-  keep: boolean[];
-  /** Specs of the task's input objects, in order (absent from older servers). */
+  /** The task's spec (full for remote tasks). */
+  spec: AssignedSpec;
+  /** Specs of the task's outputs, in order (full `ObjectSpec`s for remote tasks). */
+  outputs: AssignedOutput[];
+  /**
+   * Per input: `""` when the governor has (or is sent) it, else the holder's
+   * `host:port`. Absent when every input is here.
+   */
+  sources?: string[];
+  /**
+   * Per output: whether the client keeps it (small kept outputs are reported
+   * with their data). Absent when none is kept.
+   */
+  keep?: boolean[];
+  /** Specs of the task's input objects, in order (remote tasks only). */
   inputs?: ObjectSpec[];
 }
 
-/** What a governor reports of one output of a finished task. */
+/**
+ * What a governor reports of one output of a finished task: its info, with
+ * default fields left out (the server fills them in).
+ */
 export interface OutputReport {
   /** The object's id. */
   id: Id;
-  /** The object's info (size, run-time content type, ...). */
-  info: ObjectInfo;
+  /** Size in bytes. */
+  size: number;
+  /** Run-time content type; absent when it is the declared one. */
+  contentType?: string;
+  /** Debug log; absent when empty. */
+  debug?: string;
+  /** `info.user`; absent when empty. */
+  user?: Record<string, unknown>;
   /** The data of a small kept object, so the server can answer fetches at once. */
   data?: Uint8Array;
+}
+
+/**
+ * A finished task's info as a governor reports it: the error is `""` and the
+ * governor is the reporting one; `debug` and `user` are absent when empty.
+ */
+export interface FinishedInfo {
+  /** Start time, epoch ms. */
+  startTime: number;
+  /** Duration, ms. */
+  duration: number;
+  /** Debug log; absent when empty. */
+  debug?: string;
+  /** `info.user`; absent when empty. */
+  user?: Record<string, unknown>;
 }
 
 /** An input a governor could not fetch, and from where. */
@@ -77,7 +141,7 @@ export interface LostInput {
 export type GovernorMessage =
   | { type: "register"; version: number; address: string; cpus: number }
   | { type: "started"; id: Id; startTime: number }
-  | { type: "finished"; id: Id; info: TaskInfo; outputs: OutputReport[] }
+  | { type: "finished"; id: Id; info: FinishedInfo; outputs: OutputReport[] }
   | { type: "failed"; id: Id; info: TaskInfo; lostInput?: LostInput }
   | { type: "heartbeat" };
 
@@ -86,14 +150,17 @@ export type ServerToGovernorMessage =
   | { type: "registered"; id: string }
   | { type: "refused"; message: string }
   | { type: "assign"; task: AssignedTask }
-  | { type: "put"; spec: ObjectSpec; data: Uint8Array }
+  | { type: "put"; id: Id; data: Uint8Array; contentType?: string; dataType?: DataType }
   | { type: "free"; ids: Id[] }
   | { type: "stopSession"; session: number };
 
 function outputReport(v: unknown, what: string): OutputReport {
   const r = rec(v, what);
   id(r.id, `${what}.id`);
-  objectInfo(r.info, `${what}.info`);
+  int(r.size, `${what}.size`);
+  opt(r.contentType, `${what}.contentType`, str);
+  opt(r.debug, `${what}.debug`, str);
+  opt(r.user, `${what}.user`, user);
   opt(r.data, `${what}.data`, bytes);
   return r as unknown as OutputReport;
 }
@@ -119,7 +186,7 @@ export function validateGovernorMessage(v: unknown): GovernorMessage {
       break;
     case "finished":
       id(m.id, "finished.id");
-      taskInfo(m.info, "finished.info");
+      finishedInfo(m.info, "finished.info");
       arr(m.outputs, "finished.outputs", outputReport);
       break;
     case "failed":
@@ -140,12 +207,50 @@ export function validateGovernorMessage(v: unknown): GovernorMessage {
   return m as GovernorMessage;
 }
 
+function finishedInfo(v: unknown, what: string): FinishedInfo {
+  const r = rec(v, what);
+  num(r.startTime, `${what}.startTime`);
+  num(r.duration, `${what}.duration`);
+  opt(r.debug, `${what}.debug`, str);
+  opt(r.user, `${what}.user`, user);
+  return r as unknown as FinishedInfo;
+}
+
+function assignedSpec(v: unknown, what: string): AssignedSpec {
+  const r = rec(v, what);
+  id(r.id, `${what}.id`);
+  str(r.taskType, `${what}.taskType`);
+  arr(r.inputs, `${what}.inputs`, taskInput);
+  arr(r.outputs, `${what}.outputs`, id);
+  const res = rec(r.resources, `${what}.resources`);
+  const cpus = int(res.cpus, `${what}.resources.cpus`);
+  if (cpus < 1) throw new ProtocolError(`${what}.resources.cpus: must be at least 1`);
+  opt(r.user, `${what}.user`, user);
+  opt(r.name, `${what}.name`, str);
+  return r as unknown as AssignedSpec;
+}
+
+function assignedOutput(v: unknown, what: string): AssignedOutput {
+  const r = rec(v, what);
+  id(r.id, `${what}.id`);
+  str(r.label, `${what}.label`);
+  opt(r.contentType, `${what}.contentType`, str);
+  opt(r.dataType, `${what}.dataType`, dataType);
+  opt(r.user, `${what}.user`, user);
+  return r as unknown as AssignedOutput;
+}
+
 function assignedTask(v: unknown, what: string): AssignedTask {
   const r = rec(v, what);
-  taskSpec(r.spec, `${what}.spec`);
-  arr(r.outputs, `${what}.outputs`, objectSpec);
-  arr(r.sources, `${what}.sources`, str);
-  arr(r.keep, `${what}.keep`, bool);
+  const spec = assignedSpec(r.spec, `${what}.spec`);
+  if (spec.taskType === "remote") {
+    // The executor hands these to user code: they must be complete.
+    user(spec.user, `${what}.spec.user`);
+    str(spec.name, `${what}.spec.name`);
+    arr(r.outputs, `${what}.outputs`, objectSpec);
+  } else arr(r.outputs, `${what}.outputs`, assignedOutput);
+  opt(r.sources, `${what}.sources`, (x, w) => arr(x, w, str));
+  opt(r.keep, `${what}.keep`, (x, w) => arr(x, w, bool));
   opt(r.inputs, `${what}.inputs`, (x, w) => arr(x, w, objectSpec));
   return r as unknown as AssignedTask;
 }
@@ -170,8 +275,10 @@ export function validateServerToGovernor(v: unknown): ServerToGovernorMessage {
       assignedTask(m.task, "assign.task");
       break;
     case "put":
-      objectSpec(m.spec, "put.spec");
+      id(m.id, "put.id");
       bytes(m.data, "put.data");
+      opt(m.contentType, "put.contentType", str);
+      opt(m.dataType, "put.dataType", dataType);
       break;
     case "free":
       arr(m.ids, "free.ids", id);

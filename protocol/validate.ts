@@ -151,12 +151,26 @@ export function user(v: unknown, what: string): Record<string, unknown> {
   return rec(v, what);
 }
 
-function dataType(v: unknown, what: string): DataType {
+/**
+ * Checks a data type, `"blob"` or `"dir"`.
+ *
+ * @param v The value.
+ * @param what Name of the field.
+ * @returns The data type.
+ */
+export function dataType(v: unknown, what: string): DataType {
   if (v !== "blob" && v !== "dir") throw new ProtocolError(`${what}: expected "blob" or "dir"`);
   return v;
 }
 
-function taskInput(v: unknown, what: string): TaskInput {
+/**
+ * Checks one task input `{ id, label }`.
+ *
+ * @param v The value.
+ * @param what Name of the field.
+ * @returns The input.
+ */
+export function taskInput(v: unknown, what: string): TaskInput {
   const r = rec(v, what);
   id(r.id, `${what}.id`);
   str(r.label, `${what}.label`);

@@ -12,7 +12,15 @@ import {
   type TaskSpec,
 } from "../common/attributes.ts";
 import { RainError } from "../common/errors.ts";
-import { type LostInput, type OutputReport, reportsData } from "../protocol/governor.ts";
+import {
+  type AssignedOutput,
+  type AssignedTask,
+  type FinishedInfo,
+  type LostInput,
+  type OutputReport,
+  reportsData,
+  type ServerToGovernorMessage,
+} from "../protocol/governor.ts";
 import { recoverGovernor, recoverInput, type RecoveryHost } from "./recovery.ts";
 import type { SubmitObject } from "../protocol/client.ts";
 import type { ClientLink } from "./client_link.ts";
@@ -132,26 +140,53 @@ export class Coordinator {
     t.state = "assigned";
     t.governor = g;
     g.tasks.add(t);
-    const sources = t.inputs.map((o) => {
-      if (o.locations.includes(g)) return "";
+    let sources: string[] | undefined;
+    for (let i = 0; i < t.inputs.length; i++) {
+      const o = t.inputs[i]!;
+      if (o.locations.includes(g)) continue;
       if (o.data) {
-        g.send({ type: "put", spec: o.spec, data: o.data });
+        g.send(putMessage(o));
         g.hold(o);
-        return "";
+        continue;
       }
-      return o.locations[0]?.id ?? "";
-    });
-    g.send({
-      type: "assign",
-      task: {
-        spec: t.spec,
+      const source = o.locations[0]?.id ?? "";
+      if (!source) continue;
+      sources ??= new Array<string>(t.inputs.length).fill("");
+      sources[i] = source;
+    }
+    let keep: boolean[] | undefined;
+    for (let i = 0; i < t.outputs.length; i++) {
+      if (!t.outputs[i]!.keep) continue;
+      keep ??= new Array<boolean>(t.outputs.length).fill(false);
+      keep[i] = true;
+    }
+    const spec = t.spec;
+    if (spec.taskType === "remote") {
+      // Remote functions hand the full specs (and input specs) to user code.
+      const task: AssignedTask = {
+        spec,
         outputs: t.outputs.map((o) => o.spec),
-        sources,
-        keep: t.outputs.map((o) => o.keep),
-        // Only remote functions hand input specs to user code; built-ins do without.
-        ...(t.spec.taskType === "remote" && { inputs: t.inputs.map((o) => o.spec) }),
+        inputs: t.inputs.map((o) => o.spec),
+      };
+      if (sources) task.sources = sources;
+      if (keep) task.keep = keep;
+      g.send({ type: "assign", task });
+      return;
+    }
+    const task: AssignedTask = {
+      spec: {
+        id: spec.id,
+        taskType: spec.taskType,
+        config: spec.config,
+        inputs: spec.inputs,
+        outputs: spec.outputs,
+        resources: spec.resources,
       },
-    });
+      outputs: t.outputs.map(assignedOutput),
+    };
+    if (sources) task.sources = sources;
+    if (keep) task.keep = keep;
+    g.send({ type: "assign", task });
   }
 
   /**
@@ -176,13 +211,21 @@ export class Coordinator {
    * @param info The task's info.
    * @param outputs What the governor reports of each output.
    */
-  finished(g: GovernorLink, id: Id, info: TaskInfo, outputs: OutputReport[]): void {
+  finished(g: GovernorLink, id: Id, finished: FinishedInfo, outputs: OutputReport[]): void {
     const t = this.#runningTask(g, id);
     if (!t) {
       // A task of a closed or failed session: drop what it made.
       g.send({ type: "free", ids: outputs.map((o) => o.id) });
       return;
     }
+    const info: TaskInfo = {
+      error: "",
+      startTime: finished.startTime,
+      duration: finished.duration,
+      governor: g.id,
+      debug: finished.debug ?? "",
+      user: finished.user ?? {},
+    };
     if (outputs.length !== t.outputs.length) {
       this.failed(g, id, {
         ...info,
@@ -198,7 +241,13 @@ export class Coordinator {
       const o = t.outputs[i]!;
       const report = outputs[i]!;
       o.state = "finished";
-      o.info = report.info;
+      o.info = {
+        error: "",
+        size: report.size,
+        contentType: report.contentType ?? o.spec.contentType,
+        debug: report.debug ?? "",
+        user: report.user ?? {},
+      };
       if (report.data && reportsData(report.data.length, o.keep)) o.data = report.data;
       g.hold(o);
       for (const d of o.dependents) if (--d.waitingFor === 0) this.scheduler.enqueue(d);
@@ -422,4 +471,22 @@ export class Coordinator {
     if (!g) throw new RainError(`Object ${formatId(o.spec.id)} has no data left`, "REMOVED");
     return { info, location: g.id };
   }
+}
+
+/** The `put` message handing a governor an object's data (default fields left out). */
+function putMessage(o: ObjectNode): Extract<ServerToGovernorMessage, { type: "put" }> {
+  const { id, contentType, dataType } = o.spec;
+  const m: Extract<ServerToGovernorMessage, { type: "put" }> = { type: "put", id, data: o.data! };
+  if (contentType) m.contentType = contentType;
+  if (dataType !== "blob") m.dataType = dataType;
+  return m;
+}
+
+/** An output's spec as a governor gets it for a built-in task (default fields left out). */
+function assignedOutput(o: ObjectNode): AssignedOutput {
+  const { id, label, contentType, dataType } = o.spec;
+  const out: AssignedOutput = { id, label };
+  if (contentType) out.contentType = contentType;
+  if (dataType !== "blob") out.dataType = dataType;
+  return out;
 }

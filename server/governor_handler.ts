@@ -4,8 +4,12 @@
  *
  * @module
  */
-import { decodeFrame, encodeFrame, PROTOCOL_VERSION } from "../protocol/codec.ts";
-import { type GovernorMessage, validateGovernorMessage } from "../protocol/governor.ts";
+import { decodeFrame, encodeFrame } from "../protocol/codec.ts";
+import {
+  GOVERNOR_PROTOCOL_VERSION,
+  type GovernorMessage,
+  validateGovernorMessage,
+} from "../protocol/governor.ts";
 import type { WsConnection, WsHandler } from "../runtime/types.ts";
 import type { Coordinator } from "./coordinator.ts";
 import { GovernorLink } from "./governor_link.ts";
@@ -38,10 +42,10 @@ export function governorHandler(coordinator: Coordinator, log: (msg: string) => 
       for (const m of messages) {
         if (m.type === "register") {
           if (link) return refuse(conn, "Protocol error: governor registered twice");
-          if (m.version !== PROTOCOL_VERSION) {
+          if (m.version !== GOVERNOR_PROTOCOL_VERSION) {
             return refuse(
               conn,
-              `Protocol version ${m.version} is not supported (server speaks ${PROTOCOL_VERSION})`,
+              `Protocol version ${m.version} is not supported (server speaks ${GOVERNOR_PROTOCOL_VERSION})`,
             );
           }
           if (coordinator.scheduler.governors.some((g) => g.id === m.address)) {

@@ -92,10 +92,11 @@ async function run(
       throw new Error(`Output "${spec.label}" (path "${out.path}") was not created by the program`);
     }
     const isDir = st.isDirectory();
-    if (spec.dataType === "dir" && !isDir) {
+    const dataType = spec.dataType ?? "blob";
+    if (dataType === "dir" && !isDir) {
       throw new Error(`Output "${spec.label}" (path "${out.path}") is not a directory`);
     }
-    if (spec.dataType === "blob" && !st.isFile()) {
+    if (dataType === "blob" && !st.isFile()) {
       throw new Error(`Output "${spec.label}" (path "${out.path}") is not a file`);
     }
     if (isDir) {
@@ -105,7 +106,7 @@ async function run(
         throw new Error(`Output "${spec.label}": ${(e as Error).message}`);
       }
     }
-    outputs.push({ file: await stage(ctx, path, i), move: true, dataType: spec.dataType });
+    outputs.push({ file: await stage(ctx, path, i), move: true, dataType });
   }
   return outputs;
 }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { ObjectSpec } from "../../common/attributes.ts";
+import type { ObjectSpec, TaskSpec } from "../../common/attributes.ts";
 import { validateRemoteConfig } from "../../protocol/executor.ts";
 import type { ExecutorInput, RunMessage } from "../../protocol/executor.ts";
 import { ExecutorPool, type ExecutorPoolOptions } from "../executor_pool.ts";
@@ -52,8 +52,9 @@ async function run(ctx: BuiltinContext): Promise<BuiltinOutput[]> {
   const { task } = ctx;
   const message: Omit<RunMessage, "cwd"> = {
     type: "run",
-    spec: task.spec,
-    outputs: task.outputs,
+    // The server sends remote tasks with full specs (checked on receipt).
+    spec: task.spec as TaskSpec,
+    outputs: task.outputs as ObjectSpec[],
     inputs: ctx.inputs.map((obj, i) => toInput(obj, task.inputs?.[i], task.spec.inputs[i]!.label)),
     outputPaths: task.outputs.map((o) => ctx.store.pathFor(o.id)),
     governor: ctx.governor,
