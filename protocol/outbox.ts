@@ -22,6 +22,11 @@ export class Outbox<M> {
     this.#send = send;
   }
 
+  /** Whether messages are queued and not yet sent. */
+  get pending(): boolean {
+    return this.#queue.length > 0;
+  }
+
   /**
    * Queues a message for the next flush.
    *

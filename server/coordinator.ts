@@ -363,7 +363,7 @@ export class Coordinator {
     if (o.producer) o.data = null;
     for (const g of o.locations) {
       g.drop(o);
-      g.send({ type: "free", ids: [o.spec.id] });
+      g.freeObject(o.spec.id);
     }
     o.locations = [];
   }

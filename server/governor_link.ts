@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { Id } from "../common/attributes.ts";
 import type { ServerToGovernorMessage } from "../protocol/governor.ts";
 import { Outbox } from "../protocol/outbox.ts";
 import type { WsConnection } from "../runtime/types.ts";
@@ -29,6 +30,8 @@ export class GovernorLink {
   lost = false;
   readonly #outbox: Outbox<ServerToGovernorMessage>;
   readonly #conn: WsConnection;
+  /** The last queued message when it is a `free`: further frees join it. */
+  #lastFree: Id[] | null = null;
 
   /**
    * @param id The governor's `host:port`.
@@ -48,7 +51,24 @@ export class GovernorLink {
    * @param m The message.
    */
   send(m: ServerToGovernorMessage): void {
+    this.#lastFree = null;
     this.#outbox.push(m);
+  }
+
+  /**
+   * Queues freeing an object on the governor; consecutive frees travel as one
+   * message.
+   *
+   * @param id The object's id.
+   */
+  freeObject(id: Id): void {
+    if (this.#lastFree && this.#outbox.pending) {
+      this.#lastFree.push(id);
+      return;
+    }
+    const ids = [id];
+    this.send({ type: "free", ids });
+    this.#lastFree = ids;
   }
 
   /** Free cpus (negative when overbooked). */
