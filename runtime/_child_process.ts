@@ -5,6 +5,7 @@
  * @module
  */
 import { spawn as spawnChild } from "node:child_process";
+import process from "node:process";
 import { createReadStream, createWriteStream } from "node:fs";
 import { constants } from "node:os";
 import { Readable } from "node:stream";
@@ -25,13 +26,21 @@ export function spawnProcess(
     const child = spawnChild(cmd, args, {
       cwd,
       stdio: [stdin ? "pipe" : "ignore", stdout ? "pipe" : "ignore", "pipe"],
-      signal,
-      killSignal: "SIGKILL",
+      // Its own process group, so stopping it also stops what it started.
+      detached: true,
     });
+    const kill = () => {
+      try {
+        if (child.pid) process.kill(-child.pid, "SIGKILL");
+      } catch {
+        // Already exited.
+      }
+    };
+    if (signal?.aborted) kill();
+    signal?.addEventListener("abort", kill, { once: true });
+    child.once("close", () => signal?.removeEventListener("abort", kill));
     let failed = false;
     child.once("error", (e: Error & { code?: string }) => {
-      // An abort kills the child; its "close" still reports how it ended.
-      if (e.name === "AbortError") return;
       failed = true;
       reject(
         e.code === "ENOENT" ? Object.assign(new Error(`${cmd}: not found`), { code: "ENOENT" }) : e,

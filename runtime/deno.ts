@@ -58,6 +58,8 @@ export const denoRuntime: Runtime = {
         stdin: stdin ? "piped" : "null",
         stdout: stdout ? "piped" : "null",
         stderr: "piped",
+        // Its own process group, so stopping it also stops what it started.
+        detached: true,
       }).spawn();
     } catch (e) {
       input?.close();
@@ -69,7 +71,7 @@ export const denoRuntime: Runtime = {
     }
     const kill = () => {
       try {
-        child.kill("SIGKILL");
+        Deno.kill(-child.pid, "SIGKILL");
       } catch {
         // Already exited.
       }

@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { mkdir, readdir, readFile, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { blob, directory, Input, InputDir, Output, OutputDir, program, tasks } from "../mod.ts";
 import { startCluster } from "./_cluster.ts";
-import { tempDir } from "./_util.ts";
+import { tempDir, until } from "./_util.ts";
 
 const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
 
@@ -259,4 +260,19 @@ Deno.test("execute() fails when an output directory holds a link leaving it", as
   await session.submit();
   await assert.rejects(session.waitAll(), /Output "out": .*outside/);
   await session.close();
+});
+
+Deno.test("stopping an execute task also stops the processes its program started", async () => {
+  await using cluster = await startCluster();
+  const marker = `${31 + Math.random()}`.slice(0, 9); // a sleep duration no one else uses
+  const session = cluster.client.newSession();
+  const t = tasks.execute(`sleep ${marker} & sleep ${marker}`, { shell: true });
+  await session.submit();
+  const running = () =>
+    spawnSync("pgrep", ["-f", `sleep ${marker}`], { encoding: "utf8" }).stdout.trim().split("\n")
+      .filter((l) => l).length;
+  await until(() => running() >= 2, "both sleeps to start");
+  assert.equal(t.state, "submitted");
+  await session.close();
+  await until(() => running() === 0, "the program and its child to be killed");
 });
