@@ -18,7 +18,7 @@ import {
   rec,
   str,
   taskInfo,
-  taskInput,
+  taskSpecCore,
   user,
 } from "./validate.ts";
 
@@ -217,14 +217,7 @@ function finishedInfo(v: unknown, what: string): FinishedInfo {
 }
 
 function assignedSpec(v: unknown, what: string): AssignedSpec {
-  const r = rec(v, what);
-  id(r.id, `${what}.id`);
-  str(r.taskType, `${what}.taskType`);
-  arr(r.inputs, `${what}.inputs`, taskInput);
-  arr(r.outputs, `${what}.outputs`, id);
-  const res = rec(r.resources, `${what}.resources`);
-  const cpus = int(res.cpus, `${what}.resources.cpus`);
-  if (cpus < 1) throw new ProtocolError(`${what}.resources.cpus: must be at least 1`);
+  const r = taskSpecCore(v, what);
   opt(r.user, `${what}.user`, user);
   opt(r.name, `${what}.name`, str);
   return r as unknown as AssignedSpec;

@@ -185,6 +185,21 @@ export function taskInput(v: unknown, what: string): TaskInput {
  * @returns The spec.
  */
 export function taskSpec(v: unknown, what: string): TaskSpec {
+  const r = taskSpecCore(v, what);
+  user(r.user, `${what}.user`);
+  str(r.name, `${what}.name`);
+  return r as unknown as TaskSpec;
+}
+
+/**
+ * Checks the fields every task spec has on the wire (all but `user` and
+ * `name`, which the governor protocol sends only for remote tasks).
+ *
+ * @param v The value.
+ * @param what Name of the field.
+ * @returns The spec as a record, for checking the remaining fields.
+ */
+export function taskSpecCore(v: unknown, what: string): Rec {
   const r = rec(v, what);
   id(r.id, `${what}.id`);
   str(r.taskType, `${what}.taskType`);
@@ -193,9 +208,7 @@ export function taskSpec(v: unknown, what: string): TaskSpec {
   const res = rec(r.resources, `${what}.resources`);
   const cpus = int(res.cpus, `${what}.resources.cpus`);
   if (cpus < 1) throw new ProtocolError(`${what}.resources.cpus: must be at least 1`);
-  user(r.user, `${what}.user`);
-  str(r.name, `${what}.name`);
-  return r as unknown as TaskSpec;
+  return r;
 }
 
 /**
