@@ -129,7 +129,7 @@ export class Session {
       this.#pendingObjects = objects.concat(this.#pendingObjects);
       throw e;
     }
-    for (const t of tasks) t.spec.id[0] = this.#id;
+    for (const t of tasks) t._spec.id[0] = this.#id;
     // From here on keep() throws: the keep flags are on their way.
     for (const o of objects) o.state = o.data ? "finished" : "submitted";
     for (const t of tasks) t.state = "submitted";
@@ -137,17 +137,11 @@ export class Session {
     await this.#call({
       type: "submit",
       session: this.#id,
-      tasks: tasks.map((t) => t.spec),
+      tasks: tasks.map((t) => t._spec),
       objects: wire,
     });
-    for (const o of objects) {
-      o.data = null;
-      deepFreeze(o.spec);
-    }
-    for (const t of tasks) {
-      deepFreeze(t.spec);
-      this.#submittedTasks.push(t);
-    }
+    for (const o of objects) o.data = null;
+    for (const t of tasks) this.#submittedTasks.push(t);
   }
 
   /** Fills in ids, reads client directories and checks the submit fits in one message. */
@@ -156,9 +150,9 @@ export class Session {
     const wire: SubmitObject[] = [];
     let bytes = 0;
     for (const o of objects) {
-      o.spec.id[0] = id;
+      o._spec.id[0] = id;
       if (o.sourcePath !== null) o.data = await packDirectory(o.sourcePath);
-      const w: SubmitObject = { spec: o.spec, keep: o.isKept() };
+      const w: SubmitObject = { spec: o._spec, keep: o.isKept() };
       if (o.data) {
         w.data = o.data;
         bytes += o.data.length;
@@ -187,8 +181,8 @@ export class Session {
     const value = await this.#call<{ tasks: TaskUpdate[]; objects: ObjectUpdate[] }>({
       type: "wait",
       session: this.#id,
-      tasks: tasks.map((t) => t.spec.id[1]),
-      objects: objects.map((o) => o.spec.id[1]),
+      tasks: tasks.map((t) => t._spec.id[1]),
+      objects: objects.map((o) => o._spec.id[1]),
     });
     applyUpdates(tasks, objects, value);
   }
@@ -242,8 +236,8 @@ export class Session {
     const value = await this.#call<{ tasks: TaskUpdate[]; objects: ObjectUpdate[] }>({
       type: "update",
       session: this.#id,
-      tasks: tasks.map((t) => t.spec.id[1]),
-      objects: objects.map((o) => o.spec.id[1]),
+      tasks: tasks.map((t) => t._spec.id[1]),
+      objects: objects.map((o) => o._spec.id[1]),
     });
     applyUpdates(tasks, objects, value);
   }
@@ -256,7 +250,7 @@ export class Session {
   async _unkeep(objects: DataObject[]): Promise<void> {
     this.#checkUsable();
     await this.#submitting;
-    await this.#call({ type: "unkeep", session: this.#id, ids: objects.map((o) => o.spec.id[1]) });
+    await this.#call({ type: "unkeep", session: this.#id, ids: objects.map((o) => o._spec.id[1]) });
   }
 
   /**
@@ -339,10 +333,4 @@ function applyUpdates(
     objects[i]!.state = u.state;
     objects[i]!.info = u.info;
   });
-}
-
-function deepFreeze(v: unknown): void {
-  if (typeof v !== "object" || v === null || Object.isFrozen(v) || v instanceof Uint8Array) return;
-  Object.freeze(v);
-  for (const x of Object.values(v)) deepFreeze(x);
 }

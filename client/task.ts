@@ -7,6 +7,7 @@ import type { TaskInfo, TaskSpec, TaskState } from "../common/attributes.ts";
 import { formatId } from "../common/attributes.ts";
 import type { DataInstance } from "../common/data_instance.ts";
 import type { DataObject } from "./data_object.ts";
+import { deepFreeze } from "./freeze.ts";
 import { LabeledList } from "./labeled_list.ts";
 import type { Session } from "./session.ts";
 
@@ -14,8 +15,8 @@ import type { Session } from "./session.ts";
 export class Task {
   /** The session the task belongs to. */
   readonly session: Session;
-  /** The task's spec; frozen once submitted. */
-  spec: TaskSpec;
+  #spec: TaskSpec;
+  #frozen = false;
   /** Info from the server; `null` until the first refresh after submit. */
   info: TaskInfo | null = null;
   /** Where the task is in its life. */
@@ -34,8 +35,22 @@ export class Task {
    */
   constructor(session: Session, spec: TaskSpec, inputs: readonly DataObject[]) {
     this.session = session;
-    this.spec = spec;
+    this.#spec = spec;
     this.inputs = inputs;
+  }
+
+  /** The task's spec; frozen (deeply) when read after submit. */
+  get spec(): TaskSpec {
+    if (!this.#frozen && this.state !== "unsubmitted") {
+      deepFreeze(this.#spec);
+      this.#frozen = true;
+    }
+    return this.#spec;
+  }
+
+  /** The spec, not frozen (internal: the session reads every spec at submit). */
+  get _spec(): TaskSpec {
+    return this.#spec;
   }
 
   /** The task's name (`""` when unnamed). */

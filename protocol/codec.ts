@@ -17,12 +17,16 @@ export const PROTOCOL_VERSION = 1;
 /** Largest frame accepted, in bytes (Deno's WebSocket server drops frames above 64 MiB). */
 export const MAX_FRAME_BYTES = 64 * 1024 * 1024;
 
-const encoder = new Encoder({ useRecords: false, mapsAsObjects: true, tagUint8Array: false });
-const decoder = new Decoder({ useRecords: false, mapsAsObjects: true });
+// Objects of the same shape are written as cbor-x records (tag 105: the keys
+// once per frame, then only the values), which decodes about 3x faster. Each
+// frame defines its own records, so frames stay independent.
+const encoder = new Encoder({ useRecords: true, mapsAsObjects: true, tagUint8Array: false });
+const decoder = new Decoder({ mapsAsObjects: true });
 
 /**
- * Encodes a value as plain CBOR with the protocol's options (byte strings
- * stay byte strings; no cbor-x record extension).
+ * Encodes a value as CBOR with the protocol's options (byte strings stay byte
+ * strings; objects of one shape become cbor-x records, defined in the same
+ * value).
  *
  * @param value The value.
  * @returns The CBOR bytes.
@@ -32,7 +36,8 @@ export function encodeCbor(value: unknown): Uint8Array {
 }
 
 /**
- * Decodes CBOR bytes made by {@linkcode encodeCbor} (or any plain CBOR).
+ * Decodes CBOR bytes made by {@linkcode encodeCbor} (or any plain CBOR);
+ * keys named `__proto__` are renamed by cbor-x, so nothing can set a prototype.
  *
  * @param bytes The bytes.
  * @returns The value.
