@@ -14,6 +14,7 @@ import {
   GOVERNOR_PROTOCOL_VERSION,
   type GovernorMessage,
   type ServerToGovernorMessage,
+  unpackTask,
   validateServerToGovernor,
 } from "../protocol/governor.ts";
 import { Outbox } from "../protocol/outbox.ts";
@@ -122,6 +123,19 @@ export async function startGovernor(options: GovernorOptions): Promise<Governor>
         return reject(new Error(`Server refused governor: ${m.message}`));
       case "assign":
         return runner.assign(m.task);
+      case "run": {
+        const { task, inline } = unpackTask(m.task, "run.task");
+        for (const { id, data, contentType } of inline) {
+          store.put({
+            id,
+            dataType: "blob",
+            data,
+            path: null,
+            info: { ...emptyObjectInfo(), size: data.length, contentType },
+          });
+        }
+        return runner.assign(task);
+      }
       case "put":
         if (m.dataType === "dir") {
           return store.putPending(m.id, store.putTar(m.id, m.data, m.contentType ?? ""));
@@ -135,7 +149,7 @@ export async function startGovernor(options: GovernorOptions): Promise<Governor>
         });
         return;
       case "free":
-        for (const id of m.ids) store.remove(id);
+        for (const n of m.ns) store.remove([m.session, n]);
         return;
       case "stopSession":
         runner.stopSession(m.session);

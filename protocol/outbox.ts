@@ -14,17 +14,16 @@ export class Outbox<M> {
   #queue: M[] = [];
   #scheduled = false;
   #send: (frame: Uint8Array) => void;
+  #beforeFlush: (() => void) | undefined;
 
   /**
    * @param send Sends one encoded frame (e.g. over a WebSocket).
+   * @param beforeFlush Called when a frame is about to leave, to push the
+   *   messages that go last (e.g. frees gathered during the turn).
    */
-  constructor(send: (frame: Uint8Array) => void) {
+  constructor(send: (frame: Uint8Array) => void, beforeFlush?: () => void) {
     this.#send = send;
-  }
-
-  /** Whether messages are queued and not yet sent. */
-  get pending(): boolean {
-    return this.#queue.length > 0;
+    this.#beforeFlush = beforeFlush;
   }
 
   /**
@@ -34,6 +33,11 @@ export class Outbox<M> {
    */
   push(message: M): void {
     this.#queue.push(message);
+    this.schedule();
+  }
+
+  /** Makes sure a flush runs at the end of this turn (e.g. for `beforeFlush` messages). */
+  schedule(): void {
     if (!this.#scheduled) {
       this.#scheduled = true;
       queueMicrotask(() => this.flush());
@@ -42,6 +46,7 @@ export class Outbox<M> {
 
   /** Sends every queued message now. */
   flush(): void {
+    this.#beforeFlush?.();
     this.#scheduled = false;
     const queue = this.#queue;
     if (queue.length === 0) return;

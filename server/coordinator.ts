@@ -13,11 +13,11 @@ import {
 } from "../common/attributes.ts";
 import { RainError } from "../common/errors.ts";
 import {
-  type AssignedOutput,
   type AssignedTask,
   type FinishedInfo,
   type LostInput,
   type OutputReport,
+  type PackedTask,
   reportsData,
   type ServerToGovernorMessage,
 } from "../protocol/governor.ts";
@@ -140,6 +140,43 @@ export class Coordinator {
     t.state = "assigned";
     t.governor = g;
     g.tasks.add(t);
+    if (t.spec.taskType === "remote") this.#assignRemote(t, g);
+    else g.send({ type: "run", task: this.#pack(t, g) });
+  }
+
+  /** Packs a built-in task for `g`, with the data of small inputs it lacks (see `PackedTask`). */
+  #pack(t: TaskNode, g: GovernorLink): PackedTask {
+    const spec = t.spec;
+    const p: PackedTask = [
+      spec.id[0],
+      spec.id[1],
+      spec.taskType,
+      spec.config,
+      spec.resources.cpus,
+      t.inputs.length,
+    ];
+    for (let i = 0; i < t.inputs.length; i++) {
+      const o = t.inputs[i]!;
+      const n = o.spec.id[1];
+      const label = spec.inputs[i]!.label;
+      if (o.locations.includes(g)) p.push(n, label, "", null, "");
+      else if (o.data && o.spec.dataType === "blob") {
+        p.push(n, label, "", o.data, o.spec.contentType);
+        g.hold(o);
+      } else if (o.data) {
+        g.send(putMessage(o));
+        g.hold(o);
+        p.push(n, label, "", null, "");
+      } else p.push(n, label, o.locations[0]?.id ?? "", null, "");
+    }
+    for (const o of t.outputs) {
+      p.push(o.spec.id[1], o.spec.label, o.spec.contentType, o.spec.dataType, o.keep);
+    }
+    return p;
+  }
+
+  /** Assigns a remote-function task: its executor hands full specs (and input specs) to user code. */
+  #assignRemote(t: TaskNode, g: GovernorLink): void {
     let sources: string[] | undefined;
     for (let i = 0; i < t.inputs.length; i++) {
       const o = t.inputs[i]!;
@@ -154,38 +191,13 @@ export class Coordinator {
       sources ??= new Array<string>(t.inputs.length).fill("");
       sources[i] = source;
     }
-    let keep: boolean[] | undefined;
-    for (let i = 0; i < t.outputs.length; i++) {
-      if (!t.outputs[i]!.keep) continue;
-      keep ??= new Array<boolean>(t.outputs.length).fill(false);
-      keep[i] = true;
-    }
-    const spec = t.spec;
-    if (spec.taskType === "remote") {
-      // Remote functions hand the full specs (and input specs) to user code.
-      const task: AssignedTask = {
-        spec,
-        outputs: t.outputs.map((o) => o.spec),
-        inputs: t.inputs.map((o) => o.spec),
-      };
-      if (sources) task.sources = sources;
-      if (keep) task.keep = keep;
-      g.send({ type: "assign", task });
-      return;
-    }
     const task: AssignedTask = {
-      spec: {
-        id: spec.id,
-        taskType: spec.taskType,
-        config: spec.config,
-        inputs: spec.inputs,
-        outputs: spec.outputs,
-        resources: spec.resources,
-      },
-      outputs: t.outputs.map(assignedOutput),
+      spec: t.spec,
+      outputs: t.outputs.map((o) => o.spec),
+      inputs: t.inputs.map((o) => o.spec),
     };
     if (sources) task.sources = sources;
-    if (keep) task.keep = keep;
+    if (t.outputs.some((o) => o.keep)) task.keep = t.outputs.map((o) => o.keep);
     g.send({ type: "assign", task });
   }
 
@@ -215,7 +227,7 @@ export class Coordinator {
     const t = this.#runningTask(g, id);
     if (!t) {
       // A task of a closed or failed session: drop what it made.
-      g.send({ type: "free", ids: outputs.map((o) => o.id) });
+      for (const o of outputs) g.freeObject(o.id);
       return;
     }
     const info: TaskInfo = {
@@ -480,13 +492,4 @@ function putMessage(o: ObjectNode): Extract<ServerToGovernorMessage, { type: "pu
   if (contentType) m.contentType = contentType;
   if (dataType !== "blob") m.dataType = dataType;
   return m;
-}
-
-/** An output's spec as a governor gets it for a built-in task (default fields left out). */
-function assignedOutput(o: ObjectNode): AssignedOutput {
-  const { id, label, contentType, dataType } = o.spec;
-  const out: AssignedOutput = { id, label };
-  if (contentType) out.contentType = contentType;
-  if (dataType !== "blob") out.dataType = dataType;
-  return out;
 }

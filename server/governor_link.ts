@@ -30,8 +30,8 @@ export class GovernorLink {
   lost = false;
   readonly #outbox: Outbox<ServerToGovernorMessage>;
   readonly #conn: WsConnection;
-  /** The last queued message when it is a `free`: further frees join it. */
-  #lastFree: Id[] | null = null;
+  /** Objects to free, by session, sent as the last messages of the next frame. */
+  #frees = new Map<number, number[]>();
 
   /**
    * @param id The governor's `host:port`.
@@ -42,7 +42,7 @@ export class GovernorLink {
     this.id = id;
     this.cpus = cpus;
     this.#conn = conn;
-    this.#outbox = new Outbox((frame) => conn.send(frame));
+    this.#outbox = new Outbox((frame) => conn.send(frame), () => this.#pushFrees());
   }
 
   /**
@@ -51,24 +51,29 @@ export class GovernorLink {
    * @param m The message.
    */
   send(m: ServerToGovernorMessage): void {
-    this.#lastFree = null;
     this.#outbox.push(m);
   }
 
   /**
-   * Queues freeing an object on the governor; consecutive frees travel as one
-   * message.
+   * Queues freeing an object on the governor. Frees gathered during a turn
+   * leave as one message per session at the end of the turn's frame (after
+   * any message that still uses the object).
    *
    * @param id The object's id.
    */
   freeObject(id: Id): void {
-    if (this.#lastFree && this.#outbox.pending) {
-      this.#lastFree.push(id);
-      return;
+    const ns = this.#frees.get(id[0]);
+    if (ns) ns.push(id[1]);
+    else {
+      this.#frees.set(id[0], [id[1]]);
+      this.#outbox.schedule();
     }
-    const ids = [id];
-    this.send({ type: "free", ids });
-    this.#lastFree = ids;
+  }
+
+  #pushFrees(): void {
+    if (this.#frees.size === 0) return;
+    for (const [session, ns] of this.#frees) this.#outbox.push({ type: "free", session, ns });
+    this.#frees.clear();
   }
 
   /** Free cpus (negative when overbooked). */

@@ -76,7 +76,8 @@ export function recoverInput(
   }
   if (source) {
     source.drop(o);
-    source.send({ type: "free", ids: [o.spec.id] });
+    // Sent at once, not with the turn's frees: a recompute may put the object back there.
+    source.send({ type: "free", session: o.spec.id[0], ns: [o.spec.id[1]] });
     o.locations = o.locations.filter((x) => x !== source);
   }
   guard(host, t, () => {

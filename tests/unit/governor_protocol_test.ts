@@ -1,0 +1,105 @@
+/**
+ * The packed form of built-in tasks (governor protocol 3) and the frame codec.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { decodeFrame, encodeFrame } from "../../protocol/codec.ts";
+import { unpackTask } from "../../protocol/governor.ts";
+import { ProtocolError } from "../../common/errors.ts";
+
+const bytes = new Uint8Array([1, 2, 3]);
+// concat of input 4 (on governor 10.0.0.2:9) and input 5 (inline), one kept json output.
+const packed = [
+  7,
+  3,
+  "concat",
+  null,
+  2,
+  2,
+  4,
+  "a",
+  "10.0.0.2:9",
+  null,
+  "",
+  5,
+  "b",
+  "",
+  bytes,
+  "text",
+];
+const withOutput = [...packed, 6, "output", "json", "blob", true];
+
+Deno.test("unpackTask rebuilds the spec, sources, keep flags and inline inputs", () => {
+  const { task, inline } = unpackTask(withOutput, "run.task");
+  assert.deepEqual(task.spec, {
+    id: [7, 3],
+    taskType: "concat",
+    config: null,
+    inputs: [{ id: [7, 4], label: "a" }, { id: [7, 5], label: "b" }],
+    outputs: [[7, 6]],
+    resources: { cpus: 2 },
+  });
+  assert.deepEqual(task.outputs, [{ id: [7, 6], label: "output", contentType: "json" }]);
+  assert.deepEqual(task.sources, ["10.0.0.2:9", ""]);
+  assert.deepEqual(task.keep, [true]);
+  assert.deepEqual(inline, [{ id: [7, 5], data: bytes, contentType: "text" }]);
+});
+
+Deno.test("unpackTask leaves out sources and keep when every input is here and nothing is kept", () => {
+  const { task, inline } = unpackTask([
+    1,
+    2,
+    "concat",
+    null,
+    1,
+    1,
+    3,
+    "",
+    "",
+    null,
+    "",
+    4,
+    "",
+    "",
+    "dir",
+    false,
+  ], "t");
+  assert.equal(task.sources, undefined);
+  assert.equal(task.keep, undefined);
+  assert.deepEqual(task.outputs, [{ id: [1, 4], label: "", dataType: "dir" }]);
+  assert.deepEqual(inline, []);
+});
+
+Deno.test("unpackTask refuses malformed packed tasks, naming the field", () => {
+  const bad: [unknown, RegExp][] = [
+    [{ not: "an array" }, /run\.task: expected a packed task/],
+    [[1, 2, "concat"], /expected a packed task/],
+    [withOutput.slice(0, -1), /wrong length for 2 inputs/],
+    [[1, 2, "concat", null, 0, 0], /cpus must be at least 1/],
+    [[1, 2, "remote", null, 1, 0], /remote tasks are not packed/],
+    [withOutput.map((v, i) => i === 14 ? "not bytes" : v), /run\.task\[14\]: expected bytes/],
+    [withOutput.map((v, i) => i === 19 ? "tree" : v), /run\.task\[19\]: expected "blob" or "dir"/],
+    [withOutput.map((v, i) => i === 0 ? -1 : v), /run\.task\[0\]: expected a non-negative integer/],
+  ];
+  for (const [v, message] of bad) {
+    assert.throws(() => unpackTask(v, "run.task"), (e: Error) => {
+      assert.ok(e instanceof ProtocolError, String(e));
+      assert.match(e.message, message);
+      return true;
+    });
+  }
+});
+
+Deno.test("frames use records, decode to plain objects, and a __proto__ key sets no prototype", () => {
+  const evil = JSON.parse('{"__proto__": {"polluted": true}, "type": "x"}');
+  const messages = decodeFrame(encodeFrame(Array.from({ length: 40 }, () => evil)));
+  assert.equal(messages.length, 40);
+  for (const m of messages) {
+    assert.equal(Object.getPrototypeOf(m), Object.prototype);
+    assert.equal((m as { polluted?: boolean }).polluted, undefined);
+    assert.equal((m as { type: string }).type, "x");
+  }
+  const small = encodeFrame([{ type: "a", id: [1, 2] }, { type: "b", id: [3, 4] }]);
+  assert.deepEqual(decodeFrame(small), [{ type: "a", id: [1, 2] }, { type: "b", id: [3, 4] }]);
+});
