@@ -15,6 +15,8 @@ import { DataObject } from "./data_object.ts";
 import { forgetSession, popSession, pushSession } from "./session_stack.ts";
 import type { Task } from "./task.ts";
 import { fetchFromGovernor } from "./transfer.ts";
+import { splitSubmit } from "./submit_parts.ts";
+import { setImmediate } from "node:timers";
 
 /** Most constant data one submit carries (a message is bounded to 64 MiB; the rest is specs). */
 const MAX_SUBMIT_DATA = MAX_FRAME_BYTES - 8 * 1024 * 1024;
@@ -134,12 +136,18 @@ export class Session {
     for (const o of objects) o.state = o.data ? "finished" : "submitted";
     for (const t of tasks) t.state = "submitted";
     // A rejected submit fails the session on the server (SessionFailedError).
-    await this.#call({
-      type: "submit",
-      session: this.#id,
-      tasks: tasks.map((t) => t._spec),
-      objects: wire,
-    });
+    // Parts leave in frames of their own, one per event-loop turn.
+    const parts = splitSubmit(tasks, objects, wire);
+    const replies: Promise<void>[] = [];
+    for (let k = 0; k < parts.length; k++) {
+      const more = k < parts.length - 1;
+      const reply = this.#call<void>({ type: "submit", session: this.#id, ...parts[k]!, more });
+      replies.push(reply);
+      if (!more) break;
+      reply.catch(() => {}); // awaited below, with the others
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await Promise.all(replies);
     for (const o of objects) o.data = null;
     for (const t of tasks) this.#submittedTasks.push(t);
   }

@@ -24,7 +24,15 @@ export interface SubmitObject {
 export type ClientMessage =
   | { type: "hello"; version: number }
   | { type: "newSession"; rid: number; name: string }
-  | { type: "submit"; rid: number; session: number; tasks: TaskSpec[]; objects: SubmitObject[] }
+  | {
+    type: "submit";
+    rid: number;
+    session: number;
+    tasks: TaskSpec[];
+    objects: SubmitObject[];
+    /** More parts of the same submit follow (a large graph is sent in parts). */
+    more?: boolean;
+  }
   | { type: "wait"; rid: number; session: number; tasks: number[]; objects: number[] }
   | { type: "waitAll"; rid: number; session: number }
   | { type: "fetch"; rid: number; session: number; id: number }
@@ -116,6 +124,7 @@ export function validateClientMessage(v: unknown): ClientMessage {
       int(m.session, "submit.session");
       arr(m.tasks, "submit.tasks", taskSpec);
       arr(m.objects, "submit.objects", submitObject);
+      opt(m.more, "submit.more", bool);
       break;
     case "wait":
     case "update":

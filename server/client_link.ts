@@ -129,7 +129,7 @@ export class ClientLink {
       case "submit": {
         const s = c.session(this, m.session);
         try {
-          c.submit(s, m.tasks, m.objects);
+          c.submit(s, m.tasks, m.objects, m.more);
         } catch (e) {
           // An invalid graph fails its session, like a failing task would.
           c.failSession(s, (e as Error).message);

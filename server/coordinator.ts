@@ -68,6 +68,7 @@ export class Coordinator {
       tasks: new Map(),
       objects: new Map(),
       unfinished: 0,
+      openSubmit: null,
       allWaiters: [],
       waiters: new Set(),
     };
@@ -96,10 +97,19 @@ export class Coordinator {
    * @param s The session.
    * @param taskSpecs The tasks.
    * @param objectDefs The objects.
+   * @param more Whether more parts of this submit follow: its objects are
+   *   held until the last part arrives.
    */
-  submit(s: SessionState, taskSpecs: TaskSpec[], objectDefs: SubmitObject[]): void {
+  submit(s: SessionState, taskSpecs: TaskSpec[], objectDefs: SubmitObject[], more = false): void {
     const { tasks, objects } = buildSubmit(s, taskSpecs, objectDefs, this.scheduler.maxCpus);
     for (const o of objects) s.objects.set(o.spec.id[1], o);
+    if (more) {
+      s.openSubmit ??= new Map();
+      for (const o of objects) {
+        o.consumers++;
+        s.openSubmit.set(o.spec.id[1], o);
+      }
+    }
     for (const t of tasks) {
       s.tasks.set(t.spec.id[1], t);
       s.unfinished++;
@@ -113,7 +123,16 @@ export class Coordinator {
       }
     }
     for (const t of tasks) if (t.waitingFor === 0) this.scheduler.enqueue(t);
-    for (const o of objects) this.#maybeFree(o);
+    if (!more) {
+      for (const o of objects) this.#maybeFree(o);
+      if (s.openSubmit) {
+        for (const o of s.openSubmit.values()) {
+          o.consumers--;
+          this.#maybeFree(o);
+        }
+        s.openSubmit = null;
+      }
+    }
     this.schedule();
   }
 

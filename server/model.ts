@@ -88,6 +88,11 @@ export interface SessionState {
   objects: Map<number, ObjectNode>;
   /** Submitted tasks not finished. */
   unfinished: number;
+  /**
+   * Objects of a submit whose last part has not arrived yet, by number: later
+   * parts may use them, so they are held (one extra consumer) until it does.
+   */
+  openSubmit: Map<number, ObjectNode> | null;
   /** Pending `waitAll` callers. */
   allWaiters: Waiter[];
   /** Every pending waiter, to fail them together. */

@@ -89,7 +89,8 @@ export function buildSubmit(
     }
     const inputs = spec.inputs.map((i) => {
       const o = lookup(i.id, `input`);
-      if (!newObjects.has(i.id[1]) && (!o.keep || o.state === "removed")) {
+      const earlier = !newObjects.has(i.id[1]) && !s.openSubmit?.has(i.id[1]);
+      if (earlier && (!o.keep || o.state === "removed")) {
         throw bad(
           `input object ${formatId(i.id)} of task ${id} is from an earlier submit and not kept`,
         );

@@ -4,7 +4,8 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { blob, tasks } from "../mod.ts";
+import { blob, type Task, tasks } from "../mod.ts";
+import { PART_TASKS, splitSubmit } from "../client/submit_parts.ts";
 import { inProcessTest, startCluster } from "./_cluster.ts";
 
 Deno.test("a kept object from an earlier submit can be an input of a later one", async () => {
@@ -86,4 +87,45 @@ inProcessTest("each submit sends only what was created since the previous one", 
   assert.equal(server.tasks.size, 2);
   assert.equal(t1.state, "finished");
   assert.equal(t2.state, "finished");
+});
+
+Deno.test("a submit larger than one part: objects made or first used in one part feed tasks of later parts", async () => {
+  await using cluster = await startCluster();
+  await using session = cluster.client.newSession();
+  const first = blob("first"); // used only by the very last task
+  const early = tasks.concat([blob("early")]); // not kept, used only by the last task
+  const made: Task[] = [early];
+  for (let i = 0; i < 2 * PART_TASKS; i++) made.push(tasks.concat([blob(`${i % 10}`)]));
+  const last = tasks.concat([early, first, made[PART_TASKS]!]);
+  made.push(last);
+  last.output.keep();
+  const parts = splitSubmit(made, [], []);
+  assert.equal(parts.length, 3);
+  await session.submit();
+  assert.equal((await last.output.fetch()).text(), "earlyfirst9");
+  await session.waitAll();
+});
+
+Deno.test("splitSubmit puts each new object with its producer, else with its first user", async () => {
+  await using cluster = await startCluster();
+  await using _session = cluster.client.newSession();
+  const unused = blob("unused");
+  const late = blob("late");
+  const all: Task[] = [];
+  for (let i = 0; i < PART_TASKS + 1; i++) all.push(tasks.concat([blob("x")]));
+  const user = tasks.concat([late, all[0]!]);
+  all.push(user);
+  const objects = [unused, late, ...all.map((t) => t.output)];
+  const wire = objects.map((o) => ({ spec: o._spec, keep: false }));
+  const parts = splitSubmit(all, objects, wire);
+  assert.equal(parts.length, 2);
+  assert.equal(parts[0]!.tasks.length, PART_TASKS);
+  assert.equal(parts[1]!.tasks.length, 2);
+  const partOf = (o: { _spec: { id: unknown } }) =>
+    parts.findIndex((p) => p.objects.some((w) => w.spec.id === o._spec.id));
+  assert.equal(partOf(unused), 0);
+  assert.equal(partOf(late), 1); // first used by the last task
+  assert.equal(partOf(all[0]!.output), 0);
+  assert.equal(partOf(user.output), 1);
+  assert.equal(parts.flatMap((p) => p.objects).length, objects.length);
 });

@@ -267,3 +267,58 @@ Deno.test("the server refuses a submit whose task consumes its own output (a cyc
     new RegExp(`input object ${sid}/1 of task ${sid}/0 is made by a later task`),
   );
 });
+
+Deno.test("parts of one submit (more: true) use each other's objects; a part's unkept object is held until the last part", async () => {
+  await using cluster = await startCluster();
+  await using raw = new RawClient(cluster.address);
+  await raw.opened;
+  await raw.hello();
+  const sid = (await raw.request({ type: "newSession", rid: 1, name: "raw" })).value as number;
+  const spec = (n: number) => ({
+    id: [sid, n],
+    label: "",
+    contentType: "",
+    dataType: "blob",
+    user: {},
+  });
+  const concat = (n: number, inputs: number[], output: number) => ({
+    id: [sid, n],
+    taskType: "concat",
+    config: null,
+    inputs: inputs.map((i) => ({ id: [sid, i], label: "" })),
+    outputs: [[sid, output]],
+    resources: { cpus: 1 },
+    user: {},
+    name: "",
+  });
+  const parts = [
+    { tasks: [], objects: [{ spec: spec(0), keep: false, data: new Uint8Array([7]) }], more: true },
+    { tasks: [concat(1, [0], 2)], objects: [{ spec: spec(2), keep: false }], more: true },
+    { tasks: [concat(3, [2, 0], 4)], objects: [{ spec: spec(4), keep: true }] },
+  ];
+  for (const [i, part] of parts.entries()) {
+    if (i === 2) {
+      // Object 2 is finished by now and nothing of part 2 consumed it yet: it must still be there.
+      const w = await raw.request({ type: "wait", rid: 9, session: sid, tasks: [1], objects: [] });
+      assert.equal(w.type, "reply");
+    }
+    const reply = await raw.request({ type: "submit", rid: 2 + i, session: sid, ...part });
+    assert.deepEqual(reply, { type: "reply", rid: 2 + i, value: null });
+  }
+  const fetched = await raw.request({ type: "fetch", rid: 10, session: sid, id: 4 });
+  assert.equal(fetched.type, "reply");
+  assert.deepEqual((fetched.value as { data: Uint8Array }).data, new Uint8Array([7, 7]));
+  // Once the last part is in, object 2 is an unkept object of an earlier submit.
+  const later = await raw.request({
+    type: "submit",
+    rid: 11,
+    session: sid,
+    tasks: [concat(5, [2], 6)],
+    objects: [{ spec: spec(6), keep: true }],
+  });
+  assert.equal(later.type, "error");
+  assert.match(
+    later.message!,
+    new RegExp(`input object ${sid}/2 of task ${sid}/5 is from an earlier submit`),
+  );
+});

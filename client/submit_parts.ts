@@ -1,0 +1,54 @@
+/**
+ * Splitting a large submit into parts, so the server schedules (and the
+ * governors run) the first tasks while the client still encodes the rest.
+ *
+ * @module
+ */
+import type { TaskSpec } from "../common/attributes.ts";
+import type { SubmitObject } from "../protocol/client.ts";
+import type { DataObject } from "./data_object.ts";
+import type { Task } from "./task.ts";
+
+/** Tasks per part of a submit. */
+export const PART_TASKS = 2000;
+
+/** One part of a submit: tasks, and the new objects they are the first to use or make. */
+export interface SubmitPart {
+  /** Task specs, in creation order. */
+  tasks: TaskSpec[];
+  /** New objects, in creation order. */
+  objects: SubmitObject[];
+}
+
+/**
+ * Splits a submit into parts of {@linkcode PART_TASKS} tasks, in creation
+ * order. Each new object goes with its producer, or else with the first task
+ * using it, so every part only refers to objects of earlier submits, earlier
+ * parts or itself (a task's inputs exist before the task is created).
+ *
+ * @param tasks The new tasks, in creation order.
+ * @param objects The new objects, in creation order.
+ * @param wire What is sent for each of `objects`.
+ * @returns The parts (one when the submit is small).
+ */
+export function splitSubmit(
+  tasks: readonly Task[],
+  objects: readonly DataObject[],
+  wire: readonly SubmitObject[],
+): SubmitPart[] {
+  if (tasks.length <= PART_TASKS) return [{ tasks: tasks.map((t) => t._spec), objects: [...wire] }];
+  const parts: SubmitPart[] = [];
+  const partOf = new Map<DataObject, number>();
+  for (let i = 0; i < tasks.length; i++) {
+    const p = Math.floor(i / PART_TASKS);
+    if (p === parts.length) parts.push({ tasks: [], objects: [] });
+    const t = tasks[i]!;
+    parts[p]!.tasks.push(t._spec);
+    for (const o of t.inputs) if (!partOf.has(o)) partOf.set(o, p);
+    for (const o of t.outputs) partOf.set(o, p);
+  }
+  for (let j = 0; j < objects.length; j++) {
+    parts[partOf.get(objects[j]!) ?? 0]!.objects.push(wire[j]!);
+  }
+  return parts;
+}
