@@ -255,7 +255,7 @@ export class Coordinator {
       duration: finished.duration,
       governor: g.id,
       debug: finished.debug ?? "",
-      user: finished.user ?? {},
+      user: finished.user ?? NO_USER,
     };
     if (outputs.length !== t.outputs.length) {
       this.failed(g, id, {
@@ -277,12 +277,12 @@ export class Coordinator {
         size: report.size,
         contentType: report.contentType ?? o.spec.contentType,
         debug: report.debug ?? "",
-        user: report.user ?? {},
+        user: report.user ?? NO_USER,
       };
       if (report.data && reportsData(report.data.length, o.keep)) o.data = report.data;
       g.hold(o);
       for (const d of o.dependents) if (--d.waitingFor === 0) this.scheduler.enqueue(d);
-      o.dependents = [];
+      o.dependents.length = 0;
       notifyWaiters(s, o.waiters);
       o.waiters = null;
     }
@@ -503,6 +503,9 @@ export class Coordinator {
     return { info, location: g.id };
   }
 }
+
+/** The `user` of infos that report none (shared: infos are never changed in place). */
+const NO_USER: Record<string, unknown> = Object.freeze({});
 
 /** The `put` message handing a governor an object's data (default fields left out). */
 function putMessage(o: ObjectNode): Extract<ServerToGovernorMessage, { type: "put" }> {
