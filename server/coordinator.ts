@@ -28,6 +28,7 @@ import type { GovernorLink } from "./governor_link.ts";
 import {
   addWaiter,
   describeTask,
+  NO_USER,
   notifyWaiters,
   type ObjectNode,
   type SessionState,
@@ -503,9 +504,6 @@ export class Coordinator {
     return { info, location: g.id };
   }
 }
-
-/** The `user` of infos that report none (shared: infos are never changed in place). */
-const NO_USER: Record<string, unknown> = Object.freeze({});
 
 /** The `put` message handing a governor an object's data (default fields left out). */
 function putMessage(o: ObjectNode): Extract<ServerToGovernorMessage, { type: "put" }> {

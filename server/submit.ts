@@ -4,10 +4,10 @@
  *
  * @module
  */
-import { emptyObjectInfo, formatId } from "../common/attributes.ts";
+import { formatId } from "../common/attributes.ts";
 import type { SubmitObject } from "../protocol/client.ts";
 import type { TaskSpec } from "../common/attributes.ts";
-import type { ObjectNode, SessionState, TaskNode } from "./model.ts";
+import { NO_USER, type ObjectNode, ONE_CPU, type SessionState, type TaskNode } from "./model.ts";
 import { RainError } from "../common/errors.ts";
 
 /** The nodes a submit adds. */
@@ -61,8 +61,17 @@ export function buildSubmit(
     };
     if (def.data) {
       o.state = "finished";
-      o.info = { ...emptyObjectInfo(), size: def.data.length, contentType: spec.contentType };
+      o.info = {
+        error: "",
+        size: def.data.length,
+        contentType: spec.contentType,
+        debug: "",
+        user: NO_USER,
+      };
     }
+    // Shared values replace empty decoded ones, which then die young (cheaper
+    // for the garbage collector than thousands of long-lived empty records).
+    if (isEmpty(spec.user)) spec.user = NO_USER;
     newObjects.set(n, o);
     objects.push(o);
   }
@@ -111,6 +120,10 @@ export function buildSubmit(
       if (o.producer || o.data) throw bad(`object ${formatId(oid)} has two producers`);
       return o;
     });
+    for (let k = 0; k < inputs.length; k++) spec.inputs[k]!.id = inputs[k]!.spec.id;
+    for (let k = 0; k < outputs.length; k++) spec.outputs[k] = outputs[k]!.spec.id;
+    if (isEmpty(spec.user)) spec.user = NO_USER;
+    if (spec.resources.cpus === 1) spec.resources = ONE_CPU;
     const t: TaskNode = {
       spec,
       session: s,
@@ -132,4 +145,9 @@ export function buildSubmit(
     }
   }
   return { tasks, objects };
+}
+
+function isEmpty(r: Record<string, unknown>): boolean {
+  for (const _ in r) return false;
+  return true;
 }
