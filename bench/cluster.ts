@@ -1,13 +1,18 @@
 /**
  * Cluster benchmark, against baselines measured in the same run:
  *
- * 1. A binary concat tree of 20,000 tasks over 4 local governor processes,
- *    vs the same tree in Dask (`LocalCluster`, 4 single-threaded worker
+ * 1. A binary concat tree of 20,000 tasks over 4 local governor processes
+ *    and a server process (as `rain server` + `rain governor` run them), the
+ *    client being this script, vs the same tree in Dask (`LocalCluster`, 4 single-threaded worker
  *    processes, Debian's python3-distributed). Target: >= 50x Dask's tasks/s.
  * 2. A 1 GiB blob moved governor -> governor, vs a plain loopback TCP copy
  *    of 1 GiB (file -> socket -> file). Target: >= 70% of loopback.
  *
- * Run: `deno run -A bench/cluster.ts [--tasks N] [--mib N] [--no-dask]`
+ * Both systems warm up with one tree of `--warmup` tasks (default: as many as
+ * measured: the first large graph also grows the heap), then build and run
+ * three trees; each reports its median.
+ *
+ * Run: `deno run -A bench/cluster.ts [--tasks N] [--warmup N] [--mib N] [--no-dask]`
  *
  * @module
  */
@@ -19,7 +24,6 @@ import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { parseArgs } from "node:util";
 import { blob, Client, type DataObject, Input, type Task, tasks } from "../mod.ts";
-import { startServer } from "../server/mod.ts";
 import { runDask } from "./_dask.ts";
 
 const { values } = parseArgs({
@@ -27,11 +31,15 @@ const { values } = parseArgs({
   options: {
     tasks: { type: "string", default: "20000" },
     mib: { type: "string", default: "1024" },
+    warmup: { type: "string" },
     "no-dask": { type: "boolean", default: false },
   },
 });
 const TASKS = Number(values.tasks);
 const MIB = Number(values.mib);
+const WARMUP = Number(values.warmup ?? TASKS);
+/** Measured trees per system; each reports the median. */
+const TREE_ROUNDS = 3;
 const CLI = new URL("../cli/main.ts", import.meta.url).pathname;
 
 const DASK_TREE = `
@@ -40,7 +48,7 @@ from dask.distributed import Client, LocalCluster
 def concat(a, b):
     return a + b
 if __name__ == "__main__":
-    n = int(sys.argv[1])
+    n, warmup, rounds = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
     cluster = LocalCluster(n_workers=4, threads_per_worker=1, processes=True, dashboard_address=None,
                            silence_logs=logging.ERROR)
     client = Client(cluster)
@@ -56,15 +64,44 @@ if __name__ == "__main__":
                 nxt.append(level[-1])
             level = nxt
         return level[0], tasks
-    f, _ = tree(500)
-    f.result()  # warm up
-    start = time.perf_counter()
-    f, tasks = tree(n)
+    f, _ = tree(warmup)
     f.result()
-    print(tasks / (time.perf_counter() - start))
+    rates = []
+    for _ in range(rounds):
+        start = time.perf_counter()
+        f, tasks = tree(n)
+        f.result()
+        rates.append(tasks / (time.perf_counter() - start))
+    print(sorted(rates)[len(rates) // 2])
     client.close()
     cluster.close()
 `;
+
+/** Starts `rain server` on a free port; resolves with its process and address. */
+async function startServerProcess(): Promise<{ child: Deno.ChildProcess; address: string }> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", CLI, "server", "--listen", "127.0.0.1:0"],
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  let match: RegExpExecArray | null = null;
+  while (!(match = /listening on (\S+) /.exec(text))) {
+    const { value, done } = await lines.read();
+    if (done) throw new Error(`rain server exited before listening: ${text}`);
+    text += value;
+  }
+  // Keep draining, so a later line can never block the server on a full pipe.
+  (async () => {
+    while (!(await lines.read()).done);
+  })();
+  return { child, address: match[1]! };
+}
+
+function median(xs: number[]): number {
+  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+}
 
 async function startGovernors(address: string, cpus: number[]): Promise<Deno.ChildProcess[]> {
   const children = cpus.map((n) =>
@@ -153,21 +190,29 @@ async function loopbackCopy(mib: number): Promise<number> {
   }
 }
 
-const server = await startServer({ port: 0 });
-const address = `127.0.0.1:${server.port}`;
+const server = await startServerProcess();
+const address = server.address;
 const governors = await startGovernors(address, [1, 1, 1, 1]);
 const client = await Client.connect(address);
-await rainTree(client, 1000); // warm up
-const rain = await rainTree(client, TASKS);
+await rainTree(client, WARMUP);
+const rates: number[] = [];
+for (let r = 0; r < TREE_ROUNDS; r++) rates.push(await rainTree(client, TASKS));
+const rain = median(rates);
 await client.close();
 await stopGovernors(governors);
-console.log(`rain: binary concat tree, ${TASKS} tasks, 4 governors: ${Math.round(rain)} tasks/s`);
+console.log(
+  `rain: binary concat tree, ${TASKS} tasks, 4 governors: ${Math.round(rain)} tasks/s ` +
+    `(median of ${TREE_ROUNDS} after a ${WARMUP}-task warm-up; all: ${
+      rates.map(Math.round).join(", ")
+    })`,
+);
 if (!values["no-dask"]) {
-  const dask = await runDask(DASK_TREE, [String(TASKS)]);
+  const dask = await runDask(DASK_TREE, [String(TASKS), String(WARMUP), String(TREE_ROUNDS)]);
   if (typeof dask === "string") console.log(`dask baseline: ${dask}`);
   else {
     console.log(
-      `dask: the same tree, LocalCluster(4 workers x 1 thread): ${Math.round(dask)} tasks/s`,
+      `dask: the same tree, LocalCluster(4 workers x 1 thread): ${Math.round(dask)} tasks/s ` +
+        `(median of ${TREE_ROUNDS} after the same warm-up)`,
     );
     console.log(`ratio rain/dask: ${(rain / dask).toFixed(1)}x (target >= 50x)`);
   }
@@ -176,7 +221,6 @@ if (!values["no-dask"]) {
 // Transfers and loopback copies alternate, compared by their medians: this
 // machine's background load changes from one second to the next.
 const ROUNDS = 3;
-const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const movers = await startGovernors(address, [3, 2]);
 const client2 = await Client.connect(address);
 const moves: number[] = [];
@@ -187,7 +231,8 @@ for (let r = 0; r < ROUNDS; r++) {
 }
 await client2.close();
 await stopGovernors(movers);
-await server.close();
+server.child.kill("SIGTERM");
+await server.child.status;
 const moved = median(moves);
 const tcp = median(copies);
 console.log(
