@@ -16,6 +16,7 @@ import { forgetSession, popSession, pushSession } from "./session_stack.ts";
 import type { Task } from "./task.ts";
 import { fetchFromGovernor } from "./transfer.ts";
 import { splitSubmit } from "./submit_parts.ts";
+import { packSubmitObject, packTaskSpec } from "../protocol/submit_packing.ts";
 import { setImmediate } from "node:timers";
 
 /** Most constant data one submit carries (a message is bounded to 64 MiB; the rest is specs). */
@@ -141,7 +142,14 @@ export class Session {
     const replies: Promise<void>[] = [];
     for (let k = 0; k < parts.length; k++) {
       const more = k < parts.length - 1;
-      const reply = this.#call<void>({ type: "submit", session: this.#id, ...parts[k]!, more });
+      const { tasks, objects } = parts[k]!;
+      const reply = this.#call<void>({
+        type: "submit",
+        session: this.#id,
+        tasks: tasks.map(packTaskSpec),
+        objects: objects.map(packSubmitObject),
+        more,
+      });
       replies.push(reply);
       if (!more) break;
       reply.catch(() => {}); // awaited below, with the others

@@ -107,6 +107,15 @@ export function emptyTaskInfo(): TaskInfo {
 }
 
 /**
+ * The `user` of specs and infos that have none, where the server shares one
+ * value (it never changes a spec or an info in place); frozen.
+ */
+export const NO_USER: Record<string, unknown> = Object.freeze({});
+
+/** The resources of a 1-cpu task, shared like {@linkcode NO_USER}; frozen. */
+export const ONE_CPU: { cpus: number } = Object.freeze({ cpus: 1 });
+
+/**
  * Makes an empty object info.
  *
  * @returns A fresh {@linkcode ObjectInfo}.

@@ -8,7 +8,13 @@
  */
 import type { ObjectInfo, ObjectSpec, TaskInfo, TaskSpec } from "../common/attributes.ts";
 import { ProtocolError } from "../common/errors.ts";
-import { arr, bool, bytes, int, objectSpec, opt, rec, str, taskSpec } from "./validate.ts";
+import { arr, bool, int, mapArr, opt, rec, str } from "./validate.ts";
+import {
+  type PackedObject,
+  type PackedTaskSpec,
+  unpackSubmitObject,
+  unpackTaskSpec,
+} from "./submit_packing.ts";
 
 /** An object sent with a submit: its spec, its keep flag and, for constants, its data. */
 export interface SubmitObject {
@@ -28,8 +34,8 @@ export type ClientMessage =
     type: "submit";
     rid: number;
     session: number;
-    tasks: TaskSpec[];
-    objects: SubmitObject[];
+    tasks: PackedTaskSpec[];
+    objects: PackedObject[];
     /** More parts of the same submit follow (a large graph is sent in parts). */
     more?: boolean;
   }
@@ -40,6 +46,25 @@ export type ClientMessage =
   | { type: "update"; rid: number; session: number; tasks: number[]; objects: number[] }
   | { type: "closeSession"; rid: number; session: number }
   | { type: "serverInfo"; rid: number };
+
+/** A submit as the server handles it, its tasks and objects unpacked. */
+export interface UnpackedSubmit {
+  /** Message type. */
+  type: "submit";
+  /** Request id. */
+  rid: number;
+  /** The session. */
+  session: number;
+  /** The new tasks, in creation order. */
+  tasks: TaskSpec[];
+  /** The new objects, in creation order. */
+  objects: SubmitObject[];
+  /** More parts of the same submit follow. */
+  more?: boolean;
+}
+
+/** A client message after validation: a submit comes unpacked. */
+export type ValidClientMessage = Exclude<ClientMessage, { type: "submit" }> | UnpackedSubmit;
 
 /** State and info of one task in an update reply. */
 export interface TaskUpdate {
@@ -93,39 +118,43 @@ export type ServerToClientMessage =
 
 const nums = (v: unknown, what: string) => arr(v, what, int);
 
-function submitObject(v: unknown, what: string): SubmitObject {
-  const r = rec(v, what);
-  objectSpec(r.spec, `${what}.spec`);
-  bool(r.keep, `${what}.keep`);
-  opt(r.data, `${what}.data`, bytes);
-  return r as unknown as SubmitObject;
-}
-
 /**
  * Validates one message from a client.
  *
  * @param v A decoded message.
- * @returns The message, typed.
+ * @returns The message, typed (a submit's tasks and objects unpacked).
  * @throws {ProtocolError} When the message is malformed.
  */
-export function validateClientMessage(v: unknown): ClientMessage {
+export function validateClientMessage(v: unknown): ValidClientMessage {
   const m = rec(v, "message");
   const t = m.type;
   if (t === "hello") {
     int(m.version, "hello.version");
-    return m as ClientMessage;
+    return m as ValidClientMessage;
   }
   int(m.rid, `${t}.rid`);
   switch (t) {
     case "newSession":
       str(m.name, "newSession.name");
       break;
-    case "submit":
-      int(m.session, "submit.session");
-      arr(m.tasks, "submit.tasks", taskSpec);
-      arr(m.objects, "submit.objects", submitObject);
+    case "submit": {
+      const session = int(m.session, "submit.session");
       opt(m.more, "submit.more", bool);
-      break;
+      const tasks = mapArr(m.tasks, "submit.tasks", (x, w) => unpackTaskSpec(x, session, w));
+      const objects = mapArr(
+        m.objects,
+        "submit.objects",
+        (x, w) => unpackSubmitObject(x, session, w),
+      );
+      return {
+        type: "submit",
+        rid: m.rid as number,
+        session,
+        tasks,
+        objects,
+        more: m.more as boolean | undefined,
+      };
+    }
     case "wait":
     case "update":
       int(m.session, `${t}.session`);
@@ -149,7 +178,7 @@ export function validateClientMessage(v: unknown): ClientMessage {
     default:
       throw new ProtocolError(`Unknown client message type "${String(t)}"`);
   }
-  return m as ClientMessage;
+  return m as ValidClientMessage;
 }
 
 /**

@@ -11,8 +11,11 @@ import { Decoder } from "cbor-x/decode";
 import { ProtocolError } from "../common/errors.ts";
 import { toUint8Array } from "../common/content_type.ts";
 
-/** Protocol version; both ends must agree in the handshake. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * Client protocol version; both ends must agree in the handshake. 2: a
+ * submit's tasks and objects travel packed (`submit_packing.ts`).
+ */
+export const PROTOCOL_VERSION = 2;
 
 /** Largest frame accepted, in bytes (Deno's WebSocket server drops frames above 64 MiB). */
 export const MAX_FRAME_BYTES = 64 * 1024 * 1024;

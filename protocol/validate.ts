@@ -111,6 +111,21 @@ export function arr<T>(v: unknown, what: string, item: (x: unknown, what: string
 }
 
 /**
+ * Checks that a value is an array and converts each item.
+ *
+ * @param v The value.
+ * @param what Name of the field.
+ * @param item Validator and converter of one item.
+ * @returns The converted items.
+ */
+export function mapArr<T>(v: unknown, what: string, item: (x: unknown, what: string) => T): T[] {
+  if (!Array.isArray(v)) throw new ProtocolError(`${what}: expected an array`);
+  const out = new Array<T>(v.length);
+  for (let i = 0; i < v.length; i++) out[i] = item(v[i], `${what}[${i}]`);
+  return out;
+}
+
+/**
  * Checks an optional field: `undefined` passes, anything else is validated.
  *
  * @param v The value.

@@ -7,12 +7,12 @@
 import { formatId } from "../common/attributes.ts";
 import { RainError } from "../common/errors.ts";
 import {
-  type ClientMessage,
   type GovernorSummary,
   type ObjectUpdate,
   type ServerToClientMessage,
   type TaskUpdate,
   validateClientMessage,
+  type ValidClientMessage,
 } from "../protocol/client.ts";
 import { decodeFrame, PROTOCOL_VERSION } from "../protocol/codec.ts";
 import { Outbox } from "../protocol/outbox.ts";
@@ -51,7 +51,7 @@ export class ClientLink {
       return this.#protocolError((e as Error).message);
     }
     for (const raw of messages) {
-      let m: ClientMessage;
+      let m: ValidClientMessage;
       try {
         m = validateClientMessage(raw);
       } catch (e) {
@@ -118,7 +118,7 @@ export class ClientLink {
     };
   }
 
-  #handle(m: Exclude<ClientMessage, { type: "hello" }>): void {
+  #handle(m: Exclude<ValidClientMessage, { type: "hello" }>): void {
     const c = this.#coordinator;
     switch (m.type) {
       case "newSession": {

@@ -7,6 +7,7 @@
 import {
   formatId,
   type Id,
+  NO_USER,
   type ObjectInfo,
   type TaskInfo,
   type TaskSpec,
@@ -28,7 +29,6 @@ import type { GovernorLink } from "./governor_link.ts";
 import {
   addWaiter,
   describeTask,
-  NO_USER,
   notifyWaiters,
   type ObjectNode,
   type SessionState,

@@ -8,15 +8,6 @@ import type { ObjectInfo, ObjectSpec, TaskInfo, TaskSpec } from "../common/attri
 import type { GovernorLink } from "./governor_link.ts";
 import type { ClientLink } from "./client_link.ts";
 
-/**
- * The `user` of specs and infos that have none, shared: the server never
- * changes a spec or an info in place.
- */
-export const NO_USER: Record<string, unknown> = Object.freeze({});
-
-/** The resources of a 1-cpu task, shared like {@linkcode NO_USER}. */
-export const ONE_CPU: { cpus: number } = Object.freeze({ cpus: 1 });
-
 /** Someone waiting for a number of tasks/objects to finish. */
 export interface Waiter {
   /** Items still unfinished. */

@@ -4,10 +4,10 @@
  *
  * @module
  */
-import { formatId } from "../common/attributes.ts";
+import { formatId, NO_USER } from "../common/attributes.ts";
 import type { SubmitObject } from "../protocol/client.ts";
 import type { TaskSpec } from "../common/attributes.ts";
-import { NO_USER, type ObjectNode, ONE_CPU, type SessionState, type TaskNode } from "./model.ts";
+import type { ObjectNode, SessionState, TaskNode } from "./model.ts";
 import { RainError } from "../common/errors.ts";
 
 /** The nodes a submit adds. */
@@ -41,7 +41,6 @@ export function buildSubmit(
   for (const def of objectDefs) {
     const spec = def.spec;
     const n = spec.id[1];
-    if (spec.id[0] !== s.id) throw bad(`object ${formatId(spec.id)} belongs to another session`);
     if (s.objects.has(n) || newObjects.has(n)) {
       throw bad(`object ${formatId(spec.id)} is submitted twice`);
     }
@@ -69,14 +68,12 @@ export function buildSubmit(
         user: NO_USER,
       };
     }
-    // Shared values replace empty decoded ones, which then die young (cheaper
-    // for the garbage collector than thousands of long-lived empty records).
-    if (isEmpty(spec.user)) spec.user = NO_USER;
+
     newObjects.set(n, o);
     objects.push(o);
   }
   const lookup = (id: [number, number], role: string): ObjectNode => {
-    const o = id[0] === s.id ? newObjects.get(id[1]) ?? s.objects.get(id[1]) : undefined;
+    const o = newObjects.get(id[1]) ?? s.objects.get(id[1]);
     if (!o) throw bad(`${role} object ${formatId(id)} is unknown`);
     return o;
   };
@@ -84,7 +81,6 @@ export function buildSubmit(
   const newTasks = new Set<number>();
   for (const spec of taskSpecs) {
     const id = formatId(spec.id);
-    if (spec.id[0] !== s.id) throw bad(`task ${id} belongs to another session`);
     if (s.tasks.has(spec.id[1]) || newTasks.has(spec.id[1])) {
       throw bad(`task ${id} is submitted twice`);
     }
@@ -114,7 +110,7 @@ export function buildSubmit(
     });
     const outputs = spec.outputs.map((oid) => {
       const o = newObjects.get(oid[1]);
-      if (!o || oid[0] !== s.id) {
+      if (!o) {
         throw bad(`output object ${formatId(oid)} of task ${id} is not in this submit`);
       }
       if (o.producer || o.data) throw bad(`object ${formatId(oid)} has two producers`);
@@ -122,8 +118,6 @@ export function buildSubmit(
     });
     for (let k = 0; k < inputs.length; k++) spec.inputs[k]!.id = inputs[k]!.spec.id;
     for (let k = 0; k < outputs.length; k++) spec.outputs[k] = outputs[k]!.spec.id;
-    if (isEmpty(spec.user)) spec.user = NO_USER;
-    if (spec.resources.cpus === 1) spec.resources = ONE_CPU;
     const t: TaskNode = {
       spec,
       session: s,
@@ -145,9 +139,4 @@ export function buildSubmit(
     }
   }
   return { tasks, objects };
-}
-
-function isEmpty(r: Record<string, unknown>): boolean {
-  for (const _ in r) return false;
-  return true;
 }

@@ -10,6 +10,10 @@ import { Encoder } from "cbor-x/encode";
 import { decode } from "cbor-x/decode";
 import { blob, Client, tasks } from "../mod.ts";
 import { type Cluster, startCluster } from "./_cluster.ts";
+import type { TaskSpec } from "../common/attributes.ts";
+import type { SubmitObject } from "../protocol/client.ts";
+import { PROTOCOL_VERSION } from "../protocol/codec.ts";
+import { packSubmitObject, packTaskSpec } from "../protocol/submit_packing.ts";
 
 const encoder = new Encoder({ useRecords: false, mapsAsObjects: true, tagUint8Array: false });
 const encode = (v: unknown) => new Uint8Array(encoder.encode(v));
@@ -65,11 +69,19 @@ class RawClient implements AsyncDisposable {
   }
 
   async hello(): Promise<void> {
-    this.send(encode([{ type: "hello", version: 1 }]));
-    assert.deepEqual(await this.next(), { type: "welcome", version: 1 });
+    this.send(encode([{ type: "hello", version: PROTOCOL_VERSION }]));
+    assert.deepEqual(await this.next(), { type: "welcome", version: PROTOCOL_VERSION });
   }
 
+  /** Sends a request (a submit's tasks and objects written as specs are packed) and reads the answer. */
   async request(m: Record<string, unknown>): Promise<Message> {
+    if (m.type === "submit") {
+      m = {
+        ...m,
+        tasks: (m.tasks as TaskSpec[]).map(packTaskSpec),
+        objects: (m.objects as SubmitObject[]).map(packSubmitObject),
+      };
+    }
     this.send(encode([m]));
     return await this.next();
   }
