@@ -111,18 +111,19 @@ export class TaskRunner {
     this.#pumping = true;
     do {
       this.#again = false;
-      const now = Date.now();
+      let now = 0;
       for (let i = 0; i < this.#queue.length && this.#free > 0;) {
         const t = this.#queue[i]!;
         if (t.spec.resources.cpus <= this.#free) {
           this.#queue.splice(i, 1);
-          this.#blockedSince.delete(t);
+          if (this.#blockedSince.size) this.#blockedSince.delete(t);
           this.#start(t);
           continue;
         }
         // Smaller tasks behind may pass a task that does not fit, but not for
         // long: then its cpus are reserved, so a stream of small tasks cannot
         // starve it.
+        now ||= Date.now();
         const since = this.#blockedSince.get(t) ?? now;
         this.#blockedSince.set(t, since);
         if (now - since >= RESERVE_AFTER_MS) break;
@@ -277,28 +278,19 @@ export class TaskRunner {
     }
     const store = this.#o.store;
     const info = { error: "", size: 0, contentType, debug: "", user: r.user ?? {} };
-    const report = (obj: StoredObject): OutputReport => {
-      const o = obj.info;
-      const out: OutputReport = { id: spec.id, size: o.size };
-      if (o.contentType !== declared) out.contentType = o.contentType;
-      if (o.debug) out.debug = o.debug;
-      if (!isEmpty(o.user)) out.user = o.user;
-      if (obj.data && reportsData(obj.data.length, t.keep?.[i] ?? false)) out.data = obj.data;
-      return out;
-    };
     if ("data" in r) {
       if (r.data.length <= MEMORY_LIMIT) {
         info.size = r.data.length;
-        return report(store.put({ id: spec.id, dataType: "blob", data: r.data, path: null, info }));
+        const obj = store.put({ id: spec.id, dataType: "blob", data: r.data, path: null, info });
+        return outputReport(t, i, obj);
       }
-      return store.putBytes(spec.id, r.data, contentType).then(report);
+      return store.putBytes(spec.id, r.data, contentType).then((obj) => outputReport(t, i, obj));
     }
     const source = "forward" in r ? r.forward : null;
     if (source?.data) {
       info.size = source.data.length;
-      return report(
-        store.put({ id: spec.id, dataType: source.dataType, data: source.data, path: null, info }),
-      );
+      const { dataType, data } = source;
+      return outputReport(t, i, store.put({ id: spec.id, dataType, data, path: null, info }));
     }
     const from = source ? source.path! : (r as { file: string }).file;
     const dataType = source ? source.dataType : (r as { dataType?: DataType }).dataType ?? "blob";
@@ -311,7 +303,7 @@ export class TaskRunner {
     const path = store.pathFor(spec.id);
     return place(from, path, mode).then((size) => {
       info.size = size;
-      return report(store.put({ id: spec.id, dataType, data: null, path, info }));
+      return outputReport(t, i, store.put({ id: spec.id, dataType, data: null, path, info }));
     });
   }
 
@@ -335,6 +327,18 @@ export class TaskRunner {
     if (!isEmpty(run.user)) info.user = run.user;
     this.#o.send({ type: "finished", id: t.spec.id, info, outputs });
   }
+}
+
+/** What is reported of a task's `i`-th output, stored as `obj`. */
+function outputReport(t: AssignedTask, i: number, obj: StoredObject): OutputReport {
+  const spec = t.outputs[i]!;
+  const o = obj.info;
+  const out: OutputReport = { id: spec.id, size: o.size };
+  if (o.contentType !== (spec.contentType ?? "")) out.contentType = o.contentType;
+  if (o.debug) out.debug = o.debug;
+  if (!isEmpty(o.user)) out.user = o.user;
+  if (obj.data && reportsData(obj.data.length, t.keep?.[i] ?? false)) out.data = obj.data;
+  return out;
 }
 
 /**
