@@ -47,6 +47,7 @@ export class TaskRunner {
   #pumping = false;
   #again = false;
   readonly #stops = new Map<number, AbortController>();
+  /** Runs that went asynchronous (a synchronous one starts and ends within `#start`). */
   readonly #running = new Set<Run>();
   readonly #blockedSince = new Map<AssignedTask, number>();
 
@@ -115,7 +116,9 @@ export class TaskRunner {
       for (let i = 0; i < this.#queue.length && this.#free > 0;) {
         const t = this.#queue[i]!;
         if (t.spec.resources.cpus <= this.#free) {
-          this.#queue.splice(i, 1);
+          // shift() when it can: splice() allocates an array of what it removes.
+          if (i === 0) this.#queue.shift();
+          else this.#queue.splice(i, 1);
           if (this.#blockedSince.size) this.#blockedSince.delete(t);
           this.#start(t);
           continue;
@@ -142,13 +145,13 @@ export class TaskRunner {
   #start(t: AssignedTask): void {
     this.#free -= t.spec.resources.cpus;
     const run = new Run(t, Date.now(), this.#signal(t.spec.id[0]));
-    this.#running.add(run);
     try {
       const inputs = this.#inputs(t);
       const outs = inputs instanceof Promise
         ? inputs.then((ins) => this.#run(run, ins))
         : this.#run(run, inputs);
       if (outs instanceof Promise) {
+        this.#running.add(run);
         this.#started(t, run.startTime);
         outs.then((o) => this.#succeed(run, o), (e) => this.#fail(run, e));
       } else this.#succeed(run, outs);
@@ -224,17 +227,17 @@ export class TaskRunner {
   }
 
   #inputs(t: AssignedTask): StoredObject[] | Promise<StoredObject[]> {
-    const inputs: (StoredObject | Promise<StoredObject>)[] = [];
+    const inputs = new Array<StoredObject | Promise<StoredObject>>(t.spec.inputs.length);
     let remote = false;
     for (let i = 0; i < t.spec.inputs.length; i++) {
       const id = t.spec.inputs[i]!.id;
       const local = this.#o.store.get(id) ?? this.#o.store.pending(id);
       if (local) {
         if (local instanceof Promise) remote = true;
-        inputs.push(local);
+        inputs[i] = local;
       } else if (t.sources?.[i]) {
         remote = true;
-        inputs.push(this.#o.fetchRemote(id, t.sources[i]!));
+        inputs[i] = this.#o.fetchRemote(id, t.sources[i]!);
       } else throw new Error(`Input object ${id.join("/")} is not on governor ${this.#o.address}`);
     }
     return remote ? Promise.all(inputs) : inputs as StoredObject[];
@@ -255,12 +258,12 @@ export class TaskRunner {
     if (results.length !== t.outputs.length) {
       throw new Error(`Task produced ${results.length} outputs, expected ${t.outputs.length}`);
     }
-    const reports: (OutputReport | Promise<OutputReport>)[] = [];
+    const reports = new Array<OutputReport | Promise<OutputReport>>(results.length);
     let pending = false;
     for (let i = 0; i < results.length; i++) {
       const r = this.#storeOne(t, i, results[i]!);
       if (r instanceof Promise) pending = true;
-      reports.push(r);
+      reports[i] = r;
     }
     return pending ? Promise.all(reports) : reports as OutputReport[];
   }
