@@ -17,7 +17,7 @@ import {
   type OutputReport,
   reportsData,
 } from "../protocol/governor.ts";
-import type { Builtin, BuiltinContext, BuiltinOutput } from "./builtins/types.ts";
+import type { Builtin, BuiltinOutput } from "./builtins/types.ts";
 import { MEMORY_LIMIT, type ObjectStore, type StoredObject } from "./store.ts";
 
 /** How long (ms) smaller tasks may overtake a queued task that does not fit. */
@@ -47,7 +47,8 @@ export class TaskRunner {
   #pumping = false;
   #again = false;
   readonly #stops = new Map<number, AbortController>();
-  readonly #running = new Set<AssignedTask>();
+  /** Runs that went asynchronous (a synchronous one starts and ends within `#start`). */
+  readonly #running = new Set<Run>();
   readonly #blockedSince = new Map<AssignedTask, number>();
 
   /**
@@ -60,7 +61,9 @@ export class TaskRunner {
 
   /** Ids of the tasks queued or running. */
   get taskIds(): Id[] {
-    return [...this.#queue, ...this.#running].map((t) => t.spec.id);
+    const ids = this.#queue.map((t) => t.spec.id);
+    for (const run of this.#running) ids.push(run.task.spec.id);
+    return ids;
   }
 
   /**
@@ -84,8 +87,11 @@ export class TaskRunner {
     for (const t of this.#blockedSince.keys()) {
       if (t.spec.id[0] === session) this.#blockedSince.delete(t);
     }
-    this.#stops.get(session)?.abort();
+    const stop = this.#stops.get(session);
+    if (!stop) return;
     this.#stops.delete(session);
+    stop.abort();
+    for (const run of this.#running) if (run.task.spec.id[0] === session) this.#stop(run);
   }
 
   /** Aborts everything (governor shutdown). */
@@ -94,6 +100,7 @@ export class TaskRunner {
     this.#blockedSince.clear();
     for (const c of this.#stops.values()) c.abort();
     this.#stops.clear();
+    for (const run of this.#running) this.#stop(run);
     for (const impl of new Set(this.#o.taskTypes.values())) impl.shutdown?.(this.#o.store);
   }
 
@@ -105,18 +112,21 @@ export class TaskRunner {
     this.#pumping = true;
     do {
       this.#again = false;
-      const now = Date.now();
+      let now = 0;
       for (let i = 0; i < this.#queue.length && this.#free > 0;) {
         const t = this.#queue[i]!;
         if (t.spec.resources.cpus <= this.#free) {
-          this.#queue.splice(i, 1);
-          this.#blockedSince.delete(t);
+          // shift() when it can: splice() allocates an array of what it removes.
+          if (i === 0) this.#queue.shift();
+          else this.#queue.splice(i, 1);
+          if (this.#blockedSince.size) this.#blockedSince.delete(t);
           this.#start(t);
           continue;
         }
         // Smaller tasks behind may pass a task that does not fit, but not for
         // long: then its cpus are reserved, so a stream of small tasks cannot
         // starve it.
+        now ||= Date.now();
         const since = this.#blockedSince.get(t) ?? now;
         this.#blockedSince.set(t, since);
         if (now - since >= RESERVE_AFTER_MS) break;
@@ -134,52 +144,60 @@ export class TaskRunner {
 
   #start(t: AssignedTask): void {
     this.#free -= t.spec.resources.cpus;
-    this.#running.add(t);
-    const startTime = Date.now();
-    const signal = this.#signal(t.spec.id[0]);
-    const extra = { debug: "", user: {} };
-    let finished = false;
-    const done = (error: string, outputs: OutputReport[], lostInput?: LostInput) => {
-      if (finished) return;
-      finished = true;
-      signal.removeEventListener("abort", onAbort);
-      this.#free += t.spec.resources.cpus;
-      this.#running.delete(t);
-      this.#dropFetched(t);
-      if (!signal.aborted) this.#report(t, startTime, error, outputs, extra, lostInput);
-      this.#pump();
-    };
-    // A stopped task gives its cpus back at once (the server has already
-    // released them), even if its program takes a while to die; whatever it
-    // still stores afterwards is removed.
-    const onAbort = () => {
-      done("Task was stopped", []);
-      for (const o of t.outputs) this.#o.store.remove(o.id);
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-    const succeed = (outs: OutputReport[]) => {
-      if (signal.aborted) { for (const o of t.outputs) this.#o.store.remove(o.id); }
-      done("", outs);
-    };
-    const fail = (e: unknown) =>
-      e instanceof InputFetchError
-        ? done(e.message, [], { id: e.id, source: e.source })
-        : done(e instanceof Error ? e.message : String(e), []);
+    const run = new Run(t, Date.now(), this.#signal(t.spec.id[0]));
     try {
       const inputs = this.#inputs(t);
-      if (inputs instanceof Promise) {
-        this.#started(t, startTime);
-        inputs.then((ins) => this.#run(t, ins, signal, extra)).then(succeed, fail);
-        return;
-      }
-      const outs = this.#run(t, inputs, signal, extra);
+      const outs = inputs instanceof Promise
+        ? inputs.then((ins) => this.#run(run, ins))
+        : this.#run(run, inputs);
       if (outs instanceof Promise) {
-        this.#started(t, startTime);
-        outs.then(succeed, fail);
-      } else succeed(outs);
+        this.#running.add(run);
+        this.#started(t, run.startTime);
+        outs.then((o) => this.#succeed(run, o), (e) => this.#fail(run, e));
+      } else this.#succeed(run, outs);
     } catch (e) {
-      fail(e);
+      this.#fail(run, e);
     }
+  }
+
+  /**
+   * Ends a run, once: gives its cpus back and reports it unless its session
+   * was stopped.
+   */
+  #done(run: Run, error: string, outputs: OutputReport[], lostInput?: LostInput): void {
+    if (run.over) return;
+    run.over = true;
+    const t = run.task;
+    this.#free += t.spec.resources.cpus;
+    this.#running.delete(run);
+    this.#dropFetched(t);
+    if (!run.signal.aborted) this.#report(run, error, outputs, lostInput);
+    this.#pump();
+  }
+
+  #succeed(run: Run, outputs: OutputReport[]): void {
+    if (run.signal.aborted) this.#removeOutputs(run.task);
+    this.#done(run, "", outputs);
+  }
+
+  #fail(run: Run, e: unknown): void {
+    if (e instanceof InputFetchError) {
+      this.#done(run, e.message, [], { id: e.id, source: e.source });
+    } else this.#done(run, e instanceof Error ? e.message : String(e), []);
+  }
+
+  /**
+   * A stopped task gives its cpus back at once (the server has already
+   * released them), even if its program takes a while to die; whatever it
+   * still stores afterwards is removed.
+   */
+  #stop(run: Run): void {
+    this.#done(run, "Task was stopped", []);
+    this.#removeOutputs(run.task);
+  }
+
+  #removeOutputs(t: AssignedTask): void {
+    for (const o of t.outputs) this.#o.store.remove(o.id);
   }
 
   /**
@@ -193,10 +211,15 @@ export class TaskRunner {
     for (let i = 0; i < sources.length; i++) {
       if (!sources[i]) continue;
       const id = t.spec.inputs[i]!.id;
-      const needs = (x: AssignedTask) =>
-        x.spec.inputs.some((inp) => inp.id[0] === id[0] && inp.id[1] === id[1]);
-      if (![...this.#running].some(needs) && !this.#queue.some(needs)) this.#o.store.remove(id);
+      if (!this.#needed(id)) this.#o.store.remove(id);
     }
+  }
+
+  /** Whether a queued or running task has this input. */
+  #needed(id: Id): boolean {
+    for (const run of this.#running) if (hasInput(run.task, id)) return true;
+    for (const t of this.#queue) if (hasInput(t, id)) return true;
+    return false;
   }
 
   #started(t: AssignedTask, startTime: number): void {
@@ -204,32 +227,28 @@ export class TaskRunner {
   }
 
   #inputs(t: AssignedTask): StoredObject[] | Promise<StoredObject[]> {
-    const inputs: (StoredObject | Promise<StoredObject>)[] = [];
+    const inputs = new Array<StoredObject | Promise<StoredObject>>(t.spec.inputs.length);
     let remote = false;
     for (let i = 0; i < t.spec.inputs.length; i++) {
       const id = t.spec.inputs[i]!.id;
       const local = this.#o.store.get(id) ?? this.#o.store.pending(id);
       if (local) {
         if (local instanceof Promise) remote = true;
-        inputs.push(local);
+        inputs[i] = local;
       } else if (t.sources?.[i]) {
         remote = true;
-        inputs.push(this.#o.fetchRemote(id, t.sources[i]!));
+        inputs[i] = this.#o.fetchRemote(id, t.sources[i]!);
       } else throw new Error(`Input object ${id.join("/")} is not on governor ${this.#o.address}`);
     }
     return remote ? Promise.all(inputs) : inputs as StoredObject[];
   }
 
-  #run(
-    t: AssignedTask,
-    inputs: StoredObject[],
-    signal: AbortSignal,
-    info: BuiltinContext["info"],
-  ): OutputReport[] | Promise<OutputReport[]> {
+  #run(run: Run, inputs: StoredObject[]): OutputReport[] | Promise<OutputReport[]> {
+    const t = run.task;
     const impl = this.#o.taskTypes.get(t.spec.taskType);
     if (!impl) throw new Error(`Unknown task type "${t.spec.taskType}"`);
     const { store, address: governor } = this.#o;
-    const result = impl({ task: t, inputs, store, signal, info, governor });
+    const result = impl({ task: t, inputs, store, signal: run.signal, info: run, governor });
     return result instanceof Promise
       ? result.then((r) => this.#storeAll(t, r))
       : this.#storeAll(t, result);
@@ -239,12 +258,12 @@ export class TaskRunner {
     if (results.length !== t.outputs.length) {
       throw new Error(`Task produced ${results.length} outputs, expected ${t.outputs.length}`);
     }
-    const reports: (OutputReport | Promise<OutputReport>)[] = [];
+    const reports = new Array<OutputReport | Promise<OutputReport>>(results.length);
     let pending = false;
     for (let i = 0; i < results.length; i++) {
       const r = this.#storeOne(t, i, results[i]!);
       if (r instanceof Promise) pending = true;
-      reports.push(r);
+      reports[i] = r;
     }
     return pending ? Promise.all(reports) : reports as OutputReport[];
   }
@@ -262,28 +281,19 @@ export class TaskRunner {
     }
     const store = this.#o.store;
     const info = { error: "", size: 0, contentType, debug: "", user: r.user ?? {} };
-    const report = (obj: StoredObject): OutputReport => {
-      const o = obj.info;
-      const out: OutputReport = { id: spec.id, size: o.size };
-      if (o.contentType !== declared) out.contentType = o.contentType;
-      if (o.debug) out.debug = o.debug;
-      if (!isEmpty(o.user)) out.user = o.user;
-      if (obj.data && reportsData(obj.data.length, t.keep?.[i] ?? false)) out.data = obj.data;
-      return out;
-    };
     if ("data" in r) {
       if (r.data.length <= MEMORY_LIMIT) {
         info.size = r.data.length;
-        return report(store.put({ id: spec.id, dataType: "blob", data: r.data, path: null, info }));
+        const obj = store.put({ id: spec.id, dataType: "blob", data: r.data, path: null, info });
+        return outputReport(t, i, obj);
       }
-      return store.putBytes(spec.id, r.data, contentType).then(report);
+      return store.putBytes(spec.id, r.data, contentType).then((obj) => outputReport(t, i, obj));
     }
     const source = "forward" in r ? r.forward : null;
     if (source?.data) {
       info.size = source.data.length;
-      return report(
-        store.put({ id: spec.id, dataType: source.dataType, data: source.data, path: null, info }),
-      );
+      const { dataType, data } = source;
+      return outputReport(t, i, store.put({ id: spec.id, dataType, data, path: null, info }));
     }
     const from = source ? source.path! : (r as { file: string }).file;
     const dataType = source ? source.dataType : (r as { dataType?: DataType }).dataType ?? "blob";
@@ -296,18 +306,12 @@ export class TaskRunner {
     const path = store.pathFor(spec.id);
     return place(from, path, mode).then((size) => {
       info.size = size;
-      return report(store.put({ id: spec.id, dataType, data: null, path, info }));
+      return outputReport(t, i, store.put({ id: spec.id, dataType, data: null, path, info }));
     });
   }
 
-  #report(
-    t: AssignedTask,
-    startTime: number,
-    error: string,
-    outputs: OutputReport[],
-    extra: BuiltinContext["info"],
-    lostInput?: LostInput,
-  ): void {
+  #report(run: Run, error: string, outputs: OutputReport[], lostInput?: LostInput): void {
+    const { task: t, startTime } = run;
     const duration = Date.now() - startTime;
     if (error) {
       const info: TaskInfo = {
@@ -315,17 +319,54 @@ export class TaskRunner {
         startTime,
         duration,
         governor: this.#o.address,
-        debug: extra.debug,
-        user: extra.user,
+        debug: run.debug,
+        user: run.user,
       };
       this.#o.send({ type: "failed", id: t.spec.id, info, ...lostInput && { lostInput } });
       return;
     }
     const info: FinishedInfo = { startTime, duration };
-    if (extra.debug) info.debug = extra.debug;
-    if (!isEmpty(extra.user)) info.user = extra.user;
+    if (run.debug) info.debug = run.debug;
+    if (!isEmpty(run.user)) info.user = run.user;
     this.#o.send({ type: "finished", id: t.spec.id, info, outputs });
   }
+}
+
+/** What is reported of a task's `i`-th output, stored as `obj`. */
+function outputReport(t: AssignedTask, i: number, obj: StoredObject): OutputReport {
+  const spec = t.outputs[i]!;
+  const o = obj.info;
+  const out: OutputReport = { id: spec.id, size: o.size };
+  if (o.contentType !== (spec.contentType ?? "")) out.contentType = o.contentType;
+  if (o.debug) out.debug = o.debug;
+  if (!isEmpty(o.user)) out.user = o.user;
+  if (obj.data && reportsData(obj.data.length, t.keep?.[i] ?? false)) out.data = obj.data;
+  return out;
+}
+
+/**
+ * A started task, holding its cpus until it ends; also the task-info extras
+ * its built-in may set (`ctx.info`).
+ */
+class Run {
+  debug = "";
+  user: Record<string, unknown> = {};
+  /** Whether it ended (finished, failed or was stopped). */
+  over = false;
+
+  constructor(
+    readonly task: AssignedTask,
+    readonly startTime: number,
+    /** Its session's signal, aborted when the session stops. */
+    readonly signal: AbortSignal,
+  ) {}
+}
+
+function hasInput(t: AssignedTask, id: Id): boolean {
+  for (const input of t.spec.inputs) {
+    if (input.id[0] === id[0] && input.id[1] === id[1]) return true;
+  }
+  return false;
 }
 
 function isEmpty(r: Record<string, unknown>): boolean {

@@ -12,6 +12,7 @@ import type { DataType, Id, ObjectInfo } from "../common/attributes.ts";
 import { emptyObjectInfo } from "../common/attributes.ts";
 import { directorySize, packDirectory, unpackTar } from "../common/tar.ts";
 import { makeReadOnly, removeTree } from "./fs_util.ts";
+import { IdMap } from "./id_map.ts";
 
 /** Blobs up to this size stay in memory. */
 export const MEMORY_LIMIT = 1024 * 1024;
@@ -32,13 +33,13 @@ export interface StoredObject {
 
 /** Objects held by one governor, keyed by id. */
 export class ObjectStore {
-  readonly #objects = new Map<string, StoredObject>();
+  readonly #objects = new IdMap<StoredObject>();
   readonly #dir: string;
   /** Directory under which tasks get their temporary working directories. */
   readonly tasksDir: string;
   #memory = 0;
   #removed = 0;
-  readonly #pending = new Map<string, Promise<StoredObject>>();
+  readonly #pending = new IdMap<Promise<StoredObject>>();
 
   /**
    * @param workDir The governor's work directory; objects go to `objects/`,
@@ -62,9 +63,8 @@ export class ObjectStore {
    * @param arriving Resolves once the object is stored.
    */
   putPending(id: Id, arriving: Promise<StoredObject>): void {
-    const k = key(id);
-    this.#pending.set(k, arriving);
-    arriving.catch(() => {}).finally(() => this.#pending.delete(k));
+    this.#pending.set(id, arriving);
+    arriving.catch(() => {}).finally(() => this.#pending.delete(id));
   }
 
   /**
@@ -74,7 +74,7 @@ export class ObjectStore {
    * @returns A promise of the object.
    */
   pending(id: Id): Promise<StoredObject> | undefined {
-    return this.#pending.get(key(id));
+    return this.#pending.get(id);
   }
 
   /** Bytes held in memory. */
@@ -89,7 +89,7 @@ export class ObjectStore {
    * @returns The object, if held.
    */
   get(id: Id): StoredObject | undefined {
-    return this.#objects.get(key(id));
+    return this.#objects.get(id);
   }
 
   /**
@@ -153,8 +153,8 @@ export class ObjectStore {
    * @returns The object.
    */
   put(obj: StoredObject): StoredObject {
-    this.remove(obj.id);
-    this.#objects.set(key(obj.id), obj);
+    const old = this.#objects.set(obj.id, obj);
+    if (old) this.#drop(old);
     if (obj.data) this.#memory += obj.data.length;
     return obj;
   }
@@ -194,10 +194,12 @@ export class ObjectStore {
    * @param id The id.
    */
   remove(id: Id): void {
-    const k = key(id);
-    const obj = this.#objects.get(k);
-    if (!obj) return;
-    this.#objects.delete(k);
+    const obj = this.#objects.delete(id);
+    if (obj) this.#drop(obj);
+  }
+
+  /** Releases the memory or the file of an object no longer in the map. */
+  #drop(obj: StoredObject): void {
     if (obj.data) this.#memory -= obj.data.length;
     if (!obj.path) return;
     // Moved aside at once, so a new object of the same id (a recomputed one)
@@ -217,7 +219,7 @@ export class ObjectStore {
    * @param session The session id.
    */
   removeSession(session: number): void {
-    for (const obj of [...this.#objects.values()]) if (obj.id[0] === session) this.remove(obj.id);
+    for (const obj of this.#objects.deleteSession(session)) this.#drop(obj);
   }
 
   /** Drops everything (governor shutdown). */
@@ -227,8 +229,4 @@ export class ObjectStore {
     await removeTree(this.#dir);
     await removeTree(this.tasksDir);
   }
-}
-
-function key(id: Id): string {
-  return `${id[0]}/${id[1]}`;
 }

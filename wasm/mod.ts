@@ -199,10 +199,11 @@ export function concatBytesWasm(parts: readonly Uint8Array[]): Uint8Array {
  */
 export function chooseConcat(count: number, total: number, available: boolean): "wasm" | "ts" {
   if (!available || !concatFits(count, total)) return "ts";
-  const wins = CONCAT_KERNEL_WINS.some((r) =>
-    count >= r.minParts && total >= r.minBytes && total <= r.maxBytes
-  );
-  return wins ? "wasm" : "ts";
+  // A loop, not some(): this runs for every concat, and a closure would be allocated each time.
+  for (const r of CONCAT_KERNEL_WINS) {
+    if (count >= r.minParts && total >= r.minBytes && total <= r.maxBytes) return "wasm";
+  }
+  return "ts";
 }
 
 /** Whether a concat fits in {@link KERNEL_MEMORY_LIMIT} (with a page for the kernels' own data). */

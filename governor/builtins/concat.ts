@@ -14,13 +14,15 @@ export { concatBytes };
 
 /** Runs a concat task; synchronous when every input is in memory. */
 export const concat: Builtin = (ctx) => {
-  const parts: Uint8Array[] = [];
-  for (const obj of ctx.inputs) {
+  const inputs = ctx.inputs;
+  const parts = new Array<Uint8Array>(inputs.length);
+  for (let i = 0; i < inputs.length; i++) {
+    const obj = inputs[i]!;
     if (obj.dataType !== "blob") {
       throw new Error(`Cannot concat a directory (object ${obj.id.join("/")})`);
     }
     if (!obj.data) return concatFromDisk(ctx);
-    parts.push(obj.data);
+    parts[i] = obj.data;
   }
   return [{ data: concatBytes(parts) }];
 };
