@@ -8,7 +8,6 @@ import { mkdtemp } from "node:fs/promises";
 import { removeTree } from "./fs_util.ts";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
-import { emptyObjectInfo } from "../common/attributes.ts";
 import { decodeFrame } from "../protocol/codec.ts";
 import {
   GOVERNOR_PROTOCOL_VERSION,
@@ -131,7 +130,7 @@ export async function startGovernor(options: GovernorOptions): Promise<Governor>
             dataType: "blob",
             data,
             path: null,
-            info: { ...emptyObjectInfo(), size: data.length, contentType },
+            info: { error: "", size: data.length, contentType, debug: "", user: {} },
           });
         }
         return runner.assign(task);
@@ -145,11 +144,17 @@ export async function startGovernor(options: GovernorOptions): Promise<Governor>
           dataType: "blob",
           data: m.data,
           path: null,
-          info: { ...emptyObjectInfo(), size: m.data.length, contentType: m.contentType ?? "" },
+          info: {
+            error: "",
+            size: m.data.length,
+            contentType: m.contentType ?? "",
+            debug: "",
+            user: {},
+          },
         });
         return;
       case "free":
-        for (const n of m.ns) store.remove([m.session, n]);
+        store.removeMany(m.session, m.ns);
         return;
       case "stopSession":
         runner.stopSession(m.session);

@@ -40,15 +40,16 @@ export class IdMap<V> {
   /**
    * Removes a value.
    *
-   * @param id The id.
+   * @param session The id's session.
+   * @param n The id's number in its session.
    * @returns The value removed, if any.
    */
-  delete(id: Id): V | undefined {
-    const values = this.#sessions.get(id[0]);
-    const value = values?.get(id[1]);
+  delete(session: number, n: number): V | undefined {
+    const values = this.#sessions.get(session);
+    const value = values?.get(n);
     if (value === undefined) return undefined;
-    values!.delete(id[1]);
-    if (values!.size === 0) this.#sessions.delete(id[0]);
+    values!.delete(n);
+    if (values!.size === 0) this.#sessions.delete(session);
     return value;
   }
 

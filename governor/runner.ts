@@ -15,6 +15,7 @@ import {
   type GovernorMessage,
   type LostInput,
   type OutputReport,
+  packReport,
   reportsData,
 } from "../protocol/governor.ts";
 import type { Builtin, BuiltinOutput } from "./builtins/types.ts";
@@ -328,7 +329,10 @@ export class TaskRunner {
     const info: FinishedInfo = { startTime, duration };
     if (run.debug) info.debug = run.debug;
     if (!isEmpty(run.user)) info.user = run.user;
-    this.#o.send({ type: "finished", id: t.spec.id, info, outputs });
+    const report = packReport(t.spec.id, info, outputs);
+    this.#o.send(
+      report ? { type: "done", report } : { type: "finished", id: t.spec.id, info, outputs },
+    );
   }
 }
 

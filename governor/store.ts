@@ -64,7 +64,7 @@ export class ObjectStore {
    */
   putPending(id: Id, arriving: Promise<StoredObject>): void {
     this.#pending.set(id, arriving);
-    arriving.catch(() => {}).finally(() => this.#pending.delete(id));
+    arriving.catch(() => {}).finally(() => this.#pending.delete(id[0], id[1]));
   }
 
   /**
@@ -194,8 +194,21 @@ export class ObjectStore {
    * @param id The id.
    */
   remove(id: Id): void {
-    const obj = this.#objects.delete(id);
+    const obj = this.#objects.delete(id[0], id[1]);
     if (obj) this.#drop(obj);
+  }
+
+  /**
+   * Drops objects of one session and their files (a `free` message).
+   *
+   * @param session The session id.
+   * @param ns The objects' numbers in the session.
+   */
+  removeMany(session: number, ns: readonly number[]): void {
+    for (const n of ns) {
+      const obj = this.#objects.delete(session, n);
+      if (obj) this.#drop(obj);
+    }
   }
 
   /** Releases the memory or the file of an object no longer in the map. */

@@ -27,7 +27,8 @@ import {
  * client protocol has its own, `PROTOCOL_VERSION`). 2: compact `put`,
  * `assign` and `finished` messages. 3: built-in tasks travel packed
  * ({@linkcode PackedTask}) with their small inputs' data; frees are numbers
- * per session.
+ * per session; plain reports of finished tasks are packed
+ * ({@linkcode PackedReport}).
  */
 export const GOVERNOR_PROTOCOL_VERSION = 3;
 
@@ -242,13 +243,74 @@ export function unpackTask(
   return { task, inline };
 }
 
+/**
+ * A finished task's report packed into one flat array, sent (as a `done`
+ * message) instead of `finished` when neither the task nor an output has a
+ * `debug` log, `user` info or a run-time content type:
+ * `[session, n, startTime, duration, ...outputs]`, each output as `n, size,
+ * data` (`data` is `null` unless reported).
+ */
+export type PackedReport = unknown[];
+
+/**
+ * Packs a finished task's report when it has nothing but sizes and data.
+ *
+ * @param id The task's id.
+ * @param info Its info.
+ * @param outputs Its output reports.
+ * @returns The packed report, or `null` when the report needs the full form.
+ */
+export function packReport(
+  id: Id,
+  info: FinishedInfo,
+  outputs: OutputReport[],
+): PackedReport | null {
+  if (info.debug !== undefined || info.user !== undefined) return null;
+  const p: PackedReport = [id[0], id[1], info.startTime, info.duration];
+  for (const o of outputs) {
+    if (o.contentType !== undefined || o.debug !== undefined || o.user !== undefined) return null;
+    if (o.id[0] !== id[0]) return null;
+    p.push(o.id[1], o.size, o.data ?? null);
+  }
+  return p;
+}
+
+function unpackReport(
+  v: unknown,
+  what: string,
+): Extract<ValidGovernorMessage, { type: "finished" }> {
+  if (!Array.isArray(v) || v.length < 4 || (v.length - 4) % 3 !== 0) {
+    throw new ProtocolError(`${what}: expected a packed report`);
+  }
+  const session = int(v[0], `${what}[0]`);
+  const outputs = new Array<OutputReport>((v.length - 4) / 3);
+  for (let i = 0, k = 4; k < v.length; i++, k += 3) {
+    const out: OutputReport = {
+      id: [session, int(v[k], `${what}[${k}]`)],
+      size: int(v[k + 1], `${what}[${k + 1}]`),
+    };
+    if (v[k + 2] !== null) out.data = bytes(v[k + 2], `${what}[${k + 2}]`);
+    outputs[i] = out;
+  }
+  return {
+    type: "finished",
+    id: [session, int(v[1], `${what}[1]`)],
+    info: { startTime: num(v[2], `${what}[2]`), duration: num(v[3], `${what}[3]`) },
+    outputs,
+  };
+}
+
 /** A message from a governor to the server. */
 export type GovernorMessage =
   | { type: "register"; version: number; address: string; cpus: number }
   | { type: "started"; id: Id; startTime: number }
   | { type: "finished"; id: Id; info: FinishedInfo; outputs: OutputReport[] }
+  | { type: "done"; report: PackedReport }
   | { type: "failed"; id: Id; info: TaskInfo; lostInput?: LostInput }
   | { type: "heartbeat" };
+
+/** A governor's message after validation: a `done` comes as the `finished` it packs. */
+export type ValidGovernorMessage = Exclude<GovernorMessage, { type: "done" }>;
 
 /** A message from the server to a governor. */
 export type ServerToGovernorMessage =
@@ -275,12 +337,14 @@ function outputReport(v: unknown, what: string): OutputReport {
  * Validates one message from a governor.
  *
  * @param v A decoded message.
- * @returns The message, typed.
+ * @returns The message, typed; a `done` comes back as the `finished` it packs.
  * @throws {ProtocolError} When the message is malformed.
  */
-export function validateGovernorMessage(v: unknown): GovernorMessage {
+export function validateGovernorMessage(v: unknown): ValidGovernorMessage {
   const m = rec(v, "message");
   switch (m.type) {
+    case "done":
+      return unpackReport(m.report, "done.report");
     case "register":
       int(m.version, "register.version");
       str(m.address, "register.address");
@@ -310,7 +374,7 @@ export function validateGovernorMessage(v: unknown): GovernorMessage {
     default:
       throw new ProtocolError(`Unknown governor message type "${String(m.type)}"`);
   }
-  return m as GovernorMessage;
+  return m as ValidGovernorMessage;
 }
 
 function finishedInfo(v: unknown, what: string): FinishedInfo {

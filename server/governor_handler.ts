@@ -7,8 +7,8 @@
 import { decodeFrame, encodeFrame } from "../protocol/codec.ts";
 import {
   GOVERNOR_PROTOCOL_VERSION,
-  type GovernorMessage,
   validateGovernorMessage,
+  type ValidGovernorMessage,
 } from "../protocol/governor.ts";
 import type { WsConnection, WsHandler } from "../runtime/types.ts";
 import type { Coordinator } from "./coordinator.ts";
@@ -30,7 +30,7 @@ export function governorHandler(coordinator: Coordinator, log: (msg: string) => 
   return {
     onOpen() {},
     onMessage(conn, data) {
-      let messages: GovernorMessage[];
+      let messages: ValidGovernorMessage[];
       try {
         messages = decodeFrame(data).map(validateGovernorMessage);
       } catch (e) {

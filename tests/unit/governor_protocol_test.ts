@@ -1,11 +1,13 @@
 /**
- * The packed form of built-in tasks (governor protocol 3) and the frame codec.
+ * The packed forms of governor protocol 3 (built-in tasks, finished reports)
+ * and the frame codec.
  *
  * @module
  */
 import assert from "node:assert/strict";
 import { decodeFrame, encodeFrame } from "../../protocol/codec.ts";
-import { unpackTask } from "../../protocol/governor.ts";
+import { packReport, unpackTask, validateGovernorMessage } from "../../protocol/governor.ts";
+import type { Id } from "../../common/attributes.ts";
 import { ProtocolError } from "../../common/errors.ts";
 
 const bytes = new Uint8Array([1, 2, 3]);
@@ -102,4 +104,44 @@ Deno.test("frames use records, decode to plain objects, and a __proto__ key sets
   }
   const small = encodeFrame([{ type: "a", id: [1, 2] }, { type: "b", id: [3, 4] }]);
   assert.deepEqual(decodeFrame(small), [{ type: "a", id: [1, 2] }, { type: "b", id: [3, 4] }]);
+});
+
+Deno.test("a plain finished report travels packed and validates back to a finished message", () => {
+  const outputs = [{ id: [7, 6] as Id, size: 3, data: bytes }, { id: [7, 8] as Id, size: 9 }];
+  const report = packReport([7, 3], { startTime: 1000, duration: 2 }, outputs);
+  assert.ok(report);
+  const m = validateGovernorMessage(decodeFrame(encodeFrame([{ type: "done", report }]))[0]);
+  assert.deepEqual(m, {
+    type: "finished",
+    id: [7, 3],
+    info: { startTime: 1000, duration: 2 },
+    outputs,
+  });
+});
+
+Deno.test("a report with debug, user or a run-time content type keeps the full form", () => {
+  const out = { id: [7, 6] as Id, size: 3 };
+  assert.equal(packReport([7, 3], { startTime: 1, duration: 0, debug: "x" }, [out]), null);
+  assert.equal(packReport([7, 3], { startTime: 1, duration: 0, user: { a: 1 } }, [out]), null);
+  assert.equal(
+    packReport([7, 3], { startTime: 1, duration: 0 }, [{ ...out, contentType: "json" }]),
+    null,
+  );
+  assert.equal(
+    packReport([7, 3], { startTime: 1, duration: 0 }, [{ ...out, user: { b: 2 } }]),
+    null,
+  );
+});
+
+Deno.test("a malformed packed report is a protocol error naming the field", () => {
+  const bad: [unknown, RegExp][] = [
+    [[7, 3, 1], /done\.report: expected a packed report/],
+    [[7, 3, 1, 0, 6, 3], /done\.report: expected a packed report/],
+    [[7, 3, "t", 0], /done\.report\[2\]: expected a number/],
+    [[7, 3, 1, 0, 6, -1, null], /done\.report\[5\]: expected a non-negative integer/],
+    [[7, 3, 1, 0, 6, 1, "x"], /done\.report\[6\]: expected bytes/],
+  ];
+  for (const [report, message] of bad) {
+    assert.throws(() => validateGovernorMessage({ type: "done", report }), message);
+  }
 });
