@@ -28,7 +28,9 @@ import type { ClientLink } from "./client_link.ts";
 import type { GovernorLink } from "./governor_link.ts";
 import {
   addWaiter,
+  append,
   describeTask,
+  EMPTY,
   notifyWaiters,
   type ObjectNode,
   type SessionState,
@@ -116,10 +118,10 @@ export class Coordinator {
       s.unfinished++;
       for (const o of t.inputs) {
         o.consumers++;
-        o.consumerTasks.push(t);
+        o.consumerTasks = append(o.consumerTasks, t);
         if (o.state !== "finished") {
           t.waitingFor++;
-          o.dependents.push(t);
+          o.dependents = append(o.dependents, t);
         }
       }
     }
@@ -283,7 +285,7 @@ export class Coordinator {
       if (report.data && reportsData(report.data.length, o.keep)) o.data = report.data;
       g.hold(o);
       for (const d of o.dependents) if (--d.waitingFor === 0) this.scheduler.enqueue(d);
-      o.dependents.length = 0;
+      o.dependents = EMPTY;
       notifyWaiters(s, o.waiters);
       o.waiters = null;
     }
@@ -365,7 +367,7 @@ export class Coordinator {
     }
     for (const o of s.objects.values()) {
       for (const g of o.locations) g.drop(o);
-      o.locations = [];
+      o.locations = EMPTY;
       o.data = null;
     }
     for (const w of s.waiters) w.fail(message, code);
@@ -397,7 +399,7 @@ export class Coordinator {
       g.drop(o);
       g.freeObject(o.spec.id);
     }
-    o.locations = [];
+    o.locations = EMPTY;
   }
 
   /**

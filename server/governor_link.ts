@@ -8,7 +8,7 @@ import type { Id } from "../common/attributes.ts";
 import type { ServerToGovernorMessage } from "../protocol/governor.ts";
 import { Outbox } from "../protocol/outbox.ts";
 import type { WsConnection } from "../runtime/types.ts";
-import type { ObjectNode, TaskNode } from "./model.ts";
+import { append, type ObjectNode, type TaskNode } from "./model.ts";
 
 /** One connected governor. */
 export class GovernorLink {
@@ -89,7 +89,7 @@ export class GovernorLink {
   hold(obj: ObjectNode): void {
     if (this.objects.has(obj)) return;
     this.objects.add(obj);
-    obj.locations.push(this);
+    obj.locations = append(obj.locations, this);
     this.memory += obj.info?.size ?? obj.data?.length ?? 0;
   }
 

@@ -8,6 +8,27 @@ import type { ObjectInfo, ObjectSpec, TaskInfo, TaskSpec } from "../common/attri
 import type { GovernorLink } from "./governor_link.ts";
 import type { ClientLink } from "./client_link.ts";
 
+/**
+ * The empty list that node lists (`dependents`, `consumerTasks`,
+ * `locations`) start as and go back to: frozen, so it is only ever extended
+ * through {@linkcode append}. Most lists hold one item, and a list made by a
+ * first `push` has room for 16.
+ */
+export const EMPTY: never[] = Object.freeze([]) as unknown as never[];
+
+/**
+ * Adds an item to a node list.
+ *
+ * @param list The list (possibly {@linkcode EMPTY}).
+ * @param item The item.
+ * @returns The list to store back: a new one-item array when `list` was empty.
+ */
+export function append<T>(list: T[], item: T): T[] {
+  if (list.length === 0) return [item];
+  list.push(item);
+  return list;
+}
+
 /** Someone waiting for a number of tasks/objects to finish. */
 export interface Waiter {
   /** Items still unfinished. */

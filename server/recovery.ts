@@ -10,7 +10,7 @@
  */
 import { formatId } from "../common/attributes.ts";
 import type { GovernorLink } from "./governor_link.ts";
-import { describeTask, type ObjectNode, type TaskNode } from "./model.ts";
+import { append, describeTask, type ObjectNode, type TaskNode } from "./model.ts";
 import type { Scheduler } from "./scheduler.ts";
 
 /** Times a task is put back for inputs that could not be fetched before its session fails. */
@@ -115,7 +115,7 @@ function recompute(host: RecoveryHost, o: ObjectNode, governor: string): void {
     if ((c.state === "ready" || c.state === "waiting") && !o.dependents.includes(c)) {
       c.state = "waiting";
       c.waitingFor++;
-      o.dependents.push(c);
+      o.dependents = append(o.dependents, c);
     }
   }
   rerun(host, p);
@@ -138,7 +138,7 @@ function rerun(host: RecoveryHost, t: TaskNode): void {
     else if (isLost(i)) recompute(host, i, "lost");
     if (i.state !== "finished" && !i.dependents.includes(t)) {
       t.waitingFor++;
-      i.dependents.push(t);
+      i.dependents = append(i.dependents, t);
     }
   }
   if (t.waitingFor === 0) host.scheduler.enqueue(t);

@@ -7,7 +7,7 @@
 import { formatId, NO_USER } from "../common/attributes.ts";
 import type { SubmitObject } from "../protocol/client.ts";
 import type { TaskSpec } from "../common/attributes.ts";
-import type { ObjectNode, SessionState, TaskNode } from "./model.ts";
+import { EMPTY, type ObjectNode, type SessionState, type TaskNode } from "./model.ts";
 import { RainError } from "../common/errors.ts";
 
 /** The nodes a submit adds. */
@@ -50,10 +50,10 @@ export function buildSubmit(
       state: "waiting",
       producer: null,
       consumers: 0,
-      consumerTasks: [],
-      dependents: [],
+      consumerTasks: EMPTY,
+      dependents: EMPTY,
       keep: def.keep,
-      locations: [],
+      locations: EMPTY,
       data: def.data ?? null,
       info: null,
       waiters: null,
