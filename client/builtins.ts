@@ -11,7 +11,8 @@ import type {
   SliceDirectoryConfig,
 } from "../protocol/task_configs.ts";
 import { createTask, type DataLike, type TaskOptions, toObject } from "./factory.ts";
-import type { Task } from "./task.ts";
+import { Task } from "./task.ts";
+import { DataObject } from "./data_object.ts";
 
 const blobOutput = (contentType = "") => ({ label: "0", contentType, dataType: "blob" as const });
 const dirOutput = () => ({ label: "0", contentType: "", dataType: "dir" as const });
@@ -34,10 +35,12 @@ function absolutePath(path: unknown, what: string): string {
  */
 export function concat(objects: readonly DataLike[], opts?: TaskOptions): Task {
   if (!Array.isArray(objects)) throw new TypeError("concat() takes an array of data objects");
-  const inputs = objects.map((x, i) => ({
-    object: toObject(x, `concat input ${i}`, "blob"),
-    label: "",
-  }));
+  const inputs = objects.map((x, i) => {
+    // The common case without building the error context string per input.
+    const o = x instanceof Task ? x.outputs.length === 1 ? x.outputs[0] : undefined : x;
+    const ok = o instanceof DataObject && o._spec.dataType === "blob";
+    return { object: ok ? o : toObject(x, `concat input ${i}`, "blob"), label: "" };
+  });
   return createTask("concat", null, inputs, [blobOutput()], opts);
 }
 

@@ -11,6 +11,9 @@ import { deepFreeze } from "./freeze.ts";
 import { LabeledList } from "./labeled_list.ts";
 import type { Session } from "./session.ts";
 
+/** The outputs of a task until its factory sets them (shared, never changed). */
+const NO_OUTPUTS: LabeledList<DataObject> = new LabeledList<DataObject>([], []);
+
 /** A task: built-in, external program or remote function. */
 export class Task {
   /** The session the task belongs to. */
@@ -22,7 +25,7 @@ export class Task {
   /** Where the task is in its life. */
   state: TaskState = "unsubmitted";
   /** The outputs, in order, with their labels. */
-  outputs: LabeledList<DataObject> = new LabeledList([], []);
+  outputs: LabeledList<DataObject> = NO_OUTPUTS;
   /** The input objects, in order. */
   readonly inputs: readonly DataObject[];
 
