@@ -107,10 +107,11 @@ export class Coordinator {
     const { tasks, objects } = buildSubmit(s, taskSpecs, objectDefs, this.scheduler.maxCpus);
     for (const o of objects) s.objects.set(o.spec.id[1], o);
     if (more) {
-      s.openSubmit ??= new Map();
+      s.openSubmit ??= [];
       for (const o of objects) {
         o.consumers++;
-        s.openSubmit.set(o.spec.id[1], o);
+        o.heldForParts = true;
+        s.openSubmit.push(o);
       }
     }
     for (const t of tasks) {
@@ -129,8 +130,9 @@ export class Coordinator {
     if (!more) {
       for (const o of objects) this.#maybeFree(o);
       if (s.openSubmit) {
-        for (const o of s.openSubmit.values()) {
+        for (const o of s.openSubmit) {
           o.consumers--;
+          o.heldForParts = false;
           this.#maybeFree(o);
         }
         s.openSubmit = null;

@@ -89,6 +89,8 @@ export interface ObjectNode {
   info: ObjectInfo | null;
   /** Waiters for this object. */
   waiters: Waiter[] | null;
+  /** Held for the later parts of the submit it came with (see `openSubmit`). */
+  heldForParts: boolean;
 }
 
 /** Server-side state of a session. */
@@ -110,10 +112,10 @@ export interface SessionState {
   /** Submitted tasks not finished. */
   unfinished: number;
   /**
-   * Objects of a submit whose last part has not arrived yet, by number: later
-   * parts may use them, so they are held (one extra consumer) until it does.
+   * Objects of a submit whose last part has not arrived yet: later parts may
+   * use them, so they are held (one extra consumer) until it does.
    */
-  openSubmit: Map<number, ObjectNode> | null;
+  openSubmit: ObjectNode[] | null;
   /** Pending `waitAll` callers. */
   allWaiters: Waiter[];
   /** Every pending waiter, to fail them together. */

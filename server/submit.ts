@@ -57,6 +57,7 @@ export function buildSubmit(
       data: def.data ?? null,
       info: null,
       waiters: null,
+      heldForParts: false,
     };
     if (def.data) {
       o.state = "finished";
@@ -68,56 +69,63 @@ export function buildSubmit(
         user: NO_USER,
       };
     }
-
     newObjects.set(n, o);
     objects.push(o);
   }
-  const lookup = (id: [number, number], role: string): ObjectNode => {
-    const o = newObjects.get(id[1]) ?? s.objects.get(id[1]);
-    if (!o) throw bad(`${role} object ${formatId(id)} is unknown`);
-    return o;
-  };
   const tasks: TaskNode[] = [];
   const newTasks = new Set<number>();
   for (const spec of taskSpecs) {
-    const id = formatId(spec.id);
     if (s.tasks.has(spec.id[1]) || newTasks.has(spec.id[1])) {
-      throw bad(`task ${id} is submitted twice`);
+      throw bad(`task ${formatId(spec.id)} is submitted twice`);
     }
     newTasks.add(spec.id[1]);
     if (maxCpus > 0 && spec.resources.cpus > maxCpus) {
       throw new RainError(
-        `Task ${spec.name ? `"${spec.name}" ` : ""}${id} needs ${spec.resources.cpus} cpus ` +
+        `Task ${spec.name ? `"${spec.name}" ` : ""}${
+          formatId(spec.id)
+        } needs ${spec.resources.cpus} cpus ` +
           `but the largest governor has ${maxCpus}`,
         "RESOURCES",
       );
     }
-    const inputs = spec.inputs.map((i) => {
-      const o = lookup(i.id, `input`);
-      const earlier = !newObjects.has(i.id[1]) && !s.openSubmit?.has(i.id[1]);
-      if (earlier && (!o.keep || o.state === "removed")) {
+    const inputs = new Array<ObjectNode>(spec.inputs.length);
+    for (let k = 0; k < inputs.length; k++) {
+      const input = spec.inputs[k]!;
+      const n = input.id[1];
+      const fresh = newObjects.get(n);
+      const o = fresh ?? s.objects.get(n);
+      if (!o) throw bad(`input object ${formatId(input.id)} is unknown`);
+      if (!fresh && !o.heldForParts && (!o.keep || o.state === "removed")) {
         throw bad(
-          `input object ${formatId(i.id)} of task ${id} is from an earlier submit and not kept`,
+          `input object ${formatId(input.id)} of task ${
+            formatId(spec.id)
+          } is from an earlier submit and not kept`,
         );
       }
       // Producers come before their consumers in a submit, which also rules out cycles.
-      if (newObjects.has(i.id[1]) && !o.data && !o.producer) {
+      if (fresh && !o.data && !o.producer) {
         throw bad(
-          `input object ${formatId(i.id)} of task ${id} is made by a later task (a cycle?)`,
+          `input object ${formatId(input.id)} of task ${
+            formatId(spec.id)
+          } is made by a later task (a cycle?)`,
         );
       }
-      return o;
-    });
-    const outputs = spec.outputs.map((oid) => {
+      input.id = o.spec.id; // shared, so the decoded duplicate dies young
+      inputs[k] = o;
+    }
+    const outputs = new Array<ObjectNode>(spec.outputs.length);
+    for (let k = 0; k < outputs.length; k++) {
+      const oid = spec.outputs[k]!;
       const o = newObjects.get(oid[1]);
       if (!o) {
-        throw bad(`output object ${formatId(oid)} of task ${id} is not in this submit`);
+        throw bad(
+          `output object ${formatId(oid)} of task ${formatId(spec.id)} is not in this submit`,
+        );
       }
       if (o.producer || o.data) throw bad(`object ${formatId(oid)} has two producers`);
-      return o;
-    });
-    for (let k = 0; k < inputs.length; k++) spec.inputs[k]!.id = inputs[k]!.spec.id;
-    for (let k = 0; k < outputs.length; k++) spec.outputs[k] = outputs[k]!.spec.id;
+      spec.outputs[k] = o.spec.id;
+      outputs[k] = o;
+    }
     const t: TaskNode = {
       spec,
       session: s,
