@@ -8,7 +8,7 @@ import type { ObjectInfo } from "../common/attributes.ts";
 import { DataInstance } from "../common/data_instance.ts";
 import { SessionFailedError } from "../common/errors.ts";
 import { packDirectory, unpackTar } from "../common/tar.ts";
-import type { FetchReply, ObjectUpdate, SubmitObject, TaskUpdate } from "../protocol/client.ts";
+import type { FetchReply, ObjectUpdate, TaskUpdate } from "../protocol/client.ts";
 import type { Connection } from "./connection.ts";
 import { MAX_FRAME_BYTES } from "../protocol/codec.ts";
 import { DataObject } from "./data_object.ts";
@@ -16,7 +16,7 @@ import { forgetSession, popSession, pushSession } from "./session_stack.ts";
 import type { Task } from "./task.ts";
 import { fetchFromGovernor } from "./transfer.ts";
 import { splitSubmit } from "./submit_parts.ts";
-import { packSubmitObject, packTaskSpec } from "../protocol/submit_packing.ts";
+import { type PackedObject, packSubmitObject } from "../protocol/submit_packing.ts";
 import { setImmediate } from "node:timers";
 
 /** Most constant data one submit carries (a message is bounded to 64 MiB; the rest is specs). */
@@ -123,7 +123,7 @@ export class Session {
     const objects = this.#pendingObjects;
     this.#pendingTasks = [];
     this.#pendingObjects = [];
-    let wire: SubmitObject[];
+    let wire: PackedObject[];
     try {
       wire = await this.#prepare(objects);
     } catch (e) {
@@ -142,14 +142,7 @@ export class Session {
     const replies: Promise<void>[] = [];
     for (let k = 0; k < parts.length; k++) {
       const more = k < parts.length - 1;
-      const { tasks, objects } = parts[k]!;
-      const reply = this.#call<void>({
-        type: "submit",
-        session: this.#id,
-        tasks: tasks.map(packTaskSpec),
-        objects: objects.map(packSubmitObject),
-        more,
-      });
+      const reply = this.#call<void>({ type: "submit", session: this.#id, ...parts[k]!, more });
       replies.push(reply);
       if (!more) break;
       reply.catch(() => {}); // awaited below, with the others
@@ -160,20 +153,17 @@ export class Session {
     for (const t of tasks) this.#submittedTasks.push(t);
   }
 
-  /** Fills in ids, reads client directories and checks the submit fits in one message. */
-  async #prepare(objects: DataObject[]): Promise<SubmitObject[]> {
+  /** Fills in ids, reads client directories, checks the data's size and packs the objects. */
+  async #prepare(objects: DataObject[]): Promise<PackedObject[]> {
     const id = await this.#created;
-    const wire: SubmitObject[] = [];
+    const wire = new Array<PackedObject>(objects.length);
     let bytes = 0;
-    for (const o of objects) {
+    for (let i = 0; i < objects.length; i++) {
+      const o = objects[i]!;
       o._spec.id[0] = id;
       if (o.sourcePath !== null) o.data = await packDirectory(o.sourcePath);
-      const w: SubmitObject = { spec: o._spec, keep: o.isKept() };
-      if (o.data) {
-        w.data = o.data;
-        bytes += o.data.length;
-      }
-      wire.push(w);
+      if (o.data) bytes += o.data.length;
+      wire[i] = packSubmitObject(o._spec, o.isKept(), o.data);
     }
     if (bytes > MAX_SUBMIT_DATA) {
       const mib = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;

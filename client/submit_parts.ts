@@ -4,8 +4,11 @@
  *
  * @module
  */
-import type { TaskSpec } from "../common/attributes.ts";
-import type { SubmitObject } from "../protocol/client.ts";
+import {
+  type PackedObject,
+  type PackedTaskSpec,
+  packTaskSpec,
+} from "../protocol/submit_packing.ts";
 import type { DataObject } from "./data_object.ts";
 import type { Task } from "./task.ts";
 
@@ -14,10 +17,10 @@ export const PART_TASKS = 2000;
 
 /** One part of a submit: tasks, and the new objects they are the first to use or make. */
 export interface SubmitPart {
-  /** Task specs, in creation order. */
-  tasks: TaskSpec[];
-  /** New objects, in creation order. */
-  objects: SubmitObject[];
+  /** Packed task specs, in creation order. */
+  tasks: PackedTaskSpec[];
+  /** Packed new objects, in creation order. */
+  objects: PackedObject[];
 }
 
 /**
@@ -28,22 +31,24 @@ export interface SubmitPart {
  *
  * @param tasks The new tasks, in creation order.
  * @param objects The new objects, in creation order.
- * @param wire What is sent for each of `objects`.
+ * @param wire What is sent for each of `objects` (packed).
  * @returns The parts (one when the submit is small).
  */
 export function splitSubmit(
   tasks: readonly Task[],
   objects: readonly DataObject[],
-  wire: readonly SubmitObject[],
+  wire: readonly PackedObject[],
 ): SubmitPart[] {
-  if (tasks.length <= PART_TASKS) return [{ tasks: tasks.map((t) => t._spec), objects: [...wire] }];
+  if (tasks.length <= PART_TASKS) {
+    return [{ tasks: tasks.map((t) => packTaskSpec(t._spec)), objects: [...wire] }];
+  }
   const parts: SubmitPart[] = [];
   const partOf = new Map<DataObject, number>();
   for (let i = 0; i < tasks.length; i++) {
     const p = Math.floor(i / PART_TASKS);
     if (p === parts.length) parts.push({ tasks: [], objects: [] });
     const t = tasks[i]!;
-    parts[p]!.tasks.push(t._spec);
+    parts[p]!.tasks.push(packTaskSpec(t._spec));
     for (const o of t.inputs) if (!partOf.has(o)) partOf.set(o, p);
     for (const o of t.outputs) partOf.set(o, p);
   }

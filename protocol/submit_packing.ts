@@ -77,19 +77,24 @@ export function packTaskSpec(spec: TaskSpec): PackedTaskSpec {
 /**
  * Packs an object for a submit.
  *
- * @param o The object with its keep flag and, for a constant, its data.
+ * @param spec The object's spec.
+ * @param keep Whether the client keeps it.
+ * @param data A constant's data, else `null`.
  * @returns The packed object.
  */
-export function packSubmitObject(o: SubmitObject): PackedObject {
-  const { spec } = o;
+export function packSubmitObject(
+  spec: ObjectSpec,
+  keep: boolean,
+  data: Uint8Array | null,
+): PackedObject {
   return [
     spec.id[1],
     spec.label,
     spec.contentType,
     spec.dataType,
     isEmpty(spec.user) ? null : spec.user,
-    o.keep,
-    o.data ?? null,
+    keep,
+    data,
   ];
 }
 

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { blob, type Task, tasks } from "../mod.ts";
 import { PART_TASKS, splitSubmit } from "../client/submit_parts.ts";
+import { packSubmitObject } from "../protocol/submit_packing.ts";
 import { inProcessTest, startCluster } from "./_cluster.ts";
 
 Deno.test("a kept object from an earlier submit can be an input of a later one", async () => {
@@ -116,13 +117,13 @@ Deno.test("splitSubmit puts each new object with its producer, else with its fir
   const user = tasks.concat([late, all[0]!]);
   all.push(user);
   const objects = [unused, late, ...all.map((t) => t.output)];
-  const wire = objects.map((o) => ({ spec: o._spec, keep: false }));
+  const wire = objects.map((o) => packSubmitObject(o._spec, false, null));
   const parts = splitSubmit(all, objects, wire);
   assert.equal(parts.length, 2);
   assert.equal(parts[0]!.tasks.length, PART_TASKS);
   assert.equal(parts[1]!.tasks.length, 2);
-  const partOf = (o: { _spec: { id: unknown } }) =>
-    parts.findIndex((p) => p.objects.some((w) => w.spec.id === o._spec.id));
+  const partOf = (o: { _spec: { id: [number, number] } }) =>
+    parts.findIndex((p) => p.objects.some((w) => w[0] === o._spec.id[1]));
   assert.equal(partOf(unused), 0);
   assert.equal(partOf(late), 1); // first used by the last task
   assert.equal(partOf(all[0]!.output), 0);

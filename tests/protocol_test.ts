@@ -79,7 +79,9 @@ class RawClient implements AsyncDisposable {
       m = {
         ...m,
         tasks: (m.tasks as TaskSpec[]).map(packTaskSpec),
-        objects: (m.objects as SubmitObject[]).map(packSubmitObject),
+        objects: (m.objects as SubmitObject[]).map((o) =>
+          packSubmitObject(o.spec, o.keep, o.data ?? null)
+        ),
       };
     }
     this.send(encode([m]));
