@@ -97,14 +97,6 @@ export type TaskState = "unsubmitted" | "submitted" | "running" | "finished" | "
 /** States of a data object as seen by the client. */
 export type ObjectState = "unsubmitted" | "submitted" | "finished" | "failed" | "removed";
 
-/**
- * Makes an empty task info.
- *
- * @returns A fresh {@linkcode TaskInfo} with no error and no timings.
- */
-export function emptyTaskInfo(): TaskInfo {
-  return { error: "", startTime: 0, duration: 0, governor: "", debug: "", user: {} };
-}
 
 /**
  * The `user` of specs and infos that have none, where the server shares one

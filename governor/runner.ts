@@ -60,13 +60,6 @@ export class TaskRunner {
     this.#free = options.cpus;
   }
 
-  /** Ids of the tasks queued or running. */
-  get taskIds(): Id[] {
-    const ids = this.#queue.map((t) => t.spec.id);
-    for (const run of this.#running) ids.push(run.task.spec.id);
-    return ids;
-  }
-
   /**
    * Queues a task and starts what fits.
    *
