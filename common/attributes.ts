@@ -97,7 +97,6 @@ export type TaskState = "unsubmitted" | "submitted" | "running" | "finished" | "
 /** States of a data object as seen by the client. */
 export type ObjectState = "unsubmitted" | "submitted" | "finished" | "failed" | "removed";
 
-
 /**
  * The `user` of specs and infos that have none, where the server shares one
  * value (it never changes a spec or an info in place); frozen.
