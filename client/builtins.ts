@@ -38,7 +38,7 @@ export function concat(objects: readonly DataLike[], opts?: TaskOptions): Task {
   const inputs = objects.map((x, i) => {
     // The common case without building the error context string per input.
     const o = x instanceof Task ? x.outputs.length === 1 ? x.outputs[0] : undefined : x;
-    const ok = o instanceof DataObject && o._spec.dataType === "blob";
+    const ok = o instanceof DataObject && o.spec.dataType === "blob";
     return { object: ok ? o : toObject(x, `concat input ${i}`, "blob"), label: "" };
   });
   return createTask("concat", null, inputs, [blobOutput()], opts);

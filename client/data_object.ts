@@ -6,7 +6,6 @@
 import type { ObjectInfo, ObjectSpec, ObjectState } from "../common/attributes.ts";
 import { formatId } from "../common/attributes.ts";
 import type { DataInstance } from "../common/data_instance.ts";
-import { deepFreeze } from "./freeze.ts";
 import type { Session } from "./session.ts";
 import type { Task } from "./task.ts";
 
@@ -14,8 +13,8 @@ import type { Task } from "./task.ts";
 export class DataObject {
   /** The session the object belongs to. */
   readonly session: Session;
-  #spec: ObjectSpec;
-  #frozen = false;
+  /** The object's spec; frozen once submitted. */
+  spec: ObjectSpec;
   /** Info from the server; `null` until the first refresh after submit. */
   info: ObjectInfo | null = null;
   /** Where the object is in its life. */
@@ -45,24 +44,10 @@ export class DataObject {
     sourcePath: string | null = null,
   ) {
     this.session = session;
-    this.#spec = spec;
+    this.spec = spec;
     this.producer = producer;
     this.data = data;
     this.sourcePath = sourcePath;
-  }
-
-  /** The object's spec; frozen (deeply) when read after submit. */
-  get spec(): ObjectSpec {
-    if (!this.#frozen && this.state !== "unsubmitted") {
-      deepFreeze(this.#spec);
-      this.#frozen = true;
-    }
-    return this.#spec;
-  }
-
-  /** The spec, not frozen (internal: the session reads every spec at submit). */
-  get _spec(): ObjectSpec {
-    return this.#spec;
   }
 
   /**

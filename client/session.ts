@@ -16,6 +16,7 @@ import { forgetSession, popSession, pushSession } from "./session_stack.ts";
 import type { Task } from "./task.ts";
 import { fetchFromGovernor } from "./transfer.ts";
 import { splitSubmit } from "./submit_parts.ts";
+import { freezeObjectSpec, freezeTaskSpec } from "./freeze.ts";
 import { type PackedObject, packSubmitObject } from "../protocol/submit_packing.ts";
 import { setImmediate } from "node:timers";
 
@@ -132,15 +133,21 @@ export class Session {
       this.#pendingObjects = objects.concat(this.#pendingObjects);
       throw e;
     }
-    for (const t of tasks) t._spec.id[0] = this.#id;
+    for (const t of tasks) t.spec.id[0] = this.#id;
     // From here on keep() throws: the keep flags are on their way.
     for (const o of objects) o.state = o.data ? "finished" : "submitted";
     for (const t of tasks) t.state = "submitted";
     // A rejected submit fails the session on the server (SessionFailedError).
     // Parts leave in frames of their own, one per event-loop turn.
     const parts = splitSubmit(tasks, objects, wire);
+    // Frozen before anything leaves: a submitted spec is immutable, also
+    // through references taken before the submit.
+    for (const t of tasks) freezeTaskSpec(t.spec);
+    for (const o of objects) freezeObjectSpec(o.spec);
     const replies: Promise<void>[] = [];
     for (let k = 0; k < parts.length; k++) {
+      // A part the server refused failed the session: the rest is not sent.
+      if (this.#error) break;
       const more = k < parts.length - 1;
       const reply = this.#call<void>({ type: "submit", session: this.#id, ...parts[k]!, more });
       replies.push(reply);
@@ -160,10 +167,10 @@ export class Session {
     let bytes = 0;
     for (let i = 0; i < objects.length; i++) {
       const o = objects[i]!;
-      o._spec.id[0] = id;
+      o.spec.id[0] = id;
       if (o.sourcePath !== null) o.data = await packDirectory(o.sourcePath);
       if (o.data) bytes += o.data.length;
-      wire[i] = packSubmitObject(o._spec, o.isKept(), o.data);
+      wire[i] = packSubmitObject(o.spec, o.isKept(), o.data);
     }
     if (bytes > MAX_SUBMIT_DATA) {
       const mib = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;
@@ -187,8 +194,8 @@ export class Session {
     const value = await this.#call<{ tasks: TaskUpdate[]; objects: ObjectUpdate[] }>({
       type: "wait",
       session: this.#id,
-      tasks: tasks.map((t) => t._spec.id[1]),
-      objects: objects.map((o) => o._spec.id[1]),
+      tasks: tasks.map((t) => t.spec.id[1]),
+      objects: objects.map((o) => o.spec.id[1]),
     });
     applyUpdates(tasks, objects, value);
   }
@@ -242,8 +249,8 @@ export class Session {
     const value = await this.#call<{ tasks: TaskUpdate[]; objects: ObjectUpdate[] }>({
       type: "update",
       session: this.#id,
-      tasks: tasks.map((t) => t._spec.id[1]),
-      objects: objects.map((o) => o._spec.id[1]),
+      tasks: tasks.map((t) => t.spec.id[1]),
+      objects: objects.map((o) => o.spec.id[1]),
     });
     applyUpdates(tasks, objects, value);
   }
@@ -256,7 +263,7 @@ export class Session {
   async _unkeep(objects: DataObject[]): Promise<void> {
     this.#checkUsable();
     await this.#submitting;
-    await this.#call({ type: "unkeep", session: this.#id, ids: objects.map((o) => o._spec.id[1]) });
+    await this.#call({ type: "unkeep", session: this.#id, ids: objects.map((o) => o.spec.id[1]) });
   }
 
   /**

@@ -40,7 +40,7 @@ export function splitSubmit(
   wire: readonly PackedObject[],
 ): SubmitPart[] {
   if (tasks.length <= PART_TASKS) {
-    return [{ tasks: tasks.map((t) => packTaskSpec(t._spec)), objects: [...wire] }];
+    return [{ tasks: tasks.map((t) => packTaskSpec(t.spec)), objects: [...wire] }];
   }
   const parts: SubmitPart[] = [];
   const partOf = new Map<DataObject, number>();
@@ -48,7 +48,7 @@ export function splitSubmit(
     const p = Math.floor(i / PART_TASKS);
     if (p === parts.length) parts.push({ tasks: [], objects: [] });
     const t = tasks[i]!;
-    parts[p]!.tasks.push(packTaskSpec(t._spec));
+    parts[p]!.tasks.push(packTaskSpec(t.spec));
     for (const o of t.inputs) if (!partOf.has(o)) partOf.set(o, p);
     for (const o of t.outputs) partOf.set(o, p);
   }

@@ -7,19 +7,19 @@ import type { TaskInfo, TaskSpec, TaskState } from "../common/attributes.ts";
 import { formatId } from "../common/attributes.ts";
 import type { DataInstance } from "../common/data_instance.ts";
 import type { DataObject } from "./data_object.ts";
-import { deepFreeze } from "./freeze.ts";
 import { LabeledList } from "./labeled_list.ts";
 import type { Session } from "./session.ts";
 
-/** The outputs of a task until its factory sets them (shared, never changed). */
+/** The outputs of a task until its factory sets them (shared and frozen). */
 const NO_OUTPUTS: LabeledList<DataObject> = new LabeledList<DataObject>([], []);
+Object.freeze(NO_OUTPUTS);
 
 /** A task: built-in, external program or remote function. */
 export class Task {
   /** The session the task belongs to. */
   readonly session: Session;
-  #spec: TaskSpec;
-  #frozen = false;
+  /** The task's spec; frozen once submitted. */
+  spec: TaskSpec;
   /** Info from the server; `null` until the first refresh after submit. */
   info: TaskInfo | null = null;
   /** Where the task is in its life. */
@@ -38,22 +38,8 @@ export class Task {
    */
   constructor(session: Session, spec: TaskSpec, inputs: readonly DataObject[]) {
     this.session = session;
-    this.#spec = spec;
+    this.spec = spec;
     this.inputs = inputs;
-  }
-
-  /** The task's spec; frozen (deeply) when read after submit. */
-  get spec(): TaskSpec {
-    if (!this.#frozen && this.state !== "unsubmitted") {
-      deepFreeze(this.#spec);
-      this.#frozen = true;
-    }
-    return this.#spec;
-  }
-
-  /** The spec, not frozen (internal: the session reads every spec at submit). */
-  get _spec(): TaskSpec {
-    return this.#spec;
   }
 
   /** The task's name (`""` when unnamed). */

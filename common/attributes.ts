@@ -99,7 +99,7 @@ export type ObjectState = "unsubmitted" | "submitted" | "finished" | "failed" | 
 
 /**
  * The `user` of specs and infos that have none, where the server shares one
- * value (it never changes a spec or an info in place); frozen.
+ * value (it never changes a `user` or `resources` in place); frozen.
  */
 export const NO_USER: Record<string, unknown> = Object.freeze({});
 

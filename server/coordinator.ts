@@ -251,7 +251,7 @@ export class Coordinator {
     const t = this.#runningTask(g, id);
     if (!t) {
       // A task of a closed or failed session: drop what it made.
-      for (const o of outputs) g.freeObject(o.id);
+      for (const o of outputs) g.send({ type: "free", session: o.id[0], ns: [o.id[1]] });
       return;
     }
     const info: TaskInfo = {
@@ -399,7 +399,7 @@ export class Coordinator {
     if (o.producer) o.data = null;
     for (const g of o.locations) {
       g.drop(o);
-      g.freeObject(o.spec.id);
+      g.freeObject(o);
     }
     o.locations = EMPTY;
   }

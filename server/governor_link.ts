@@ -4,7 +4,6 @@
  *
  * @module
  */
-import type { Id } from "../common/attributes.ts";
 import type { ServerToGovernorMessage } from "../protocol/governor.ts";
 import { Outbox } from "../protocol/outbox.ts";
 import type { WsConnection } from "../runtime/types.ts";
@@ -30,8 +29,8 @@ export class GovernorLink {
   lost = false;
   readonly #outbox: Outbox<ServerToGovernorMessage>;
   readonly #conn: WsConnection;
-  /** Objects to free, by session, sent as the last messages of the next frame. */
-  #frees = new Map<number, number[]>();
+  /** Objects to free, sent as the last messages of the next frame. */
+  #frees: ObjectNode[] = [];
 
   /**
    * @param id The governor's `host:port`.
@@ -55,25 +54,32 @@ export class GovernorLink {
   }
 
   /**
-   * Queues freeing an object on the governor. Frees gathered during a turn
-   * leave as one message per session at the end of the turn's frame (after
-   * any message that still uses the object).
+   * Queues freeing a removed object on the governor. Frees gathered during a
+   * turn leave as one message per session at the end of the turn's frame,
+   * after any message that still uses the object. An object that recovery
+   * brought back to this governor in the same turn (sent again, or being
+   * recomputed here) is not freed.
    *
-   * @param id The object's id.
+   * @param o The object, just removed.
    */
-  freeObject(id: Id): void {
-    const ns = this.#frees.get(id[0]);
-    if (ns) ns.push(id[1]);
-    else {
-      this.#frees.set(id[0], [id[1]]);
-      this.#outbox.schedule();
-    }
+  freeObject(o: ObjectNode): void {
+    if (this.#frees.length === 0) this.#outbox.schedule();
+    this.#frees.push(o);
   }
 
   #pushFrees(): void {
-    if (this.#frees.size === 0) return;
-    for (const [session, ns] of this.#frees) this.#outbox.push({ type: "free", session, ns });
-    this.#frees.clear();
+    if (this.#frees.length === 0) return;
+    const bySession = new Map<number, number[]>();
+    for (const o of this.#frees) {
+      const back = this.objects.has(o) || (o.state === "waiting" && o.producer?.governor === this);
+      if (back) continue;
+      const [session, n] = o.spec.id;
+      const ns = bySession.get(session);
+      if (ns) ns.push(n);
+      else bySession.set(session, [n]);
+    }
+    this.#frees = [];
+    for (const [session, ns] of bySession) this.#outbox.push({ type: "free", session, ns });
   }
 
   /** Free cpus (negative when overbooked). */

@@ -73,7 +73,7 @@ export interface ObjectNode {
   state: "waiting" | "finished" | "failed" | "removed";
   /** The producing task, `null` for constants. */
   producer: TaskNode | null;
-  /** Consumer tasks not finished yet. */
+  /** Consumer tasks not finished yet, plus one while held for a submit's later parts. */
   consumers: number;
   /** Every consumer task (to hold them back when the object must be recomputed). */
   consumerTasks: TaskNode[];

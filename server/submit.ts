@@ -26,7 +26,8 @@ export interface Submitted {
  * @param taskSpecs The submitted task specs.
  * @param objectDefs The submitted objects.
  * @param maxCpus Most cpus of any governor (0 when none is connected yet).
- * @returns The new nodes, already linked to each other and to older kept objects.
+ * @returns The new nodes, linked to each other, to older kept objects and to
+ *   objects of the same submit's earlier parts.
  * @throws {RainError} Naming the first bad reference.
  */
 export function buildSubmit(

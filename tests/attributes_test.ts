@@ -129,10 +129,21 @@ Deno.test("spec is immutable once submitted", async () => {
   await using cluster = await startCluster();
   await using session = cluster.client.newSession();
   const a = blob("x");
-  const t = tasks.concat([a], { user: { k: 1 } });
-  // Before submit it is still being built.
+  const tags = ["x"];
+  const t = tasks.concat([a], { user: { k: 1, tags } });
+  // Before submit it is still being built; references taken now are frozen by the submit too.
+  const early = t.spec;
+  const earlyObject = a.spec;
   assert.equal(Object.isFrozen(t.spec), false);
   await session.submit();
+  assert.throws(() => {
+    (early as { name: string }).name = "renamed";
+  }, TypeError);
+  assert.throws(() => {
+    earlyObject.label = "changed";
+  }, TypeError);
+  assert.throws(() => tags.push("y"), TypeError);
+  assert.equal(t.name, "");
   for (
     const spec of [
       t.spec,

@@ -117,13 +117,13 @@ Deno.test("splitSubmit puts each new object with its producer, else with its fir
   const user = tasks.concat([late, all[0]!]);
   all.push(user);
   const objects = [unused, late, ...all.map((t) => t.output)];
-  const wire = objects.map((o) => packSubmitObject(o._spec, false, null));
+  const wire = objects.map((o) => packSubmitObject(o.spec, false, null));
   const parts = splitSubmit(all, objects, wire);
   assert.equal(parts.length, 2);
   assert.equal(parts[0]!.tasks.length, PART_TASKS);
   assert.equal(parts[1]!.tasks.length, 2);
-  const partOf = (o: { _spec: { id: [number, number] } }) =>
-    parts.findIndex((p) => p.objects.some((w) => w[0] === o._spec.id[1]));
+  const partOf = (o: { spec: { id: [number, number] } }) =>
+    parts.findIndex((p) => p.objects.some((w) => w[0] === o.spec.id[1]));
   assert.equal(partOf(unused), 0);
   assert.equal(partOf(late), 1); // first used by the last task
   assert.equal(partOf(all[0]!.output), 0);
