@@ -103,6 +103,17 @@ export type ObjectState = "unsubmitted" | "submitted" | "finished" | "failed" | 
  */
 export const NO_USER: Record<string, unknown> = Object.freeze({});
 
+/**
+ * Whether a `user` record (or any plain record) has no keys.
+ *
+ * @param r The record.
+ * @returns `true` when it is empty.
+ */
+export function isEmptyRecord(r: Record<string, unknown>): boolean {
+  for (const _ in r) return false;
+  return true;
+}
+
 /** The resources of a 1-cpu task, shared like {@linkcode NO_USER}; frozen. */
 export const ONE_CPU: { cpus: number } = Object.freeze({ cpus: 1 });
 

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { DataType, Id, TaskInfo } from "../common/attributes.ts";
+import { type DataType, type Id, isEmptyRecord, type TaskInfo } from "../common/attributes.ts";
 import { place } from "./fs_util.ts";
 import { InputFetchError } from "./transfer.ts";
 import { isSubtype } from "../common/content_type.ts";
@@ -321,7 +321,7 @@ export class TaskRunner {
     }
     const info: FinishedInfo = { startTime, duration };
     if (run.debug) info.debug = run.debug;
-    if (!isEmpty(run.user)) info.user = run.user;
+    if (!isEmptyRecord(run.user)) info.user = run.user;
     const report = packReport(t.spec.id, info, outputs);
     this.#o.send(
       report ? { type: "done", report } : { type: "finished", id: t.spec.id, info, outputs },
@@ -336,7 +336,7 @@ function outputReport(t: AssignedTask, i: number, obj: StoredObject): OutputRepo
   const out: OutputReport = { id: spec.id, size: o.size };
   if (o.contentType !== (spec.contentType ?? "")) out.contentType = o.contentType;
   if (o.debug) out.debug = o.debug;
-  if (!isEmpty(o.user)) out.user = o.user;
+  if (!isEmptyRecord(o.user)) out.user = o.user;
   if (obj.data && reportsData(obj.data.length, t.keep?.[i] ?? false)) out.data = obj.data;
   return out;
 }
@@ -364,9 +364,4 @@ function hasInput(t: AssignedTask, id: Id): boolean {
     if (input.id[0] === id[0] && input.id[1] === id[1]) return true;
   }
   return false;
-}
-
-function isEmpty(r: Record<string, unknown>): boolean {
-  for (const _ in r) return false;
-  return true;
 }

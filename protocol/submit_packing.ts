@@ -10,6 +10,7 @@
 import {
   type DataType,
   type Id,
+  isEmptyRecord,
   NO_USER,
   type ObjectSpec,
   ONE_CPU,
@@ -40,11 +41,6 @@ const TASK_HEADER = 7;
 /** Fields of a {@linkcode PackedObject}. */
 const OBJECT_FIELDS = 7;
 
-function isEmpty(r: Record<string, unknown>): boolean {
-  for (const _ in r) return false;
-  return true;
-}
-
 /**
  * Packs a task spec for a submit.
  *
@@ -60,7 +56,7 @@ export function packTaskSpec(spec: TaskSpec): PackedTaskSpec {
     spec.config,
     spec.resources.cpus,
     spec.name,
-    isEmpty(spec.user) ? null : spec.user,
+    isEmptyRecord(spec.user) ? null : spec.user,
     spec.inputs.length,
   ];
   for (const i of spec.inputs) {
@@ -92,7 +88,7 @@ export function packSubmitObject(
     spec.label,
     spec.contentType,
     spec.dataType,
-    isEmpty(spec.user) ? null : spec.user,
+    isEmptyRecord(spec.user) ? null : spec.user,
     keep,
     data,
   ];
