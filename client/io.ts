@@ -88,6 +88,23 @@ function checkPath(path: string, what: string, dataType: DataType): string {
 }
 
 /**
+ * The paths of an input or output: the given one (normalised), and the one
+ * in the working directory (the given one, else the label).
+ */
+function mappedPaths(
+  given: string | undefined,
+  label: string | undefined,
+  what: string,
+  dataType: DataType,
+): { explicit: string | undefined; path: string | undefined } {
+  const explicit = given === undefined ? undefined : checkPath(given, what, dataType);
+  return {
+    explicit,
+    path: explicit ?? (label === undefined ? undefined : checkPath(label, what, dataType)),
+  };
+}
+
+/**
  * An output of a program or a remote function: its label, the file it comes
  * from, and its content type.
  *
@@ -138,11 +155,9 @@ export class Output {
     this.contentType = o.encode ?? o.contentType;
     this.encode = o.encode;
     this.sizeHint = o.sizeHint;
-    this.#explicitPath = o.path === undefined
-      ? undefined
-      : checkPath(o.path, "output path", this.dataType);
-    this.#path = this.#explicitPath ??
-      (this.label === undefined ? undefined : checkPath(this.label, "output path", this.dataType));
+    const paths = mappedPaths(o.path, this.label, "output path", this.dataType);
+    this.#explicitPath = paths.explicit;
+    this.#path = paths.path;
   }
 
   /** `"blob"` for `Output`, `"dir"` for `OutputDir`. */
@@ -232,11 +247,9 @@ export class Input {
     if (o.load !== undefined && typeof o.load !== "boolean") {
       throw new TypeError(`${what} load must be a boolean`);
     }
-    this.#explicitPath = o.path === undefined
-      ? undefined
-      : checkPath(o.path, "input path", this.dataType);
-    this.#path = this.#explicitPath ??
-      (this.label === undefined ? undefined : checkPath(this.label, "input path", this.dataType));
+    const paths = mappedPaths(o.path, this.label, "input path", this.dataType);
+    this.#explicitPath = paths.explicit;
+    this.#path = paths.path;
     this.write = o.write ?? false;
     this.contentType = o.contentType;
     this.load = o.load ?? false;
