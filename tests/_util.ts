@@ -6,7 +6,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { blob, type Session, tasks } from "../mod.ts";
+import { blob, type Session, type Task, tasks } from "../mod.ts";
 
 /**
  * Polls a condition until it holds; fails after a timeout. For state that
@@ -26,6 +26,18 @@ export async function until(
     if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 5));
   }
+}
+
+/**
+ * Polls a task's state until it is running.
+ *
+ * @param t The task, submitted.
+ */
+export async function untilRunning(t: Task): Promise<void> {
+  await until(async () => {
+    await t.update();
+    return t.state === "running";
+  }, `${t.description} to run`);
 }
 
 /** A temporary directory removed at disposal. */

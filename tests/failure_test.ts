@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { blob, Client, SessionFailedError, tasks } from "../mod.ts";
 import { inProcessTest, startCluster } from "./_cluster.ts";
-import { barrier, governorStatus, since, tempDir, until } from "./_util.ts";
+import { barrier, governorStatus, since, tempDir, until, untilRunning } from "./_util.ts";
 
 /** Asserts that a promise rejects with the session-failure error of the missing file. */
 function failsWith(path: string, name?: string) {
@@ -111,10 +111,7 @@ Deno.test("a failing task stops the session's running tasks and frees its object
     await failing.submit();
     await kept.wait();
     keptId = [...kept.output.spec.id];
-    await until(async () => {
-      await sleeper.update();
-      return sleeper.state === "running";
-    }, "the sleep task to run");
+    await untilRunning(sleeper);
     assert.equal(await governorStatus(gov, keptId), 200);
     tasks.load("/nonexistent/rain-stop-test");
     await failing.submit();
@@ -192,10 +189,7 @@ inProcessTest(
       await a.submit();
       await kept.wait();
       keptId = [...kept.output.spec.id];
-      await until(async () => {
-        await sleeper.update();
-        return sleeper.state === "running";
-      }, "the sleep task to run");
+      await untilRunning(sleeper);
       ids = [a.id, b.id];
       assert.ok(ids.every((id) => cluster.server.coordinator.sessions.has(id)));
       assert.deepEqual((await cluster.client.serverInfo()).governors[0]!.tasks, [sleeper.spec.id]);

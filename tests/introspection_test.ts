@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { blob, SessionFailedError, tasks } from "../mod.ts";
 import { startCluster } from "./_cluster.ts";
-import { until } from "./_util.ts";
+import { untilRunning } from "./_util.ts";
 
 Deno.test("task.state goes unsubmitted → submitted → running → finished", async () => {
   await using cluster = await startCluster();
@@ -15,10 +15,7 @@ Deno.test("task.state goes unsubmitted → submitted → running → finished", 
   assert.equal(t.state, "unsubmitted");
   await session.submit();
   assert.equal(t.state, "submitted");
-  await until(async () => {
-    await t.update();
-    return t.state === "running";
-  }, "the sleep task to run");
+  await untilRunning(t);
   assert.equal(t.info?.governor, cluster.governors[0]!.id);
   await t.wait();
   assert.equal(t.state, "finished");
@@ -136,10 +133,7 @@ Deno.test("serverInfo() lists every governor with its id, cpus, tasks, objects a
   kept.output.keep();
   await session.submit();
   await kept.wait();
-  await until(async () => {
-    await sleeper.update();
-    return sleeper.state === "running";
-  }, "the sleep task to run");
+  await untilRunning(sleeper);
   const during = await cluster.client.serverInfo();
   const big = during.governors.find((g) => g.id === cluster.governors[1]!.id)!;
   assert.deepEqual(big.tasks, [sleeper.spec.id]);
