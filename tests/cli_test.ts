@@ -37,28 +37,37 @@ function deadline(ms: number, what: string): { promise: Promise<never>; clear():
   return { promise, clear: () => clearTimeout(id) };
 }
 
+/**
+ * Spawns the CLI with the deno binary running this test, stdout piped.
+ *
+ * @param args The CLI's arguments.
+ * @param env Extra environment.
+ * @returns The child and a reader of its stdout text.
+ */
+function spawnCli(args: string[], env?: Record<string, string>) {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "cli/main.ts", ...args],
+    cwd: new URL("..", import.meta.url),
+    env,
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  return { child, reader: child.stdout.pipeThrough(new TextDecoderStream()).getReader() };
+}
+
 Deno.test("rain start --simple --listen 127.0.0.1:0 serves a client and exits 0 on SIGINT", async () => {
   // The deno binary running this test (what `npx deno` runs) is spawned directly: `npx` is
   // `npm exec` -> `sh -c deno` -> deno, and npm exec does not forward SIGINT to its child
   // (a terminal's Ctrl-C reaches the whole process group), so a SIGINT sent to `npx` would
   // never reach the CLI and killing the group would report npm's own signal death.
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      "cli/main.ts",
-      "start",
-      "--simple",
-      "--listen",
-      "127.0.0.1:0",
-      "--cpus",
-      "2",
-    ],
-    cwd: new URL("..", import.meta.url),
-    stdout: "piped",
-    stderr: "null",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  const { child, reader } = spawnCli([
+    "start",
+    "--simple",
+    "--listen",
+    "127.0.0.1:0",
+    "--cpus",
+    "2",
+  ]);
   const seen: string[] = [];
   let exited = false;
   try {
@@ -122,11 +131,8 @@ Deno.test("rain start --governors 2 --governor-host-file starts local and ssh go
   await Deno.writeTextFile(`${dir}/ssh`, '#!/bin/sh\nshift\nexec sh -c "$1"\n');
   await Deno.chmod(`${dir}/ssh`, 0o755);
   await Deno.writeTextFile(`${dir}/hosts`, "# one governor over ssh\nnode-a\n");
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      "cli/main.ts",
+  const { child, reader } = spawnCli(
+    [
       "start",
       "--governors",
       "2",
@@ -137,12 +143,8 @@ Deno.test("rain start --governors 2 --governor-host-file starts local and ssh go
       "--cpus",
       "1",
     ],
-    cwd: new URL("..", import.meta.url),
-    env: { PATH: `${dir}:${Deno.env.get("PATH")}` },
-    stdout: "piped",
-    stderr: "null",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    { PATH: `${dir}:${Deno.env.get("PATH")}` },
+  );
   const timeout = deadline(30000, "three governors");
   try {
     const seen: string[] = [];
