@@ -183,15 +183,9 @@ export class Coordinator {
       const o = t.inputs[i]!;
       const n = o.spec.id[1];
       const label = spec.inputs[i]!.label;
-      if (o.locations.includes(g)) p.push(n, label, "", null, "");
-      else if (o.data && o.spec.dataType === "blob") {
-        p.push(n, label, "", o.data, o.spec.contentType);
-        g.hold(o);
-      } else if (o.data) {
-        g.send(putMessage(o));
-        g.hold(o);
-        p.push(n, label, "", null, "");
-      } else p.push(n, label, o.locations[0]?.id ?? "", null, "");
+      const given = this.#handOver(o, g, true);
+      if (typeof given === "string") p.push(n, label, given, null, "");
+      else p.push(n, label, "", given, o.spec.contentType);
     }
     for (const o of t.outputs) {
       p.push(o.spec.id[1], o.spec.label, o.spec.contentType, o.spec.dataType, o.keep);
@@ -199,19 +193,32 @@ export class Coordinator {
     return p;
   }
 
+  /**
+   * Gets an input to the governor about to run a task: nothing to do when it
+   * holds the object; when the server has the data, the governor now holds it
+   * (sent in a `put` message, or returned for a blob to go inline); else the
+   * governor fetches it from a holder.
+   *
+   * @param o The input object.
+   * @param g The governor.
+   * @param inline Whether a blob's data may travel inside the task.
+   * @returns The data to inline, or the holder to fetch from (`""` when none is needed).
+   */
+  #handOver(o: ObjectNode, g: GovernorLink, inline: boolean): Uint8Array | string {
+    if (o.locations.includes(g)) return "";
+    if (!o.data) return o.locations[0]?.id ?? "";
+    g.hold(o);
+    if (inline && o.spec.dataType === "blob") return o.data;
+    g.send(putMessage(o));
+    return "";
+  }
+
   /** Assigns a remote-function task: its executor hands full specs (and input specs) to user code. */
   #assignRemote(t: TaskNode, g: GovernorLink): void {
     let sources: string[] | undefined;
     for (let i = 0; i < t.inputs.length; i++) {
-      const o = t.inputs[i]!;
-      if (o.locations.includes(g)) continue;
-      if (o.data) {
-        g.send(putMessage(o));
-        g.hold(o);
-        continue;
-      }
-      const source = o.locations[0]?.id ?? "";
-      if (!source) continue;
+      const source = this.#handOver(t.inputs[i]!, g, false);
+      if (typeof source !== "string" || !source) continue;
       sources ??= new Array<string>(t.inputs.length).fill("");
       sources[i] = source;
     }
