@@ -37,10 +37,10 @@ export interface SubmitPart {
 export function splitSubmit(
   tasks: readonly Task[],
   objects: readonly DataObject[],
-  wire: readonly PackedObject[],
+  wire: PackedObject[],
 ): SubmitPart[] {
   if (tasks.length <= PART_TASKS) {
-    return [{ tasks: tasks.map((t) => packTaskSpec(t.spec)), objects: [...wire] }];
+    return [{ tasks: tasks.map((t) => packTaskSpec(t.spec)), objects: wire }];
   }
   const parts: SubmitPart[] = [];
   const partOf = new Map<DataObject, number>();
