@@ -15,7 +15,7 @@ import type {
   RemoteConfig,
   RunMessage,
 } from "../protocol/executor.ts";
-import { decodeArgs } from "./args.ts";
+import { decodeRemoteArgs } from "../protocol/remote_args.ts";
 import { TaskContext } from "./context.ts";
 import { loadFunction } from "./functions.ts";
 import { FileInstance } from "./instances.ts";
@@ -51,7 +51,7 @@ export async function runTask(m: RunMessage): Promise<ExecutorMessage> {
       }
       return config.autoLoad || param.load ? inst.load() : inst;
     });
-    const args = decodeArgs(toUint8Array(config.args), values);
+    const args = decodeRemoteArgs(toUint8Array(config.args), values);
     const value = await fn(ctx, ...args);
     const outputs = toResults(value, m.outputs, config.encode, instances);
     outputs.forEach((o, i) => {

@@ -13,9 +13,9 @@ import {
   GOVERNOR_PROTOCOL_VERSION,
   type GovernorMessage,
   type ServerToGovernorMessage,
-  unpackTask,
   validateServerToGovernor,
 } from "../protocol/governor.ts";
+import { unpackTask } from "../protocol/packed_task.ts";
 import { Outbox } from "../protocol/outbox.ts";
 import { runtime } from "../runtime/mod.ts";
 import { builtins } from "./builtins/mod.ts";

@@ -9,15 +9,9 @@ import { type DataType, type Id, isEmptyRecord, type TaskInfo } from "../common/
 import { place } from "./fs_util.ts";
 import { InputFetchError } from "./transfer.ts";
 import { isSubtype } from "../common/content_type.ts";
-import {
-  type AssignedTask,
-  type FinishedInfo,
-  type GovernorMessage,
-  type LostInput,
-  type OutputReport,
-  packReport,
-  reportsData,
-} from "../protocol/governor.ts";
+import type { AssignedTask } from "../protocol/assigned_task.ts";
+import { type GovernorMessage, type LostInput, reportsData } from "../protocol/governor.ts";
+import { type FinishedInfo, type OutputReport, packReport } from "../protocol/packed_report.ts";
 import type { Builtin, BuiltinOutput } from "./builtins/types.ts";
 import { MEMORY_LIMIT, type ObjectStore, type StoredObject } from "./store.ts";
 

@@ -23,9 +23,6 @@ import {
   user,
 } from "./validate.ts";
 
-/** CBOR tag marking a data-object placeholder inside the encoded arguments (its value: the input index). */
-export const INPUT_TAG = 40100;
-
 /** The property of a `remote()` callable that holds the wrapped function. */
 export const REMOTE_FUNCTION: unique symbol = Symbol.for("rain.remote.function") as never;
 
@@ -49,7 +46,7 @@ export interface RemoteParam {
 export interface RemoteConfig {
   /** The function: its source text, or a module URL and export name. */
   fn: RemoteFunctionRef;
-  /** The call's arguments (after the context), CBOR-encoded, data objects as {@linkcode INPUT_TAG} tags. */
+  /** The call's arguments (after the context), CBOR-encoded, data objects as placeholders (`remote_args.ts`). */
   args: Uint8Array;
   /** Per task input: the index of the argument it appears in. */
   inputs: number[];

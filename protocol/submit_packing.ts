@@ -21,19 +21,40 @@ import { ProtocolError } from "../common/errors.ts";
 import type { SubmitObject } from "./client.ts";
 import { bool, bytes, dataType, int, str, user } from "./validate.ts";
 
-/**
- * A task spec in a submit:
- * `[n, taskType, config, cpus, name, user, inputCount, ...inputs, ...outputs]`,
- * each input as `n, label`, each output as `n`; `user` is `null` when empty.
- */
-export type PackedTaskSpec = unknown[];
+/** The fields of a {@linkcode PackedTaskSpec} before its inputs; `user` is `null` when empty. */
+export type PackedTaskSpecHeader = [
+  n: number,
+  taskType: string,
+  config: unknown,
+  cpus: number,
+  name: string,
+  user: Record<string, unknown> | null,
+  inputCount: number,
+];
+
+/** One input's fields in a {@linkcode PackedTaskSpec}. */
+export type PackedTaskSpecInput = [n: number, label: string];
 
 /**
- * An object in a submit:
- * `[n, label, contentType, dataType, user, keep, data]`; `user` is `null`
- * when empty, `data` is `null` except for constants.
+ * A task spec in a submit: the {@linkcode PackedTaskSpecHeader}, then the
+ * {@linkcode PackedTaskSpecInput} fields of each input, then each output's
+ * number, in one flat array.
  */
-export type PackedObject = unknown[];
+export type PackedTaskSpec = [...PackedTaskSpecHeader, ...(number | string)[]];
+
+/**
+ * An object in a submit; `user` is `null` when empty, `data` is `null`
+ * except for constants.
+ */
+export type PackedObject = [
+  n: number,
+  label: string,
+  contentType: string,
+  dataType: DataType,
+  user: Record<string, unknown> | null,
+  keep: boolean,
+  data: Uint8Array | null,
+];
 
 /** Fields of a {@linkcode PackedTaskSpec} before its inputs. */
 const TASK_HEADER = 7;

@@ -13,15 +13,10 @@ import {
   type TaskSpec,
 } from "../common/attributes.ts";
 import { RainError } from "../common/errors.ts";
-import {
-  type AssignedTask,
-  type FinishedInfo,
-  type LostInput,
-  type OutputReport,
-  type PackedTask,
-  reportsData,
-  type ServerToGovernorMessage,
-} from "../protocol/governor.ts";
+import type { AssignedTask } from "../protocol/assigned_task.ts";
+import { type LostInput, reportsData, type ServerToGovernorMessage } from "../protocol/governor.ts";
+import type { FinishedInfo, OutputReport } from "../protocol/packed_report.ts";
+import { type PackedTask, packInput, packOutput, packTask } from "../protocol/packed_task.ts";
 import { recoverGovernor, recoverInput, type RecoveryHost } from "./recovery.ts";
 import type { SubmitObject } from "../protocol/client.ts";
 import type { ClientLink } from "./client_link.ts";
@@ -168,27 +163,20 @@ export class Coordinator {
     else g.send({ type: "run", task: this.#pack(t, g) });
   }
 
-  /** Packs a built-in task for `g`, with the data of small inputs it lacks (see `PackedTask`). */
+  /** Packs a built-in task for `g`, with the data of small inputs it lacks (see `packed_task.ts`). */
   #pack(t: TaskNode, g: GovernorLink): PackedTask {
     const spec = t.spec;
-    const p: PackedTask = [
-      spec.id[0],
-      spec.id[1],
-      spec.taskType,
-      spec.config,
-      spec.resources.cpus,
-      t.inputs.length,
-    ];
+    const p = packTask(spec);
     for (let i = 0; i < t.inputs.length; i++) {
       const o = t.inputs[i]!;
       const n = o.spec.id[1];
       const label = spec.inputs[i]!.label;
       const given = this.#handOver(o, g, true);
-      if (typeof given === "string") p.push(n, label, given, null, "");
-      else p.push(n, label, "", given, o.spec.contentType);
+      if (typeof given === "string") packInput(p, n, label, given, null, "");
+      else packInput(p, n, label, "", given, o.spec.contentType);
     }
     for (const o of t.outputs) {
-      p.push(o.spec.id[1], o.spec.label, o.spec.contentType, o.spec.dataType, o.keep);
+      packOutput(p, o.spec.id[1], o.spec.label, o.spec.contentType, o.spec.dataType, o.keep);
     }
     return p;
   }

@@ -4,7 +4,7 @@
  * @module
  */
 import type { DataType } from "../../common/attributes.ts";
-import type { AssignedTask } from "../../protocol/governor.ts";
+import type { AssignedTask } from "../../protocol/assigned_task.ts";
 import type { ObjectStore, StoredObject } from "../store.ts";
 
 /** What a built-in gets to run one task. */
