@@ -8,6 +8,7 @@ import { resolve } from "node:path";
 import { checkContentType, encodeValue, type Encoding } from "../common/content_type.ts";
 import { DataObject } from "./data_object.ts";
 import { activeSession } from "./session_stack.ts";
+import { sessionInternal } from "./_session_internal.ts";
 
 /** Options of {@linkcode blob}. */
 export interface BlobOptions {
@@ -39,7 +40,7 @@ export function blob(value: unknown, options: BlobOptions = {}): DataObject {
   return new DataObject(
     session,
     {
-      id: [session.id, session._nextNumber()],
+      id: [session.id, sessionInternal.nextNumber(session)],
       label: options.label ?? "const",
       contentType,
       dataType: "blob",
@@ -103,7 +104,7 @@ export function directory(path: string, options: { label?: string } = {}): DataO
   return new DataObject(
     session,
     {
-      id: [session.id, session._nextNumber()],
+      id: [session.id, sessionInternal.nextNumber(session)],
       label: options.label ?? "const",
       contentType: "",
       dataType: "dir",

@@ -3,10 +3,13 @@
  *
  * @module
  */
-import type { GovernorSummary } from "../protocol/client.ts";
+import type { ServerInfo } from "../protocol/client_replies.ts";
 import { Connection } from "./connection.ts";
-import { Session } from "./session.ts";
+// Loaded for its side effect too: it provides `sessionInternal`, used to open sessions.
+import "./session.ts";
+import type { Session } from "./session.ts";
 import { setDefaultSession } from "./session_stack.ts";
+import { sessionInternal } from "./_session_internal.ts";
 
 /** Options of {@linkcode Client.newSession}. */
 export interface NewSessionOptions {
@@ -16,11 +19,7 @@ export interface NewSessionOptions {
   default?: boolean;
 }
 
-/** What `serverInfo()` reports. */
-export interface ServerInfo {
-  /** The connected governors. */
-  governors: GovernorSummary[];
-}
+export type { ServerInfo };
 
 /** A connection to a Rain server. */
 export class Client {
@@ -59,9 +58,9 @@ export class Client {
    * @returns The session.
    */
   newSession(options: NewSessionOptions = {}): Session {
-    const s = new Session(this.#conn, options.name ?? "");
+    const s = sessionInternal.open(this.#conn, options.name ?? "");
     if (options.default) setDefaultSession(s);
-    else s._activate();
+    else sessionInternal.activate(s);
     return s;
   }
 
@@ -71,7 +70,7 @@ export class Client {
    * @returns The server's state summary.
    */
   serverInfo(): Promise<ServerInfo> {
-    return this.#conn.request<ServerInfo>({ type: "serverInfo" });
+    return this.#conn.request({ type: "serverInfo" });
   }
 
   /** Closes the connection; the server closes this client's sessions. */

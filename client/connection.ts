@@ -1,13 +1,20 @@
 /**
  * The client's connection to the server: a WebSocket carrying batched CBOR
- * frames, a version handshake, and request/reply matching by `rid`.
+ * frames, a version handshake, and request/reply matching by `rid`; every
+ * reply is checked against its request's reply type.
  *
  * @module
  */
 import { RainError, SessionFailedError } from "../common/errors.ts";
-import { type ClientMessage, validateServerToClient } from "../protocol/client.ts";
+import {
+  type ClientMessage,
+  type RequestType,
+  validateServerToClient,
+} from "../protocol/client.ts";
+import { replies, type Reply } from "../protocol/client_replies.ts";
 import { decodeFrame, PROTOCOL_VERSION } from "../protocol/codec.ts";
 import { Outbox } from "../protocol/outbox.ts";
+import { validate, type Validator } from "../protocol/validate.ts";
 import { runtime } from "../runtime/mod.ts";
 import type { WsClient } from "../runtime/types.ts";
 
@@ -17,6 +24,10 @@ export type Request = ClientMessage extends infer M
   : never;
 
 interface Pending {
+  /** The request's type, naming the reply in errors. */
+  type: RequestType;
+  /** The validator of the reply's value. */
+  reply: Validator<unknown>;
   resolve(value: unknown): void;
   reject(error: Error): void;
 }
@@ -66,16 +77,23 @@ export class Connection {
   }
 
   /**
-   * Sends a request and resolves with the server's reply.
+   * Sends a request and resolves with the server's reply, checked.
    *
    * @param message The request.
    * @returns The reply's value.
    */
-  request<T>(message: Request): Promise<T> {
+  request<M extends Request>(message: M): Promise<Reply<M["type"]>> {
     if (this.#closed !== null) return Promise.reject(new Error(this.#closed));
     const rid = this.#nextRid++;
-    const { promise, resolve, reject } = Promise.withResolvers<T>();
-    this.#pending.set(rid, { resolve: resolve as (v: unknown) => void, reject });
+    const { promise, resolve, reject } = Promise.withResolvers<Reply<M["type"]>>();
+    const type: RequestType = message.type;
+    this.#pending.set(rid, {
+      type,
+      reply: replies[type],
+      // The value reaching it passed `replies[type]`: it is a Reply<M["type"]>.
+      resolve: resolve as (value: unknown) => void,
+      reject,
+    });
     this.#outbox.push({ ...message, rid } as ClientMessage);
     return promise;
   }
@@ -94,14 +112,17 @@ export class Connection {
     this.#pending.clear();
   }
 
+  #protocolError(e: unknown): void {
+    this.#shutdown(`Protocol error from server: ${(e as Error).message}`);
+    this.#ws.close();
+  }
+
   #onFrame(data: Uint8Array, welcome: PromiseWithResolvers<void>): void {
     let messages;
     try {
       messages = decodeFrame(data).map(validateServerToClient);
     } catch (e) {
-      this.#shutdown(`Protocol error from server: ${(e as Error).message}`);
-      this.#ws.close();
-      return;
+      return this.#protocolError(e);
     }
     for (const m of messages) {
       if (m.type === "welcome") {
@@ -117,8 +138,16 @@ export class Connection {
       const p = this.#pending.get(m.rid);
       if (!p) continue;
       this.#pending.delete(m.rid);
-      if (m.type === "reply") p.resolve(m.value);
-      else {
+      if (m.type === "reply") {
+        let value;
+        try {
+          value = validate(p.reply, m.value, `${p.type} reply`);
+        } catch (e) {
+          p.reject(e as Error);
+          return this.#protocolError(e);
+        }
+        p.resolve(value);
+      } else {
         p.reject(
           m.code === "SESSION_FAILED"
             ? new SessionFailedError(m.message)

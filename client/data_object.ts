@@ -8,6 +8,7 @@ import { formatId } from "../common/attributes.ts";
 import type { DataInstance } from "../common/data_instance.ts";
 import type { Session } from "./session.ts";
 import type { Task } from "./task.ts";
+import { sessionInternal } from "./_session_internal.ts";
 
 /** A data object: a constant, a directory from the client, or a task output. */
 export class DataObject {
@@ -56,7 +57,7 @@ export class DataObject {
    * @returns This object.
    */
   registered(): this {
-    this.session._addObject(this);
+    sessionInternal.addObject(this.session, this);
     return this;
   }
 
@@ -91,7 +92,7 @@ export class DataObject {
   async unkeep(): Promise<void> {
     if (!this.#kept) return;
     this.#kept = false;
-    if (this.state !== "unsubmitted") await this.session._unkeep([this]);
+    if (this.state !== "unsubmitted") await sessionInternal.unkeep(this.session, [this]);
   }
 
   /**
@@ -100,7 +101,7 @@ export class DataObject {
    * @returns The data with its spec and info.
    */
   fetch(): Promise<DataInstance> {
-    return this.session._fetch(this);
+    return sessionInternal.fetch(this.session, this);
   }
 
   /** Waits until the object is finished. */
@@ -110,6 +111,6 @@ export class DataObject {
 
   /** Refreshes `info` and `state` from the server. */
   async update(): Promise<void> {
-    await this.session._update([], [this]);
+    await sessionInternal.update(this.session, [], [this]);
   }
 }

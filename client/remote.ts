@@ -13,7 +13,7 @@ import {
   type RemoteConfig,
   type RemoteFunctionRef,
   type RemoteParam,
-} from "../protocol/executor.ts";
+} from "../protocol/remote_config.ts";
 import type { Context } from "./context.ts";
 import {
   checkTaskOptions,

@@ -9,6 +9,7 @@ import type { DataInstance } from "../common/data_instance.ts";
 import type { DataObject } from "./data_object.ts";
 import { LabeledList } from "./labeled_list.ts";
 import type { Session } from "./session.ts";
+import { sessionInternal } from "./_session_internal.ts";
 
 /** The outputs of a task until its factory sets them (shared and frozen). */
 const NO_OUTPUTS: LabeledList<DataObject> = new LabeledList<DataObject>([], []);
@@ -95,6 +96,6 @@ export class Task {
 
   /** Refreshes `info` and `state` from the server. */
   async update(): Promise<void> {
-    await this.session._update([this], []);
+    await sessionInternal.update(this.session, [this], []);
   }
 }

@@ -5,7 +5,7 @@
  * @module
  */
 import { parameterNames } from "../common/params.ts";
-import { REMOTE_FUNCTION, type RemoteFunctionRef } from "../protocol/executor.ts";
+import { REMOTE_FUNCTION, type RemoteFunctionRef } from "../protocol/remote_config.ts";
 
 /** A function ready to call, with its parameter names. */
 export interface LoadedFunction {

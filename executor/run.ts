@@ -9,12 +9,7 @@ import { ensureArrowFor } from "../common/arrow.ts";
 import { isSubtype, toUint8Array } from "../common/content_type.ts";
 import { DataInstance } from "../common/data_instance.ts";
 import { packDirectory } from "../common/tar.ts";
-import type {
-  ExecutorInput,
-  ExecutorMessage,
-  RemoteConfig,
-  RunMessage,
-} from "../protocol/executor.ts";
+import type { ExecutorInput, ExecutorMessage, RunMessage } from "../protocol/executor.ts";
 import { decodeRemoteArgs } from "../protocol/remote_args.ts";
 import { TaskContext } from "./context.ts";
 import { loadFunction } from "./functions.ts";
@@ -33,7 +28,7 @@ const home = process.cwd();
  */
 export async function runTask(m: RunMessage): Promise<ExecutorMessage> {
   const ctx = new TaskContext(m.spec, m.cwd, m.governor);
-  const config = m.spec.config as RemoteConfig;
+  const config = m.spec.config;
   try {
     if (!existsSync(m.cwd)) mkdirSync(m.cwd);
     process.chdir(m.cwd);

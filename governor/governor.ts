@@ -12,10 +12,9 @@ import { decodeFrame } from "../protocol/codec.ts";
 import {
   GOVERNOR_PROTOCOL_VERSION,
   type GovernorMessage,
-  type ServerToGovernorMessage,
   validateServerToGovernor,
+  type ValidServerToGovernor,
 } from "../protocol/governor.ts";
-import { unpackTask } from "../protocol/packed_task.ts";
 import { Outbox } from "../protocol/outbox.ts";
 import { runtime } from "../runtime/mod.ts";
 import { builtins } from "./builtins/mod.ts";
@@ -114,7 +113,7 @@ export async function startGovernor(options: GovernorOptions): Promise<Governor>
   let closing = false;
   const { promise: closed, resolve: resolveClosed } = Promise.withResolvers<string>();
   const { promise: registered, resolve, reject } = Promise.withResolvers<void>();
-  const handle = (m: ServerToGovernorMessage) => {
+  const handle = (m: ValidServerToGovernor) => {
     switch (m.type) {
       case "registered":
         return resolve();
@@ -123,8 +122,7 @@ export async function startGovernor(options: GovernorOptions): Promise<Governor>
       case "assign":
         return runner.assign(m.task);
       case "run": {
-        const { task, inline } = unpackTask(m.task, "run.task");
-        for (const { id, data, contentType } of inline) {
+        for (const { id, data, contentType } of m.inline) {
           store.put({
             id,
             dataType: "blob",
@@ -133,7 +131,7 @@ export async function startGovernor(options: GovernorOptions): Promise<Governor>
             info: { error: "", size: data.length, contentType, debug: "", user: {} },
           });
         }
-        return runner.assign(task);
+        return runner.assign(m.task);
       }
       case "put":
         if (m.dataType === "dir") {

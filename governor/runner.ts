@@ -14,6 +14,7 @@ import { type GovernorMessage, type LostInput, reportsData } from "../protocol/g
 import { type FinishedInfo, type OutputReport, packReport } from "../protocol/packed_report.ts";
 import type { Builtin, BuiltinOutput } from "./builtins/types.ts";
 import { MEMORY_LIMIT, type ObjectStore, type StoredObject } from "./store.ts";
+import { validate } from "../protocol/validate.ts";
 
 /** How long (ms) smaller tasks may overtake a queued task that does not fit. */
 const RESERVE_AFTER_MS = 500;
@@ -235,8 +236,17 @@ export class TaskRunner {
     const t = run.task;
     const impl = this.#o.taskTypes.get(t.spec.taskType);
     if (!impl) throw new Error(`Unknown task type "${t.spec.taskType}"`);
+    const config = checkConfig(impl, t);
     const { store, address: governor } = this.#o;
-    const result = impl({ task: t, inputs, store, signal: run.signal, info: run, governor });
+    const result = impl.run({
+      task: t,
+      config,
+      inputs,
+      store,
+      signal: run.signal,
+      info: run,
+      governor,
+    });
     return result instanceof Promise
       ? result.then((r) => this.#storeAll(t, r))
       : this.#storeAll(t, result);
@@ -320,6 +330,20 @@ export class TaskRunner {
     this.#o.send(
       report ? { type: "done", report } : { type: "finished", id: t.spec.id, info, outputs },
     );
+  }
+}
+
+/**
+ * Checks a task's config with its built-in's validator.
+ *
+ * @throws {Error} Naming the task type and the field, e.g. `Invalid sleep
+ *   config: config.seconds: expected a number`: the task fails.
+ */
+function checkConfig<C>(impl: Builtin<C>, t: AssignedTask): C {
+  try {
+    return validate(impl.config, t.spec.config, "config");
+  } catch (e) {
+    throw new Error(`Invalid ${t.spec.taskType} config: ${(e as Error).message}`);
   }
 }
 

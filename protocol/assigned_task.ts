@@ -8,6 +8,8 @@
  * @module
  */
 import type { DataType, Id, ObjectSpec, TaskSpec } from "../common/attributes.ts";
+import { dataType, id, objectSpec, taskSpecCore, user } from "./attributes.ts";
+import { array, bool, object, objectOf, optional, str, type Validator } from "./validate.ts";
 
 /**
  * A task spec as a governor gets it: `user` and `name` are only sent for
@@ -53,3 +55,42 @@ export interface AssignedTask {
   /** Specs of the task's input objects, in order (remote tasks only). */
   inputs?: ObjectSpec[];
 }
+
+const assignedSpec = objectOf<AssignedSpec>({
+  ...taskSpecCore,
+  user: optional(user),
+  name: optional(str),
+});
+
+const assignedOutput = objectOf<AssignedOutput>({
+  id,
+  label: str,
+  contentType: optional(str),
+  dataType: optional(dataType),
+  user: optional(user),
+});
+
+const assignedFields = objectOf<AssignedTask>({
+  spec: assignedSpec,
+  outputs: array(assignedOutput),
+  sources: optional(array(str)),
+  keep: optional(array(bool)),
+  inputs: optional(array(objectSpec)),
+});
+
+/** What a remote task's executor hands to user code, and must therefore be complete. */
+const remoteParts = object({ spec: object({ user, name: str }), outputs: array(objectSpec) });
+
+/**
+ * Checks a task of an `assign` message: a remote task's spec and output
+ * specs must be complete.
+ *
+ * @param v The value.
+ * @returns The task.
+ * @throws {InvalidField} Naming the field that is wrong.
+ */
+export const assignedTask: Validator<AssignedTask> = (v) => {
+  const task = assignedFields(v);
+  if (task.spec.taskType === "remote") remoteParts(task);
+  return task;
+};

@@ -3,32 +3,24 @@
  *
  * @module
  */
-import type { DataType, Id, TaskInfo } from "../common/attributes.ts";
-import type { AssignedOutput, AssignedSpec, AssignedTask } from "./assigned_task.ts";
+import type { DataType, Id } from "../common/attributes.ts";
+import { type AssignedTask, assignedTask } from "./assigned_task.ts";
+import { cpus, dataType, id, taskInfo } from "./attributes.ts";
+import { finishedMessage, type PackedReport, unpackReport } from "./packed_report.ts";
+import { type PackedTask, type UnpackedTask, unpackTask } from "./packed_task.ts";
 import {
-  type FinishedInfo,
-  type FinishedMessage,
-  type OutputReport,
-  type PackedReport,
-  unpackReport,
-} from "./packed_report.ts";
-import type { PackedTask } from "./packed_task.ts";
-import { ProtocolError } from "../common/errors.ts";
-import {
-  arr,
-  bool,
+  array,
   bytes,
-  dataType,
-  id,
+  field,
+  type Infer,
   int,
   num,
-  objectSpec,
-  opt,
-  rec,
+  objectOf,
+  optional,
+  record,
+  type Same,
   str,
-  taskInfo,
-  taskSpecCore,
-  user,
+  variant,
 } from "./validate.ts";
 
 /**
@@ -70,19 +62,79 @@ export interface LostInput {
   source: string;
 }
 
-/** A message from a governor to the server. */
-export type GovernorMessage =
-  | { type: "register"; version: number; address: string; cpus: number }
-  | { type: "started"; id: Id; startTime: number }
-  | FinishedMessage
-  | { type: "done"; report: PackedReport }
-  | { type: "failed"; id: Id; info: TaskInfo; lostInput?: LostInput }
-  | { type: "heartbeat" };
+/**
+ * Validates one message from a governor.
+ *
+ * @param v A decoded message.
+ * @returns The message, typed; a `done` comes back as the `finished` it packs.
+ * @throws {ProtocolError} When the message is malformed, naming the field.
+ */
+export const validateGovernorMessage = variant("governor message", {
+  /** The first message: the governor's protocol version, data address and cpus. */
+  register: { version: int, address: str, cpus },
+  /** A task started running. */
+  started: { id, startTime: num },
+  /** A task finished: its info and outputs. */
+  finished: finishedMessage,
+  /** A plain finished report, packed. */
+  done: (v) => field(record(v), "report", unpackReport),
+  /** A task failed; `lostInput` when an input could not be fetched. */
+  failed: {
+    id,
+    info: taskInfo,
+    lostInput: optional(objectOf<LostInput>({ id, source: str })),
+  },
+  /** The governor is alive. */
+  heartbeat: {},
+});
 
 /** A governor's message after validation: a `done` comes as the `finished` it packs. */
-export type ValidGovernorMessage = Exclude<GovernorMessage, { type: "done" }>;
+export type ValidGovernorMessage = Infer<typeof validateGovernorMessage>;
 
-/** A message from the server to a governor. */
+/** A message from a governor to the server, as it travels. */
+export type GovernorMessage = ValidGovernorMessage | { type: "done"; report: PackedReport };
+
+/** A `run` message after validation: its task unpacked. */
+export interface ValidRun extends UnpackedTask {
+  /** Message type. */
+  type: "run";
+}
+
+/**
+ * Validates one message from the server, as a governor receives it.
+ *
+ * @param v A decoded message.
+ * @returns The message, typed; a `run` comes with its task unpacked.
+ * @throws {ProtocolError} When the message is malformed, naming the field.
+ */
+export const validateServerToGovernor = variant("server message", {
+  /** The answer to `register`: the governor's id. */
+  registered: { id: str },
+  /** The server refused the governor. */
+  refused: { message: str },
+  /** A remote-function task, with full specs. */
+  assign: { task: assignedTask },
+  /** A built-in task, packed (`packed_task.ts`). */
+  run: (v): ValidRun => {
+    const { task, inline } = field(record(v), "task", unpackTask);
+    return { type: "run", task, inline };
+  },
+  /** An object's data, for the governor to hold. */
+  put: { id, data: bytes, contentType: optional(str), dataType: optional(dataType) },
+  /** Objects of a session to remove, by number. */
+  free: { session: int, ns: array(int) },
+  /** A session ended: stop its tasks and remove its objects. */
+  stopSession: { session: int },
+});
+
+/** A message from the server after validation: a `run` comes unpacked. */
+export type ValidServerToGovernor = Infer<typeof validateServerToGovernor>;
+
+/**
+ * A message from the server to a governor, as it travels: a `run` is
+ * packed. Spelled out because the server's public types reach it (the
+ * compile-time check below keeps it equal to what the validator accepts).
+ */
 export type ServerToGovernorMessage =
   | { type: "registered"; id: string }
   | { type: "refused"; message: string }
@@ -92,139 +144,5 @@ export type ServerToGovernorMessage =
   | { type: "free"; session: number; ns: number[] }
   | { type: "stopSession"; session: number };
 
-function outputReport(v: unknown, what: string): OutputReport {
-  const r = rec(v, what);
-  id(r.id, `${what}.id`);
-  int(r.size, `${what}.size`);
-  opt(r.contentType, `${what}.contentType`, str);
-  opt(r.debug, `${what}.debug`, str);
-  opt(r.user, `${what}.user`, user);
-  opt(r.data, `${what}.data`, bytes);
-  return r as unknown as OutputReport;
-}
-
-/**
- * Validates one message from a governor.
- *
- * @param v A decoded message.
- * @returns The message, typed; a `done` comes back as the `finished` it packs.
- * @throws {ProtocolError} When the message is malformed.
- */
-export function validateGovernorMessage(v: unknown): ValidGovernorMessage {
-  const m = rec(v, "message");
-  switch (m.type) {
-    case "done":
-      return unpackReport(m.report, "done.report");
-    case "register":
-      int(m.version, "register.version");
-      str(m.address, "register.address");
-      if (int(m.cpus, "register.cpus") < 1) throw new ProtocolError("register.cpus: must be >= 1");
-      break;
-    case "started":
-      id(m.id, "started.id");
-      int(m.startTime, "started.startTime");
-      break;
-    case "finished":
-      id(m.id, "finished.id");
-      finishedInfo(m.info, "finished.info");
-      arr(m.outputs, "finished.outputs", outputReport);
-      break;
-    case "failed":
-      id(m.id, "failed.id");
-      taskInfo(m.info, "failed.info");
-      opt(m.lostInput, "failed.lostInput", (v, what) => {
-        const r = rec(v, what);
-        id(r.id, `${what}.id`);
-        str(r.source, `${what}.source`);
-        return r;
-      });
-      break;
-    case "heartbeat":
-      break;
-    default:
-      throw new ProtocolError(`Unknown governor message type "${String(m.type)}"`);
-  }
-  return m as ValidGovernorMessage;
-}
-
-function finishedInfo(v: unknown, what: string): FinishedInfo {
-  const r = rec(v, what);
-  num(r.startTime, `${what}.startTime`);
-  num(r.duration, `${what}.duration`);
-  opt(r.debug, `${what}.debug`, str);
-  opt(r.user, `${what}.user`, user);
-  return r as unknown as FinishedInfo;
-}
-
-function assignedSpec(v: unknown, what: string): AssignedSpec {
-  const r = taskSpecCore(v, what);
-  opt(r.user, `${what}.user`, user);
-  opt(r.name, `${what}.name`, str);
-  return r as unknown as AssignedSpec;
-}
-
-function assignedOutput(v: unknown, what: string): AssignedOutput {
-  const r = rec(v, what);
-  id(r.id, `${what}.id`);
-  str(r.label, `${what}.label`);
-  opt(r.contentType, `${what}.contentType`, str);
-  opt(r.dataType, `${what}.dataType`, dataType);
-  opt(r.user, `${what}.user`, user);
-  return r as unknown as AssignedOutput;
-}
-
-function assignedTask(v: unknown, what: string): AssignedTask {
-  const r = rec(v, what);
-  const spec = assignedSpec(r.spec, `${what}.spec`);
-  if (spec.taskType === "remote") {
-    // The executor hands these to user code: they must be complete.
-    user(spec.user, `${what}.spec.user`);
-    str(spec.name, `${what}.spec.name`);
-    arr(r.outputs, `${what}.outputs`, objectSpec);
-  } else arr(r.outputs, `${what}.outputs`, assignedOutput);
-  opt(r.sources, `${what}.sources`, (x, w) => arr(x, w, str));
-  opt(r.keep, `${what}.keep`, (x, w) => arr(x, w, bool));
-  opt(r.inputs, `${what}.inputs`, (x, w) => arr(x, w, objectSpec));
-  return r as unknown as AssignedTask;
-}
-
-/**
- * Validates one message from the server, as a governor receives it.
- *
- * @param v A decoded message.
- * @returns The message, typed.
- * @throws {ProtocolError} When the message is malformed.
- */
-export function validateServerToGovernor(v: unknown): ServerToGovernorMessage {
-  const m = rec(v, "message");
-  switch (m.type) {
-    case "registered":
-      str(m.id, "registered.id");
-      break;
-    case "refused":
-      str(m.message, "refused.message");
-      break;
-    case "assign":
-      assignedTask(m.task, "assign.task");
-      break;
-    case "run":
-      if (!Array.isArray(m.task)) throw new ProtocolError("run.task: expected a packed task");
-      break;
-    case "put":
-      id(m.id, "put.id");
-      bytes(m.data, "put.data");
-      opt(m.contentType, "put.contentType", str);
-      opt(m.dataType, "put.dataType", dataType);
-      break;
-    case "free":
-      int(m.session, "free.session");
-      arr(m.ns, "free.ns", int);
-      break;
-    case "stopSession":
-      int(m.session, "stopSession.session");
-      break;
-    default:
-      throw new ProtocolError(`Unknown server message type "${String(m.type)}"`);
-  }
-  return m as ServerToGovernorMessage;
-}
+type Unpacked = Exclude<ServerToGovernorMessage, { type: "run" }> | ValidRun;
+const _sameMessages: Same<Unpacked, ValidServerToGovernor> = true;

@@ -7,8 +7,22 @@
  * @module
  */
 import type { Id } from "../common/attributes.ts";
-import { ProtocolError } from "../common/errors.ts";
-import { bytes, int, num } from "./validate.ts";
+import { id, user } from "./attributes.ts";
+import {
+  array,
+  bytes,
+  bytesAt,
+  int,
+  intAt,
+  InvalidField,
+  literal,
+  num,
+  numAt,
+  objectOf,
+  optional,
+  str,
+  type Validator,
+} from "./validate.ts";
 
 /**
  * What a governor reports of one output of a finished task: its info, with
@@ -99,28 +113,46 @@ export function packReport(
  * Validates a packed report and unpacks it into the full form.
  *
  * @param v The packed report.
- * @param what Name of the field, for errors.
  * @returns The report as a `finished` message.
- * @throws {ProtocolError} When the array is malformed.
+ * @throws {InvalidField} When the array is malformed, naming the index.
  */
-export function unpackReport(v: unknown, what: string): FinishedMessage {
+export function unpackReport(v: unknown): FinishedMessage {
   if (!Array.isArray(v) || v.length < HEADER || (v.length - HEADER) % OUTPUT !== 0) {
-    throw new ProtocolError(`${what}: expected a packed report`);
+    throw new InvalidField("expected a packed report");
   }
-  const session = int(v[0], `${what}[0]`);
+  const session = intAt(v, 0);
   const outputs = new Array<OutputReport>((v.length - HEADER) / OUTPUT);
   for (let i = 0, k = HEADER; k < v.length; i++, k += OUTPUT) {
-    const out: OutputReport = {
-      id: [session, int(v[k], `${what}[${k}]`)],
-      size: int(v[k + 1], `${what}[${k + 1}]`),
-    };
-    if (v[k + 2] !== null) out.data = bytes(v[k + 2], `${what}[${k + 2}]`);
+    const out: OutputReport = { id: [session, intAt(v, k)], size: intAt(v, k + 1) };
+    if (v[k + 2] !== null) out.data = bytesAt(v, k + 2);
     outputs[i] = out;
   }
   return {
     type: "finished",
-    id: [session, int(v[1], `${what}[1]`)],
-    info: { startTime: num(v[2], `${what}[2]`), duration: num(v[3], `${what}[3]`) },
+    id: [session, intAt(v, 1)],
+    info: { startTime: numAt(v, 2), duration: numAt(v, 3) },
     outputs,
   };
 }
+
+/** Checks the full form of a finished task's report. */
+export const finishedMessage: Validator<FinishedMessage> = objectOf<FinishedMessage>({
+  type: literal("finished"),
+  id,
+  info: objectOf<FinishedInfo>({
+    startTime: num,
+    duration: num,
+    debug: optional(str),
+    user: optional(user),
+  }),
+  outputs: array(
+    objectOf<OutputReport>({
+      id,
+      size: int,
+      contentType: optional(str),
+      debug: optional(str),
+      user: optional(user),
+      data: optional(bytes),
+    }),
+  ),
+});

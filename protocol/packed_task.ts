@@ -11,10 +11,16 @@
  *
  * @module
  */
-import type { DataType, Id, TaskSpec } from "../common/attributes.ts";
-import { ProtocolError } from "../common/errors.ts";
+import {
+  type DataType,
+  type Id,
+  ONE_CPU,
+  type TaskInput,
+  type TaskSpec,
+} from "../common/attributes.ts";
 import type { AssignedOutput, AssignedTask } from "./assigned_task.ts";
-import { bool, bytes, dataType, int, str } from "./validate.ts";
+import { dataTypeAt } from "./attributes.ts";
+import { boolAt, bytesAt, intAt, InvalidField, strAt } from "./validate.ts";
 
 /** The fields of a {@linkcode PackedTask} before its inputs. */
 export type PackedTaskHeader = [
@@ -130,47 +136,44 @@ export function packOutput(
   p.push(n, label, contentType, dataType, keep);
 }
 
+/** A built-in task unpacked, with the inputs whose data came with it. */
+export interface UnpackedTask {
+  /** The task. */
+  task: AssignedTask;
+  /** Inputs handed over inline, to store before the task runs. */
+  inline: InlineInput[];
+}
+
 /**
  * Validates a packed built-in task and unpacks it.
  *
  * @param v The packed task.
- * @param what Name of the field, for errors.
  * @returns The task, and the inputs whose data came with it.
- * @throws {ProtocolError} When the array is malformed.
+ * @throws {InvalidField} When the array is malformed, naming the index.
  */
-export function unpackTask(
-  v: unknown,
-  what: string,
-): { task: AssignedTask; inline: InlineInput[] } {
-  if (!Array.isArray(v) || v.length < HEADER) {
-    throw new ProtocolError(`${what}: expected a packed task`);
-  }
-  const session = int(v[0], `${what}[0]`);
-  const taskId: Id = [session, int(v[1], `${what}[1]`)];
-  const taskType = str(v[2], `${what}[2]`);
-  if (taskType === "remote") throw new ProtocolError(`${what}: remote tasks are not packed`);
-  const cpus = int(v[4], `${what}[4]`);
-  if (cpus < 1) throw new ProtocolError(`${what}[4]: cpus must be at least 1`);
-  const inputCount = int(v[5], `${what}[5]`);
+export function unpackTask(v: unknown): UnpackedTask {
+  if (!Array.isArray(v) || v.length < HEADER) throw new InvalidField("expected a packed task");
+  const session = intAt(v, 0);
+  const taskId: Id = [session, intAt(v, 1)];
+  const taskType = strAt(v, 2);
+  if (taskType === "remote") throw new InvalidField("remote tasks are not packed");
+  const cpus = intAt(v, 4);
+  if (cpus < 1) throw new InvalidField("cpus must be at least 1", "[4]");
+  const inputCount = intAt(v, 5);
   const outputStart = HEADER + inputCount * INPUT;
   if (outputStart > v.length || (v.length - outputStart) % OUTPUT !== 0) {
-    throw new ProtocolError(`${what}: wrong length for ${inputCount} inputs`);
+    throw new InvalidField(`wrong length for ${inputCount} inputs`);
   }
-  const inputs = new Array<{ id: Id; label: string }>(inputCount);
+  const inputs = new Array<TaskInput>(inputCount);
   const inline: InlineInput[] = [];
   let sources: string[] | undefined;
   for (let i = 0, k = HEADER; i < inputCount; i++, k += INPUT) {
-    const id: Id = [session, int(v[k], `${what}[${k}]`)];
-    inputs[i] = { id, label: str(v[k + 1], `${what}[${k + 1}]`) };
-    const source = str(v[k + 2], `${what}[${k + 2}]`);
+    const id: Id = [session, intAt(v, k)];
+    inputs[i] = { id, label: strAt(v, k + 1) };
+    const source = strAt(v, k + 2);
     if (source) (sources ??= new Array<string>(inputCount).fill(""))[i] = source;
-    const data = v[k + 3];
-    if (data !== null) {
-      inline.push({
-        id,
-        data: bytes(data, `${what}[${k + 3}]`),
-        contentType: str(v[k + 4], `${what}[${k + 4}]`),
-      });
+    if (v[k + 3] !== null) {
+      inline.push({ id, data: bytesAt(v, k + 3), contentType: strAt(v, k + 4) });
     }
   }
   const outputCount = (v.length - outputStart) / OUTPUT;
@@ -178,20 +181,25 @@ export function unpackTask(
   const outputIds = new Array<Id>(outputCount);
   let keep: boolean[] | undefined;
   for (let i = 0, k = outputStart; i < outputCount; i++, k += OUTPUT) {
-    const id: Id = [session, int(v[k], `${what}[${k}]`)];
-    const out: AssignedOutput = { id, label: str(v[k + 1], `${what}[${k + 1}]`) };
-    const contentType = str(v[k + 2], `${what}[${k + 2}]`);
+    const id: Id = [session, intAt(v, k)];
+    const out: AssignedOutput = { id, label: strAt(v, k + 1) };
+    const contentType = strAt(v, k + 2);
     if (contentType) out.contentType = contentType;
-    const type = dataType(v[k + 3], `${what}[${k + 3}]`);
+    const type = dataTypeAt(v, k + 3);
     if (type !== "blob") out.dataType = type;
-    if (bool(v[k + 4], `${what}[${k + 4}]`)) {
-      (keep ??= new Array<boolean>(outputCount).fill(false))[i] = true;
-    }
+    if (boolAt(v, k + 4)) (keep ??= new Array<boolean>(outputCount).fill(false))[i] = true;
     outputs[i] = out;
     outputIds[i] = id;
   }
   const task: AssignedTask = {
-    spec: { id: taskId, taskType, config: v[3], inputs, outputs: outputIds, resources: { cpus } },
+    spec: {
+      id: taskId,
+      taskType,
+      config: v[3],
+      inputs,
+      outputs: outputIds,
+      resources: cpus === 1 ? ONE_CPU : { cpus },
+    },
     outputs,
   };
   if (sources) task.sources = sources;

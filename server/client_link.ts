@@ -7,13 +7,17 @@
 import { formatId } from "../common/attributes.ts";
 import { RainError } from "../common/errors.ts";
 import {
-  type GovernorSummary,
-  type ObjectUpdate,
+  type RequestType,
   type ServerToClientMessage,
-  type TaskUpdate,
   validateClientMessage,
   type ValidClientMessage,
 } from "../protocol/client.ts";
+import type {
+  GovernorSummary,
+  ObjectUpdate,
+  Reply,
+  TaskUpdate,
+} from "../protocol/client_replies.ts";
 import { decodeFrame, PROTOCOL_VERSION } from "../protocol/codec.ts";
 import { Outbox } from "../protocol/outbox.ts";
 import type { WsConnection } from "../runtime/types.ts";
@@ -99,16 +103,18 @@ export class ClientLink {
     this.#conn.close(1002, "protocol error");
   }
 
-  #reply(rid: number, value: unknown): void {
-    this.#outbox.push({ type: "reply", rid, value });
+  /** Answers a request; the value has the type the client checks its reply against. */
+  #reply<K extends RequestType>(m: { type: K; rid: number }, value: Reply<K>): void {
+    this.#outbox.push({ type: "reply", rid: m.rid, value });
   }
 
-  #waiter(rid: number, value: () => unknown): Waiter {
+  #waiter<K extends RequestType>(m: { type: K; rid: number }, value: () => Reply<K>): Waiter {
+    const rid = m.rid;
     return {
       remaining: 0,
       done: () => {
         try {
-          this.#reply(rid, value());
+          this.#reply(m, value());
         } catch (e) {
           const err = e as RainError;
           this.#outbox.push({ type: "error", rid, message: err.message, code: err.code ?? "RAIN" });
@@ -124,7 +130,7 @@ export class ClientLink {
       case "newSession": {
         const s = c.newSession(this, m.name);
         this.#sessions.add(s);
-        return this.#reply(m.rid, s.id);
+        return this.#reply(m, s.id);
       }
       case "submit": {
         const s = c.session(this, m.session);
@@ -135,7 +141,7 @@ export class ClientLink {
           c.failSession(s, (e as Error).message);
           throw new RainError(s.error, "SESSION_FAILED");
         }
-        return this.#reply(m.rid, null);
+        return this.#reply(m, null);
       }
       case "wait": {
         const s = c.session(this, m.session);
@@ -146,14 +152,14 @@ export class ClientLink {
           tasks,
           objects,
           this.#waiter(
-            m.rid,
+            m,
             () => ({ tasks: tasks.map(taskUpdate), objects: objects.map(objectUpdate) }),
           ),
         );
       }
       case "waitAll": {
         const s = c.session(this, m.session);
-        return c.waitAll(s, this.#waiter(m.rid, () => null));
+        return c.waitAll(s, this.#waiter(m, () => null));
       }
       case "fetch": {
         const s = c.session(this, m.session);
@@ -164,18 +170,18 @@ export class ClientLink {
             "NOT_KEPT",
           );
         }
-        return c.wait(s, [], [o], this.#waiter(m.rid, () => c.fetchable(o)));
+        return c.wait(s, [], [o], this.#waiter(m, () => c.fetchable(o)));
       }
       case "unkeep": {
         const s = c.session(this, m.session);
         for (const n of m.ids) c.unkeep(object(s, n));
-        return this.#reply(m.rid, null);
+        return this.#reply(m, null);
       }
       case "update": {
         const s = c.session(this, m.session);
         const tasks: TaskUpdate[] = m.tasks.map((n) => taskUpdate(task(s, n)));
         const objects: ObjectUpdate[] = m.objects.map((n) => objectUpdate(object(s, n)));
-        return this.#reply(m.rid, { tasks, objects });
+        return this.#reply(m, { tasks, objects });
       }
       case "closeSession": {
         const s = c.sessions.get(m.session);
@@ -183,10 +189,10 @@ export class ClientLink {
           c.closeSession(s);
           this.#sessions.delete(s);
         }
-        return this.#reply(m.rid, null);
+        return this.#reply(m, null);
       }
       case "serverInfo":
-        return this.#reply(m.rid, { governors: governorSummaries(c) });
+        return this.#reply(m, { governors: governorSummaries(c) });
     }
   }
 }

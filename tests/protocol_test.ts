@@ -336,3 +336,48 @@ Deno.test("parts of one submit (more: true) use each other's objects; a part's u
     new RegExp(`input object ${sid}/2 of task ${sid}/5 is from an earlier submit`),
   );
 });
+
+Deno.test("a built-in task whose config is wrong fails on the governor, naming the field", async () => {
+  await using cluster = await startCluster();
+  await using raw = new RawClient(cluster.address);
+  await raw.opened;
+  await raw.hello();
+  const sid = (await raw.request({ type: "newSession", rid: 1, name: "bad config" }))
+    .value as number;
+  const submitted = await raw.request({
+    type: "submit",
+    rid: 2,
+    session: sid,
+    tasks: [{
+      id: [sid, 1],
+      taskType: "sleep",
+      config: { seconds: "soon" },
+      inputs: [{ id: [sid, 0], label: "" }],
+      outputs: [[sid, 2]],
+      resources: { cpus: 1 },
+      user: {},
+      name: "",
+    }],
+    objects: [
+      {
+        spec: { id: [sid, 0], label: "", contentType: "", dataType: "blob", user: {} },
+        keep: false,
+        data: new Uint8Array([1]),
+      },
+      {
+        spec: { id: [sid, 2], label: "", contentType: "", dataType: "blob", user: {} },
+        keep: true,
+      },
+    ],
+  });
+  assert.deepEqual(submitted, { type: "reply", rid: 2, value: null });
+  const waited = await raw.request({ type: "waitAll", rid: 3, session: sid });
+  assert.equal(waited.type, "error");
+  assert.equal(waited.code, "SESSION_FAILED");
+  assert.match(
+    waited.message!,
+    new RegExp(
+      `Task sleep ${sid}/1 failed: Invalid sleep config: config\\.seconds: expected a number`,
+    ),
+  );
+});

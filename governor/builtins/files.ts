@@ -7,7 +7,8 @@
 import { copyFile, cp, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { MEMORY_LIMIT } from "../store.ts";
-import { type Builtin, configField } from "./types.ts";
+import { type PathConfig, pathConfig } from "../../protocol/task_configs.ts";
+import type { Builtin } from "./types.ts";
 
 /**
  * Describes a file-system error the way a user wants to read it.
@@ -25,30 +26,36 @@ export function fsCause(e: unknown): string {
 }
 
 /** Runs a load task: the file's bytes become the output. */
-export const load: Builtin = async (ctx) => {
-  const path = configField<string>(ctx, "path");
-  try {
-    const st = await stat(path);
-    if (!st.isFile()) throw Object.assign(new Error("not a file"), { code: "EISDIR" });
-    if (st.size > MEMORY_LIMIT) return [{ file: path }];
-    return [{ data: new Uint8Array(await readFile(path)) }];
-  } catch (e) {
-    throw new Error(`Cannot load "${path}": ${fsCause(e)}`);
-  }
+export const load: Builtin<PathConfig> = {
+  config: pathConfig,
+  run: async (ctx) => {
+    const { path } = ctx.config;
+    try {
+      const st = await stat(path);
+      if (!st.isFile()) throw Object.assign(new Error("not a file"), { code: "EISDIR" });
+      if (st.size > MEMORY_LIMIT) return [{ file: path }];
+      return [{ data: new Uint8Array(await readFile(path)) }];
+    } catch (e) {
+      throw new Error(`Cannot load "${path}": ${fsCause(e)}`);
+    }
+  },
 };
 
 /** Runs a store task: writes its input to a file (a directory for dirs); no output. */
-export const store: Builtin = async (ctx) => {
-  const path = configField<string>(ctx, "path");
-  const obj = ctx.inputs[0]!;
-  try {
-    await mkdir(dirname(path), { recursive: true });
-    if (obj.data) await writeFile(path, obj.data);
-    else if (obj.dataType === "dir") {
-      await cp(obj.path!, path, { recursive: true, verbatimSymlinks: true });
-    } else await copyFile(obj.path!, path);
-  } catch (e) {
-    throw new Error(`Cannot store to "${path}": ${fsCause(e)}`);
-  }
-  return [];
+export const store: Builtin<PathConfig> = {
+  config: pathConfig,
+  run: async (ctx) => {
+    const { path } = ctx.config;
+    const obj = ctx.inputs[0]!;
+    try {
+      await mkdir(dirname(path), { recursive: true });
+      if (obj.data) await writeFile(path, obj.data);
+      else if (obj.dataType === "dir") {
+        await cp(obj.path!, path, { recursive: true, verbatimSymlinks: true });
+      } else await copyFile(obj.path!, path);
+    } catch (e) {
+      throw new Error(`Cannot store to "${path}": ${fsCause(e)}`);
+    }
+    return [];
+  },
 };

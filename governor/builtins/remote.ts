@@ -4,9 +4,10 @@
  *
  * @module
  */
-import type { ObjectSpec, TaskSpec } from "../../common/attributes.ts";
-import { validateRemoteConfig } from "../../protocol/executor.ts";
+import { NO_USER, type ObjectSpec } from "../../common/attributes.ts";
+import type { AssignedOutput } from "../../protocol/assigned_task.ts";
 import type { ExecutorInput, RunMessage } from "../../protocol/executor.ts";
+import { type RemoteConfig, remoteConfig } from "../../protocol/remote_config.ts";
 import { ExecutorPool, type ExecutorPoolOptions } from "../executor_pool.ts";
 import type { ObjectStore, StoredObject } from "../store.ts";
 import type { Builtin, BuiltinContext, BuiltinOutput } from "./types.ts";
@@ -37,24 +38,25 @@ export function executorPool(store: ObjectStore): ExecutorPool {
 }
 
 /** Runs a remote task. */
-export const remote: Builtin = (ctx) => {
-  validateRemoteConfig(ctx.task.spec.config);
-  return run(ctx);
+export const remote: Builtin<RemoteConfig> = {
+  config: remoteConfig,
+  run,
+  shutdown(store) {
+    const pool = pools.get(store);
+    pools.delete(store);
+    pool?.close();
+  },
 };
 
-remote.shutdown = (store) => {
-  const pool = pools.get(store);
-  pools.delete(store);
-  pool?.close();
-};
-
-async function run(ctx: BuiltinContext): Promise<BuiltinOutput[]> {
+async function run(ctx: BuiltinContext<RemoteConfig>): Promise<BuiltinOutput[]> {
   const { task } = ctx;
+  // The server sends remote tasks with full specs (`assignedTask` checks them): the
+  // defaults below never apply, they only spell out the full types.
+  const { user = NO_USER, name = "" } = task.spec;
   const message: Omit<RunMessage, "cwd"> = {
     type: "run",
-    // The server sends remote tasks with full specs (checked on receipt).
-    spec: task.spec as TaskSpec,
-    outputs: task.outputs as ObjectSpec[],
+    spec: { ...task.spec, config: ctx.config, user, name },
+    outputs: task.outputs.map(outputSpec),
     inputs: ctx.inputs.map((obj, i) => toInput(obj, task.inputs?.[i], task.spec.inputs[i]!.label)),
     outputPaths: task.outputs.map((o) => ctx.store.pathFor(o.id)),
     governor: ctx.governor,
@@ -89,6 +91,11 @@ async function run(ctx: BuiltinContext): Promise<BuiltinOutput[]> {
     }
   }
   return outputs;
+}
+
+function outputSpec(o: AssignedOutput): ObjectSpec {
+  const { id, label, contentType = "", dataType = "blob", user = NO_USER } = o;
+  return { id, label, contentType, dataType, user };
 }
 
 function toInput(obj: StoredObject, known: ObjectSpec | undefined, label: string): ExecutorInput {

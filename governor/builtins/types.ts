@@ -5,12 +5,15 @@
  */
 import type { DataType } from "../../common/attributes.ts";
 import type { AssignedTask } from "../../protocol/assigned_task.ts";
+import type { Validator } from "../../protocol/validate.ts";
 import type { ObjectStore, StoredObject } from "../store.ts";
 
 /** What a built-in gets to run one task. */
-export interface BuiltinContext {
+export interface BuiltinContext<C = unknown> {
   /** The task as assigned by the server. */
   task: AssignedTask;
+  /** The task's config, checked by the built-in's validator. */
+  config: C;
   /** The input objects in order, all present in the store. */
   inputs: StoredObject[];
   /** The governor's store (for reading input bytes and file paths). */
@@ -35,26 +38,17 @@ export type BuiltinOutput =
   )
   & { /** The new object's `info.user`. */ user?: Record<string, unknown> };
 
-/**
- * A built-in task implementation; may finish synchronously. `shutdown`, when
- * present, is called as a governor (identified by its store) stops.
- */
-export type Builtin =
-  & ((ctx: BuiltinContext) => BuiltinOutput[] | Promise<BuiltinOutput[]>)
-  & { shutdown?: (store: ObjectStore) => void };
-
-/**
- * Reads a task's config as an object with the given string/number fields.
- *
- * @param ctx The context.
- * @param field The field to read.
- * @returns The field's value.
- * @throws {Error} When the config lacks the field.
- */
-export function configField<T>(ctx: BuiltinContext, field: string): T {
-  const config = ctx.task.spec.config as Record<string, unknown> | null;
-  if (!config || !(field in config)) {
-    throw new Error(`Invalid ${ctx.task.spec.taskType} config: missing "${field}"`);
-  }
-  return config[field] as T;
+/** A built-in task type: how to check its config, and how to run a task; may finish synchronously. */
+export interface Builtin<C = unknown> {
+  /** Checks a task's config (`protocol/task_configs.ts`); its result is `ctx.config`. */
+  config: Validator<C>;
+  /**
+   * Runs one task.
+   *
+   * @param ctx The task, its checked config, its inputs and the governor's parts.
+   * @returns One output per task output, in order.
+   */
+  run(ctx: BuiltinContext<C>): BuiltinOutput[] | Promise<BuiltinOutput[]>;
+  /** Called as a governor (identified by its store) stops, when present. */
+  shutdown?(store: ObjectStore): void;
 }

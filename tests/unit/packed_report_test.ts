@@ -22,7 +22,7 @@ Deno.test("a plain finished report round-trips packed, and validates back to a f
     info: { startTime: 1000, duration: 2 },
     outputs,
   };
-  assert.deepEqual(unpackReport(report, "done.report"), expected);
+  assert.deepEqual(unpackReport(report), expected);
   const m = validateGovernorMessage(decodeFrame(encodeFrame([{ type: "done", report }]))[0]);
   assert.deepEqual(m, expected);
 });

@@ -15,6 +15,7 @@ import {
   packTask,
   unpackTask,
 } from "../../protocol/packed_task.ts";
+import { validate } from "../../protocol/validate.ts";
 
 const bytes = new Uint8Array([1, 2, 3]);
 const spec: Pick<TaskSpec, "id" | "taskType" | "config" | "resources" | "inputs"> = {
@@ -41,7 +42,7 @@ function travel(p: PackedTask): unknown {
 }
 
 Deno.test("a packed task round-trips: spec, sources, keep flags, outputs and inline inputs", () => {
-  const { task, inline } = unpackTask(travel(packed()), "run.task");
+  const { task, inline } = unpackTask(travel(packed()));
   assert.deepEqual(task.spec, {
     id: [7, 3],
     taskType: "execute",
@@ -63,7 +64,7 @@ Deno.test("an unpacked task leaves out sources and keep when every input is here
   const p = packTask({ ...spec, inputs: [{ id: [7, 4], label: "" }] });
   packInput(p, 4, "", "", null, "");
   packOutput(p, 6, "", "", "blob", false);
-  const { task, inline } = unpackTask(travel(p), "t");
+  const { task, inline } = unpackTask(travel(p));
   assert.equal(task.sources, undefined);
   assert.equal(task.keep, undefined);
   assert.deepEqual(task.outputs, [{ id: [7, 6], label: "" }]);
@@ -85,7 +86,7 @@ Deno.test("unpackTask refuses malformed packed tasks, naming the field", () => {
     [good.map((v, i) => i === 0 ? -1 : v), /^run\.task\[0\]: expected a non-negative integer$/],
   ];
   for (const [v, message] of bad) {
-    assert.throws(() => unpackTask(v, "run.task"), (e: Error) => {
+    assert.throws(() => validate(unpackTask, v, "run.task"), (e: Error) => {
       assert.ok(e instanceof ProtocolError, String(e));
       assert.match(e.message, message);
       return true;

@@ -1,0 +1,104 @@
+/**
+ * What the server answers to each client request, defined once by its
+ * validator: the server's answers are typed by it and the client checks each
+ * reply with it.
+ *
+ * @module
+ */
+import type { Id } from "../common/attributes.ts";
+import { id, objectInfo, taskInfo } from "./attributes.ts";
+import type { RequestType } from "./client.ts";
+import {
+  array,
+  bytes,
+  type Infer,
+  int,
+  literal,
+  nil,
+  nullable,
+  object,
+  objectOf,
+  optional,
+  str,
+  type Validator,
+} from "./validate.ts";
+
+/** State and info of one task in an update reply (`info` is `null` while the task has not run). */
+const taskUpdate = object({
+  n: int,
+  state: literal("submitted", "running", "finished", "failed"),
+  info: nullable(taskInfo),
+});
+
+/** State and info of one task in an update reply. */
+export type TaskUpdate = Infer<typeof taskUpdate>;
+
+/** State and info of one object in an update reply (`info` is `null` until it is computed). */
+const objectUpdate = object({
+  n: int,
+  state: literal("submitted", "finished", "failed", "removed"),
+  info: nullable(objectInfo),
+});
+
+/** State and info of one object in an update reply. */
+export type ObjectUpdate = Infer<typeof objectUpdate>;
+
+/** The reply to `wait` and `update`: one update per task and object asked for, in order. */
+const updates = object({ tasks: array(taskUpdate), objects: array(objectUpdate) });
+
+/**
+ * The reply to `fetch`: the object's info and either its data or the
+ * `host:port` of a governor holding it.
+ */
+const fetchReply = object({ info: objectInfo, data: optional(bytes), location: optional(str) });
+
+/** The reply to `fetch`. */
+export type FetchReply = Infer<typeof fetchReply>;
+
+/** A governor as listed by `serverInfo()`. */
+export interface GovernorSummary {
+  /** The governor's `host:port`. */
+  id: string;
+  /** Its cpus. */
+  cpus: number;
+  /** Ids of the tasks assigned to it. */
+  tasks: Id[];
+  /** Ids of the objects it holds. */
+  objects: Id[];
+  /** Bytes of object data it holds. */
+  memory: number;
+}
+
+/** What `serverInfo()` reports. */
+export interface ServerInfo {
+  /** The connected governors. */
+  governors: GovernorSummary[];
+}
+
+const serverInfo = objectOf<ServerInfo>({
+  governors: array(
+    objectOf<GovernorSummary>({
+      id: str,
+      cpus: int,
+      tasks: array(id),
+      objects: array(id),
+      memory: int,
+    }),
+  ),
+});
+
+/** The validator of each request's reply. */
+export const replies = {
+  newSession: int,
+  submit: nil,
+  wait: updates,
+  waitAll: nil,
+  fetch: fetchReply,
+  unkeep: nil,
+  update: updates,
+  closeSession: nil,
+  serverInfo,
+} satisfies { [K in RequestType]: Validator<unknown> };
+
+/** The reply to a request of type `K`. */
+export type Reply<K extends RequestType> = Infer<(typeof replies)[K]>;
