@@ -388,7 +388,8 @@ export function field<T>(r: Record<string, unknown>, key: string, check: Validat
  * @returns The validator; its type is inferred from the shape.
  */
 export function object<S extends Shape>(shape: S): Validator<ObjectOf<S>> {
-  return checkFields<ObjectOf<S>>(shape);
+  const fields = checkFields<ObjectOf<S>>(shape);
+  return (v) => fields(record(v));
 }
 
 /**
@@ -407,14 +408,15 @@ export function object<S extends Shape>(shape: S): Validator<ObjectOf<S>> {
  * @returns The validator of `T`.
  */
 export function objectOf<T>(shape: ShapeOf<T>): Validator<T> {
-  return checkFields<T>(shape);
+  const fields = checkFields<T>(shape);
+  return (v) => fields(record(v));
 }
 
-function checkFields<T>(shape: Shape): Validator<T> {
+/** Checks the fields of a value already known to be a record. */
+function checkFields<T>(shape: Shape): (r: Record<string, unknown>) => T {
   const keys = Object.keys(shape);
   const checks = keys.map((k) => shape[k]!);
-  return (v) => {
-    const r = record(v);
+  return (r) => {
     let i = 0;
     try {
       for (; i < keys.length; i++) {
@@ -455,9 +457,10 @@ export function variant<C extends Record<string, Case>>(
   noun: string,
   cases: C,
 ): Validator<VariantOf<C>> {
-  const table = new Map<unknown, Validator<unknown>>();
+  // Shape cases skip the record check: the message passed it already.
+  const table = new Map<unknown, (r: Record<string, unknown>) => unknown>();
   for (const [type, c] of Object.entries(cases)) {
-    table.set(type, typeof c === "function" ? c : object(c));
+    table.set(type, typeof c === "function" ? c : checkFields(c));
   }
   return (v) => {
     let r: Record<string, unknown>;
