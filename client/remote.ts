@@ -186,6 +186,8 @@ function makeFactory<A extends unknown[]>(
     };
     return createTask("remote", config, inputDefs, p.outputs, taskOptions);
   };
+  // `call` takes the arguments untyped; the factory's type maps each of A to
+  // what may stand for it (RemoteArg), which TypeScript cannot relate to it.
   return Object.assign(call, {
     with: (o: TaskOptions) => {
       checkTaskOptions(o);

@@ -4,19 +4,19 @@
  * @module
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
-import process from "node:process";
 import { ensureArrowFor } from "../common/arrow.ts";
 import { isSubtype, toUint8Array } from "../common/content_type.ts";
 import { DataInstance } from "../common/data_instance.ts";
 import { packDirectory } from "../common/tar.ts";
 import type { ExecutorInput, ExecutorMessage, RunMessage } from "../protocol/executor.ts";
 import { decodeRemoteArgs } from "../protocol/remote_args.ts";
+import { ownProcess } from "../runtime/own_process.ts";
 import { TaskContext } from "./context.ts";
 import { loadFunction } from "./functions.ts";
 import { FileInstance } from "./instances.ts";
 import { toResults } from "./results.ts";
 
-const home = process.cwd();
+const home = ownProcess.cwd();
 
 /**
  * Runs a task: loads the function, builds its arguments, calls it in the
@@ -31,7 +31,7 @@ export async function runTask(m: RunMessage): Promise<ExecutorMessage> {
   const config = m.spec.config;
   try {
     if (!existsSync(m.cwd)) mkdirSync(m.cwd);
-    process.chdir(m.cwd);
+    ownProcess.chdir(m.cwd);
     const { fn, names } = await loadFunction(config.fn);
     const instances = await Promise.all(m.inputs.map(toInstance));
     await ensureArrowFor(...instances.map((i) => i.contentType)); // so that load() is synchronous
@@ -61,7 +61,7 @@ export async function runTask(m: RunMessage): Promise<ExecutorMessage> {
       : `Error: ${String(e)}`;
     return { type: "error", error, debug: ctx.debugText, user: ctx.info.user };
   } finally {
-    process.chdir(home);
+    ownProcess.chdir(home);
     // An emptied directory is as fresh as a new one: keep it for the next task.
     if (readdirSync(m.cwd).length) rmSync(m.cwd, { recursive: true, force: true });
   }

@@ -19,11 +19,11 @@ import {
 import { Outbox } from "../protocol/outbox.ts";
 import { runtime } from "../runtime/mod.ts";
 import { builtins } from "./builtins/mod.ts";
-import { configureExecutors } from "./builtins/remote.ts";
 import { addDataRoutes } from "./data_server.ts";
 import { fetchObject } from "./transfer.ts";
 import { TaskRunner } from "./runner.ts";
-import { ObjectStore, type StoredObject } from "./store.ts";
+import { closeResources, governorResources, openStore } from "./resources.ts";
+import type { StoredObject } from "./store.ts";
 
 /** Options of {@linkcode startGovernor}. */
 export interface GovernorOptions {
@@ -82,9 +82,7 @@ export async function startGovernor(options: GovernorOptions): Promise<Governor>
   }
   const ownWorkDir = options.workDir === undefined;
   const workDir = options.workDir ?? await mkdtemp(join(tmpdir(), "rain-governor-"));
-  const store = new ObjectStore(workDir);
-  await store.init();
-  configureExecutors(store, { memoryMb });
+  const store = await openStore(workDir, memoryMb);
   const log = options.log ?? (() => {});
   const bind = { hostname: options.hostname ?? "127.0.0.1", port: options.port ?? 0 };
   const http = await runtime.serve({ ...bind, build: (app) => addDataRoutes(app, store) })
@@ -92,13 +90,13 @@ export async function startGovernor(options: GovernorOptions): Promise<Governor>
       throw listenError(e, bind.hostname, bind.port);
     });
   const address = `${http.hostname}:${http.port}`;
+  const resources = governorResources(store, address);
   const ws = runtime.connectWebSocket(`ws://${options.server}/ws/governor`);
   const outbox = new Outbox<GovernorMessage>((frame) => ws.send(frame));
   const fetching = new Map<string, Promise<StoredObject>>();
   const runner = new TaskRunner({
     cpus,
-    address,
-    store,
+    resources,
     taskTypes: builtins,
     send: (m) => outbox.push(m),
     fetchRemote(id, source) {
@@ -184,6 +182,7 @@ export async function startGovernor(options: GovernorOptions): Promise<Governor>
     clearInterval(heartbeat);
     runner.stopAll();
     ws.close();
+    await closeResources(resources);
     await http.close();
     await store.clear();
     if (ownWorkDir) await removeTree(workDir);

@@ -13,7 +13,8 @@ import type { AssignedTask } from "../protocol/assigned_task.ts";
 import { type GovernorMessage, type LostInput, reportsData } from "../protocol/governor.ts";
 import { type FinishedInfo, type OutputReport, packReport } from "../protocol/packed_report.ts";
 import type { Builtin, BuiltinOutput } from "./builtins/types.ts";
-import { MEMORY_LIMIT, type ObjectStore, type StoredObject } from "./store.ts";
+import type { GovernorResources } from "./resources.ts";
+import type { StoredObject } from "./store.ts";
 import { validate } from "../protocol/validate.ts";
 
 /** How long (ms) smaller tasks may overtake a queued task that does not fit. */
@@ -23,10 +24,8 @@ const RESERVE_AFTER_MS = 500;
 export interface RunnerOptions {
   /** The governor's cpus. */
   cpus: number;
-  /** The governor's id (`host:port`), recorded in task info. */
-  address: string;
-  /** The object store. */
-  store: ObjectStore;
+  /** The governor's store, executors, task directories, limits and address. */
+  resources: GovernorResources;
   /** Task implementations by task type. */
   taskTypes: ReadonlyMap<string, Builtin>;
   /** Sends a report to the server (batched by the caller). */
@@ -90,7 +89,6 @@ export class TaskRunner {
     for (const c of this.#stops.values()) c.abort();
     this.#stops.clear();
     for (const run of this.#running) this.#stop(run);
-    for (const impl of new Set(this.#o.taskTypes.values())) impl.shutdown?.(this.#o.store);
   }
 
   #pump(): void {
@@ -186,7 +184,7 @@ export class TaskRunner {
   }
 
   #removeOutputs(t: AssignedTask): void {
-    for (const o of t.outputs) this.#o.store.remove(o.id);
+    for (const o of t.outputs) this.#o.resources.store.remove(o.id);
   }
 
   /**
@@ -200,7 +198,7 @@ export class TaskRunner {
     for (let i = 0; i < sources.length; i++) {
       if (!sources[i]) continue;
       const id = t.spec.inputs[i]!.id;
-      if (!this.#needed(id)) this.#o.store.remove(id);
+      if (!this.#needed(id)) this.#o.resources.store.remove(id);
     }
   }
 
@@ -220,14 +218,16 @@ export class TaskRunner {
     let remote = false;
     for (let i = 0; i < t.spec.inputs.length; i++) {
       const id = t.spec.inputs[i]!.id;
-      const local = this.#o.store.get(id) ?? this.#o.store.pending(id);
+      const local = this.#o.resources.store.get(id) ?? this.#o.resources.store.pending(id);
       if (local) {
         if (local instanceof Promise) remote = true;
         inputs[i] = local;
       } else if (t.sources?.[i]) {
         remote = true;
         inputs[i] = this.#o.fetchRemote(id, t.sources[i]!);
-      } else throw new Error(`Input object ${id.join("/")} is not on governor ${this.#o.address}`);
+      } else {throw new Error(
+          `Input object ${id.join("/")} is not on governor ${this.#o.resources.address}`,
+        );}
     }
     return remote ? Promise.all(inputs) : inputs as StoredObject[];
   }
@@ -237,16 +237,8 @@ export class TaskRunner {
     const impl = this.#o.taskTypes.get(t.spec.taskType);
     if (!impl) throw new Error(`Unknown task type "${t.spec.taskType}"`);
     const config = checkConfig(impl, t);
-    const { store, address: governor } = this.#o;
-    const result = impl.run({
-      task: t,
-      config,
-      inputs,
-      store,
-      signal: run.signal,
-      info: run,
-      governor,
-    });
+    const resources = this.#o.resources;
+    const result = impl.run({ task: t, config, inputs, signal: run.signal, info: run, resources });
     return result instanceof Promise
       ? result.then((r) => this.#storeAll(t, r))
       : this.#storeAll(t, result);
@@ -277,10 +269,10 @@ export class TaskRunner {
           `which is not a sub-type of the declared "${declared}"`,
       );
     }
-    const store = this.#o.store;
+    const store = this.#o.resources.store;
     const info = { error: "", size: 0, contentType, debug: "", user: r.user ?? {} };
     if ("data" in r) {
-      if (r.data.length <= MEMORY_LIMIT) {
+      if (r.data.length <= store.limits.inMemoryBytes) {
         info.size = r.data.length;
         const obj = store.put({ id: spec.id, dataType: "blob", data: r.data, path: null, info });
         return outputReport(t, i, obj);
@@ -316,7 +308,7 @@ export class TaskRunner {
         error,
         startTime,
         duration,
-        governor: this.#o.address,
+        governor: this.#o.resources.address,
         debug: run.debug,
         user: run.user,
       };

@@ -13,8 +13,9 @@ import { emptyObjectInfo } from "../common/attributes.ts";
 import { directorySize, packDirectory, unpackTar } from "../common/tar.ts";
 import { makeReadOnly, removeTree } from "./fs_util.ts";
 import { IdMap } from "./id_map.ts";
+import type { GovernorLimits } from "./resources.ts";
 
-/** Blobs up to this size stay in memory. */
+/** Blobs up to this size stay in memory, unless the governor's limits say otherwise. */
 export const MEMORY_LIMIT = 1024 * 1024;
 
 /** An object held by the governor. */
@@ -37,6 +38,8 @@ export class ObjectStore {
   readonly #dir: string;
   /** Directory under which tasks get their temporary working directories. */
   readonly tasksDir: string;
+  /** The governor's limits. */
+  readonly limits: Readonly<GovernorLimits>;
   #memory = 0;
   #removed = 0;
   readonly #pending = new IdMap<Promise<StoredObject>>();
@@ -44,8 +47,10 @@ export class ObjectStore {
   /**
    * @param workDir The governor's work directory; objects go to `objects/`,
    *   task directories to `tasks/`.
+   * @param limits The governor's limits (`inMemoryBytes` decides where blobs go).
    */
-  constructor(workDir: string) {
+  constructor(workDir: string, limits: Readonly<GovernorLimits>) {
+    this.limits = limits;
     this.#dir = join(workDir, "objects");
     this.tasksDir = join(workDir, "tasks");
   }
@@ -112,7 +117,7 @@ export class ObjectStore {
    */
   async putBytes(id: Id, data: Uint8Array, contentType: string): Promise<StoredObject> {
     const info = { ...emptyObjectInfo(), size: data.length, contentType };
-    if (data.length <= MEMORY_LIMIT) {
+    if (data.length <= this.limits.inMemoryBytes) {
       return this.put({ id, dataType: "blob", data, path: null, info });
     }
     const path = this.pathFor(id);

@@ -8,7 +8,7 @@
 import type { Id } from "../common/attributes.ts";
 import { formatId } from "../common/attributes.ts";
 import { ObjectFetchError, type OpenedObject, openObject } from "../protocol/data_plane.ts";
-import { MEMORY_LIMIT, type ObjectStore, type StoredObject } from "./store.ts";
+import type { ObjectStore, StoredObject } from "./store.ts";
 
 /** An input could not be fetched from the governor that was to hold it. */
 export class InputFetchError extends Error {
@@ -48,7 +48,7 @@ export async function fetchObject(
     if (opened.dataType === "dir") {
       return await store.putTar(id, new Uint8Array(await response.arrayBuffer()), contentType);
     }
-    if (opened.size <= MEMORY_LIMIT) {
+    if (opened.size <= store.limits.inMemoryBytes) {
       return await store.putBytes(id, new Uint8Array(await response.arrayBuffer()), contentType);
     }
     return await store.putStream(id, response.body!, contentType);

@@ -15,12 +15,8 @@ import { spawnProcess } from "./_child_process.ts";
 import { readFileStream, writeFileStream } from "./_node_files.ts";
 import { nodeProcess } from "./_node_process.ts";
 
-/** The part of Bun's `ServerWebSocket` used here. */
-interface BunServerWs {
-  readyState: number;
-  close(code?: number, reason?: string): void;
-  terminate(): void;
-}
+/** Bun's `ServerWebSocket` as hono/bun's handlers take it, and `terminate()`. */
+type BunServerWs = Parameters<typeof websocket.open>[0] & { terminate(): void };
 
 /** The part of Bun's `Server` used here. */
 interface BunServer {
@@ -67,7 +63,7 @@ function bunWebSocket(open: Set<BunServerWs>, onAllClosed: () => void): BunWebSo
     maxPayloadLength: MAX_PAYLOAD,
     open(ws) {
       open.add(ws);
-      websocket.open(ws as never);
+      websocket.open(ws);
     },
     message(ws, message) {
       // hono/bun passes `message.buffer` on: make sure that is exactly the frame.
@@ -75,12 +71,12 @@ function bunWebSocket(open: Set<BunServerWs>, onAllClosed: () => void): BunWebSo
         typeof message !== "string" &&
         (message.byteOffset !== 0 || message.byteLength !== message.buffer.byteLength)
       ) message = new Uint8Array(message); // a copy (Buffer#slice would be a view)
-      websocket.message(ws as never, message);
+      websocket.message(ws, message);
     },
     close(ws, code, reason) {
       open.delete(ws);
       try {
-        websocket.close(ws as never, code, reason);
+        websocket.close(ws, code, reason);
       } finally {
         if (open.size === 0) onAllClosed();
       }
@@ -137,6 +133,6 @@ export const bunRuntime: Runtime = {
   readFileStream,
   writeFileStream,
   spawnScript: (options) => spawnPiped(options, process.execPath, []),
-  connectWebSocket: (url) => wrapWebSocket(new WebSocket(url) as never, url),
+  connectWebSocket: (url) => wrapWebSocket(new WebSocket(url), url),
   ...nodeProcess,
 };

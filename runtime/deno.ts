@@ -40,7 +40,7 @@ export const denoRuntime: Runtime = {
   embedWebSocket: () => ({ upgrade: wsUpgrade }),
   // The `ws` package sets TCP_NODELAY; Deno's own WebSocket client does not, and
   // frames of a few tens of KB then wait ~40 ms for delayed ACKs.
-  connectWebSocket: (url) => wrapWebSocket(new WebSocket(url) as never, url),
+  connectWebSocket: (url) => wrapWebSocket(new WebSocket(url), url),
   async spawn({ cmd, args, cwd, stdin, stdout, signal }) {
     // Files first: a program is never started whose stdin or stdout cannot be opened.
     const input = stdin ? await Deno.open(stdin) : null;

@@ -61,7 +61,7 @@ export const nodeRuntime: Runtime = {
       close() {
         return closing ??= (async () => {
           // Upgraded sockets are detached from the HTTP server: close them ourselves.
-          const sockets = [...nodeWs.wss.clients] as unknown as RawWs[];
+          const sockets: RawWs[] = [...nodeWs.wss.clients];
           const wsClosed = Promise.all(
             sockets.map((ws) =>
               ws.readyState === 3 ? Promise.resolve() : new Promise<void>((resolve) => {
@@ -101,6 +101,6 @@ export const nodeRuntime: Runtime = {
       ...process.execArgv,
       ...(options.maxHeapMb ? [`--max-old-space-size=${options.maxHeapMb}`] : []),
     ]),
-  connectWebSocket: (url) => wrapWebSocket(new NodeWebSocket(url) as never, url),
+  connectWebSocket: (url) => wrapWebSocket(new NodeWebSocket(url), url),
   ...nodeProcess,
 };

@@ -1,6 +1,10 @@
 /**
- * The coordinator: owns every session's graph, reacts to submits and to
- * governor reports, schedules ready tasks and frees objects nobody needs.
+ * The coordinator: the server's state (open sessions, connected governors)
+ * and the entry point of every request and report, each handed to the
+ * module that owns the concept: graph transitions (`graph.ts`), dispatch
+ * to governors (`dispatch.ts`), waiters (`waiters.ts`), recovery of lost
+ * data (`recovery.ts`); a governor's load belongs to its `GovernorLink`,
+ * object locations to `locations.ts`.
  *
  * @module
  */
@@ -13,27 +17,23 @@ import {
   type TaskSpec,
 } from "../common/attributes.ts";
 import { RainError } from "../common/errors.ts";
-import type { AssignedTask } from "../protocol/assigned_task.ts";
-import { type LostInput, reportsData, type ServerToGovernorMessage } from "../protocol/governor.ts";
-import type { FinishedInfo, OutputReport } from "../protocol/packed_report.ts";
-import { type PackedTask, packInput, packOutput, packTask } from "../protocol/packed_task.ts";
-import { recoverGovernor, recoverInput, type RecoveryHost } from "./recovery.ts";
 import type { SubmitObject } from "../protocol/client.ts";
+import type { LostInput } from "../protocol/governor.ts";
+import type { FinishedInfo, OutputReport } from "../protocol/packed_report.ts";
 import type { ClientLink } from "./client_link.ts";
+import { Dispatch } from "./dispatch.ts";
 import type { GovernorLink } from "./governor_link.ts";
+import { addSubmit, failTask, finishTask, maybeFree, stopSession } from "./graph.ts";
 import {
-  addWaiter,
-  append,
   describeTask,
-  EMPTY,
-  notifyWaiters,
   type ObjectNode,
   type SessionState,
   type TaskNode,
   type Waiter,
 } from "./model.ts";
+import { recoverGovernor, recoverInput, type RecoveryHost } from "./recovery.ts";
 import { Scheduler } from "./scheduler.ts";
-import { buildSubmit } from "./submit.ts";
+import { wait, waitAll } from "./waiters.ts";
 
 /** The server's state and the rules that change it. */
 export class Coordinator {
@@ -41,13 +41,17 @@ export class Coordinator {
   readonly sessions: Map<number, SessionState> = new Map();
   /** The scheduler, with the connected governors. */
   readonly scheduler: Scheduler = new Scheduler();
-  #nextSession = 1;
+  readonly #dispatch = new Dispatch(this.scheduler, (t, max) =>
+    this.failSession(
+      t.session,
+      `${describeTask(t)} needs ${t.spec.resources.cpus} cpus but the largest governor has ${max}`,
+    ));
+  readonly #enqueue = (t: TaskNode) => this.scheduler.enqueue(t);
   readonly #recovery: RecoveryHost = {
     scheduler: this.scheduler,
-    release: (t) => this.#release(t),
     failSession: (s, e) => this.failSession(s, e),
   };
-  #scheduleQueued = false;
+  #nextSession = 1;
 
   /**
    * Opens a session for a client.
@@ -99,125 +103,13 @@ export class Coordinator {
    *   held until the last part arrives.
    */
   submit(s: SessionState, taskSpecs: TaskSpec[], objectDefs: SubmitObject[], more = false): void {
-    const { tasks, objects } = buildSubmit(s, taskSpecs, objectDefs, this.scheduler.maxCpus);
-    for (const o of objects) s.objects.set(o.spec.id[1], o);
-    if (more) {
-      s.openSubmit ??= [];
-      for (const o of objects) {
-        o.consumers++;
-        o.heldForParts = true;
-        s.openSubmit.push(o);
-      }
-    }
-    for (const t of tasks) {
-      s.tasks.set(t.spec.id[1], t);
-      s.unfinished++;
-      for (const o of t.inputs) {
-        o.consumers++;
-        o.consumerTasks = append(o.consumerTasks, t);
-        if (o.state !== "finished") {
-          t.waitingFor++;
-          o.dependents = append(o.dependents, t);
-        }
-      }
-    }
-    for (const t of tasks) if (t.waitingFor === 0) this.scheduler.enqueue(t);
-    if (!more) {
-      for (const o of objects) this.#maybeFree(o);
-      if (s.openSubmit) {
-        for (const o of s.openSubmit) {
-          o.consumers--;
-          o.heldForParts = false;
-          this.#maybeFree(o);
-        }
-        s.openSubmit = null;
-      }
-    }
+    addSubmit(s, taskSpecs, objectDefs, more, this.scheduler.maxCpus, this.#enqueue);
     this.schedule();
   }
 
   /** Runs the scheduler once at the end of the current turn. */
   schedule(): void {
-    if (this.#scheduleQueued) return;
-    this.#scheduleQueued = true;
-    queueMicrotask(() => {
-      this.#scheduleQueued = false;
-      this.scheduler.run(
-        (t, g) => this.#assign(t, g),
-        (t, max) =>
-          this.failSession(
-            t.session,
-            `${
-              describeTask(t)
-            } needs ${t.spec.resources.cpus} cpus but the largest governor has ${max}`,
-          ),
-      );
-    });
-  }
-
-  #assign(t: TaskNode, g: GovernorLink): void {
-    t.state = "assigned";
-    t.governor = g;
-    g.tasks.add(t);
-    if (t.spec.taskType === "remote") this.#assignRemote(t, g);
-    else g.send({ type: "run", task: this.#pack(t, g) });
-  }
-
-  /** Packs a built-in task for `g`, with the data of small inputs it lacks (see `packed_task.ts`). */
-  #pack(t: TaskNode, g: GovernorLink): PackedTask {
-    const spec = t.spec;
-    const p = packTask(spec);
-    for (let i = 0; i < t.inputs.length; i++) {
-      const o = t.inputs[i]!;
-      const n = o.spec.id[1];
-      const label = spec.inputs[i]!.label;
-      const given = this.#handOver(o, g, true);
-      if (typeof given === "string") packInput(p, n, label, given, null, "");
-      else packInput(p, n, label, "", given, o.spec.contentType);
-    }
-    for (const o of t.outputs) {
-      packOutput(p, o.spec.id[1], o.spec.label, o.spec.contentType, o.spec.dataType, o.keep);
-    }
-    return p;
-  }
-
-  /**
-   * Gets an input to the governor about to run a task: nothing to do when it
-   * holds the object; when the server has the data, the governor now holds it
-   * (sent in a `put` message, or returned for a blob to go inline); else the
-   * governor fetches it from a holder.
-   *
-   * @param o The input object.
-   * @param g The governor.
-   * @param inline Whether a blob's data may travel inside the task.
-   * @returns The data to inline, or the holder to fetch from (`""` when none is needed).
-   */
-  #handOver(o: ObjectNode, g: GovernorLink, inline: boolean): Uint8Array | string {
-    if (o.locations.includes(g)) return "";
-    if (!o.data) return o.locations[0]?.id ?? "";
-    g.hold(o);
-    if (inline && o.spec.dataType === "blob") return o.data;
-    g.send(putMessage(o));
-    return "";
-  }
-
-  /** Assigns a remote-function task: its executor hands full specs (and input specs) to user code. */
-  #assignRemote(t: TaskNode, g: GovernorLink): void {
-    let sources: string[] | undefined;
-    for (let i = 0; i < t.inputs.length; i++) {
-      const source = this.#handOver(t.inputs[i]!, g, false);
-      if (typeof source !== "string" || !source) continue;
-      sources ??= new Array<string>(t.inputs.length).fill("");
-      sources[i] = source;
-    }
-    const task: AssignedTask = {
-      spec: t.spec,
-      outputs: t.outputs.map((o) => o.spec),
-      inputs: t.inputs.map((o) => o.spec),
-    };
-    if (sources) task.sources = sources;
-    if (t.outputs.some((o) => o.keep)) task.keep = t.outputs.map((o) => o.keep);
-    g.send({ type: "assign", task });
+    this.#dispatch.schedule();
   }
 
   /**
@@ -239,7 +131,7 @@ export class Coordinator {
    *
    * @param g The governor.
    * @param id The task id.
-   * @param info The task's info.
+   * @param finished The task's info.
    * @param outputs What the governor reports of each output.
    */
   finished(g: GovernorLink, id: Id, finished: FinishedInfo, outputs: OutputReport[]): void {
@@ -264,47 +156,15 @@ export class Coordinator {
       });
       return;
     }
-    this.#release(t);
-    t.state = "finished";
-    t.info = info;
-    const s = t.session;
-    for (let i = 0; i < outputs.length; i++) {
-      const o = t.outputs[i]!;
-      const report = outputs[i]!;
-      o.state = "finished";
-      o.info = {
-        error: "",
-        size: report.size,
-        contentType: report.contentType ?? o.spec.contentType,
-        debug: report.debug ?? "",
-        user: report.user ?? NO_USER,
-      };
-      if (report.data && reportsData(report.data.length, o.keep)) o.data = report.data;
-      g.hold(o);
-      for (const d of o.dependents) if (--d.waitingFor === 0) this.scheduler.enqueue(d);
-      o.dependents = EMPTY;
-      notifyWaiters(s, o.waiters);
-      o.waiters = null;
-    }
-    for (const o of t.inputs) {
-      o.consumers--;
-      this.#maybeFree(o);
-    }
-    for (const o of t.outputs) this.#maybeFree(o);
-    notifyWaiters(s, t.waiters);
-    t.waiters = null;
-    if (--s.unfinished === 0) {
-      for (const w of s.allWaiters) {
-        s.waiters.delete(w);
-        w.done();
-      }
-      s.allWaiters = [];
-    }
+    g.release(t);
+    finishTask(t, g, info, outputs, this.#enqueue);
     this.schedule();
   }
 
   /**
-   * Handles a governor's report that a task failed: the session fails.
+   * Handles a governor's report that a task failed: the session fails, or,
+   * when an input could not be fetched, the input is recovered and the task
+   * put back.
    *
    * @param g The governor.
    * @param id The task id.
@@ -322,13 +182,8 @@ export class Coordinator {
       this.schedule();
       return;
     }
-    this.#release(t);
-    t.state = "failed";
-    t.info = info;
-    for (const o of t.outputs) {
-      o.state = "failed";
-      o.info = { error: info.error, size: 0, contentType: "", debug: "", user: {} };
-    }
+    g.release(t);
+    failTask(t, info);
     this.failSession(t.session, `${describeTask(t)} failed: ${info.error}`);
   }
 
@@ -343,7 +198,8 @@ export class Coordinator {
     if (s.state !== "open") return;
     s.state = "failed";
     s.error = error;
-    this.#stop(s, error, "SESSION_FAILED");
+    stopSession(s, this.scheduler.governors, error, "SESSION_FAILED");
+    this.schedule();
   }
 
   /**
@@ -352,32 +208,15 @@ export class Coordinator {
    * @param s The session.
    */
   closeSession(s: SessionState): void {
-    if (s.state === "open") this.#stop(s, `Session ${s.id} was closed`, "SESSION_CLOSED");
+    if (s.state === "open") {
+      stopSession(s, this.scheduler.governors, `Session ${s.id} was closed`, "SESSION_CLOSED");
+      this.schedule();
+    }
     s.state = "closed";
     this.sessions.delete(s.id);
   }
 
-  #stop(s: SessionState, message: string, code: string): void {
-    for (const g of this.scheduler.governors) g.send({ type: "stopSession", session: s.id });
-    for (const t of s.tasks.values()) {
-      if (t.state === "assigned" || t.state === "running") this.#release(t);
-    }
-    for (const o of s.objects.values()) {
-      for (const g of o.locations) g.drop(o);
-      o.locations = EMPTY;
-      o.data = null;
-    }
-    for (const w of s.waiters) w.fail(message, code);
-    s.waiters.clear();
-    s.allWaiters = [];
-    this.schedule();
-  }
-
-  #release(t: TaskNode): void {
-    const g = t.governor;
-    if (g && g.tasks.delete(t)) g.load -= t.spec.resources.cpus;
-  }
-
+  /** The task a governor reports on, when it is still that governor's and its session open. */
   #runningTask(g: GovernorLink, id: Id): TaskNode | undefined {
     const t = this.sessions.get(id[0])?.tasks.get(id[1]);
     if (!t || t.governor !== g || (t.state !== "assigned" && t.state !== "running")) {
@@ -385,18 +224,6 @@ export class Coordinator {
     }
     if (t.session.state !== "open") return undefined;
     return t;
-  }
-
-  #maybeFree(o: ObjectNode): void {
-    if (o.keep || o.consumers > 0 || o.state !== "finished") return;
-    o.state = "removed";
-    // The server keeps constants while the session lives, to recompute lost objects from them.
-    if (o.producer) o.data = null;
-    for (const g of o.locations) {
-      g.drop(o);
-      g.freeObject(o);
-    }
-    o.locations = EMPTY;
   }
 
   /**
@@ -408,21 +235,7 @@ export class Coordinator {
    * @param w The waiter (its `remaining` is set here).
    */
   wait(s: SessionState, tasks: TaskNode[], objects: ObjectNode[], w: Waiter): void {
-    w.remaining = 0;
-    for (const t of tasks) {
-      if (t.state !== "finished") {
-        w.remaining++;
-        t.waiters = addWaiter(t.waiters, w);
-      }
-    }
-    for (const o of objects) {
-      if (o.state === "waiting") {
-        w.remaining++;
-        o.waiters = addWaiter(o.waiters, w);
-      }
-    }
-    if (w.remaining === 0) return w.done();
-    s.waiters.add(w);
+    wait(s, tasks, objects, w);
   }
 
   /**
@@ -432,10 +245,7 @@ export class Coordinator {
    * @param w The waiter.
    */
   waitAll(s: SessionState, w: Waiter): void {
-    if (s.unfinished === 0) return w.done();
-    w.remaining = 1;
-    s.allWaiters.push(w);
-    s.waiters.add(w);
+    waitAll(s, w);
   }
 
   /**
@@ -445,7 +255,7 @@ export class Coordinator {
    */
   unkeep(o: ObjectNode): void {
     o.keep = false;
-    this.#maybeFree(o);
+    maybeFree(o);
   }
 
   /**
@@ -502,13 +312,4 @@ export class Coordinator {
     if (!g) throw new RainError(`Object ${formatId(o.spec.id)} has no data left`, "REMOVED");
     return { info, location: g.id };
   }
-}
-
-/** The `put` message handing a governor an object's data (default fields left out). */
-function putMessage(o: ObjectNode): Extract<ServerToGovernorMessage, { type: "put" }> {
-  const { id, contentType, dataType } = o.spec;
-  const m: Extract<ServerToGovernorMessage, { type: "put" }> = { type: "put", id, data: o.data! };
-  if (contentType) m.contentType = contentType;
-  if (dataType !== "blob") m.dataType = dataType;
-  return m;
 }

@@ -1,13 +1,15 @@
 /**
- * The server's view of one connected governor: its cpus, what it runs and
- * holds, and a batching sender.
+ * The server's view of one connected governor: its cpus and load (which it
+ * owns: a task's cpus count from {@linkcode GovernorLink.claim} to
+ * {@linkcode GovernorLink.release}), what it holds (changed only by
+ * `locations.ts`), and a batching sender.
  *
  * @module
  */
 import type { ServerToGovernorMessage } from "../protocol/governor.ts";
 import { Outbox } from "../protocol/outbox.ts";
 import type { WsConnection } from "../runtime/types.ts";
-import { append, type ObjectNode, type TaskNode } from "./model.ts";
+import type { ObjectNode, TaskNode } from "./model.ts";
 
 /** One connected governor. */
 export class GovernorLink {
@@ -15,14 +17,12 @@ export class GovernorLink {
   readonly id: string;
   /** Its cpus. */
   readonly cpus: number;
-  /** Cpus of the tasks assigned and not finished. */
-  load = 0;
-  /** Tasks assigned and not finished. */
-  readonly tasks: Set<TaskNode> = new Set();
-  /** Objects it holds. */
+  /** Objects it holds (changed only by `locations.ts`). */
   readonly objects: Set<ObjectNode> = new Set();
-  /** Bytes of the objects it holds. */
+  /** Bytes of the objects it holds (changed only by `locations.ts`). */
   memory = 0;
+  readonly #tasks = new Set<TaskNode>();
+  #load = 0;
   /** When the governor was last heard from (epoch ms). */
   lastSeen: number = Date.now();
   /** Set once the governor is declared lost. */
@@ -82,30 +82,42 @@ export class GovernorLink {
     for (const [session, ns] of bySession) this.#outbox.push({ type: "free", session, ns });
   }
 
+  /** Tasks assigned and not finished. */
+  get tasks(): ReadonlySet<TaskNode> {
+    return this.#tasks;
+  }
+
+  /** Cpus of the tasks assigned and not finished. */
+  get load(): number {
+    return this.#load;
+  }
+
   /** Free cpus (negative when overbooked). */
   get free(): number {
-    return this.cpus - this.load;
+    return this.cpus - this.#load;
   }
 
   /**
-   * Records that the governor now holds an object.
+   * Assigns a task here: it runs (or queues) on this governor and its cpus
+   * count until {@linkcode GovernorLink.release}.
    *
-   * @param obj The object.
+   * @param t The task.
    */
-  hold(obj: ObjectNode): void {
-    if (this.objects.has(obj)) return;
-    this.objects.add(obj);
-    obj.locations = append(obj.locations, this);
-    this.memory += obj.info?.size ?? obj.data?.length ?? 0;
+  claim(t: TaskNode): void {
+    t.governor = this;
+    this.#tasks.add(t);
+    this.#load += t.spec.resources.cpus;
   }
 
   /**
-   * Records that the governor dropped an object.
+   * Gives back a task's cpus (it finished, failed, was stopped or is put
+   * back); idempotent. The task keeps its `governor`, whose later reports of
+   * it are then ignored.
    *
-   * @param obj The object.
+   * @param t The task.
    */
-  drop(obj: ObjectNode): void {
-    if (this.objects.delete(obj)) this.memory -= obj.info?.size ?? obj.data?.length ?? 0;
+  release(t: TaskNode): void {
+    if (this.#tasks.delete(t)) this.#load -= t.spec.resources.cpus;
   }
 
   /** Closes the connection. */

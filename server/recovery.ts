@@ -10,6 +10,7 @@
  */
 import { formatId } from "../common/attributes.ts";
 import type { GovernorLink } from "./governor_link.ts";
+import { clearGovernor, removeLocation } from "./locations.ts";
 import { append, describeTask, type ObjectNode, type TaskNode } from "./model.ts";
 import type { Scheduler } from "./scheduler.ts";
 
@@ -20,8 +21,6 @@ const MAX_RETRIES = 5;
 export interface RecoveryHost {
   /** The scheduler, to queue tasks again. */
   scheduler: Scheduler;
-  /** Frees a task's cpus on its governor. */
-  release(t: TaskNode): void;
   /** Fails a session with an error. */
   failSession(s: TaskNode["session"], error: string): void;
 }
@@ -37,15 +36,9 @@ class Unrecoverable extends Error {}
  * @param g The lost governor (already removed from the scheduler).
  */
 export function recoverGovernor(host: RecoveryHost, g: GovernorLink): void {
-  const lost: ObjectNode[] = [];
-  for (const o of g.objects) {
-    o.locations = o.locations.filter((x) => x !== g);
-    if (isLost(o) && (o.keep || o.consumers > 0)) lost.push(o);
-  }
-  g.objects.clear();
-  g.memory = 0;
+  const lost = clearGovernor(g).filter((o) => isLost(o) && (o.keep || o.consumers > 0));
   const tasks = [...g.tasks];
-  for (const t of tasks) host.release(t);
+  for (const t of tasks) g.release(t);
   for (const t of tasks) guard(host, t, () => rerun(host, t));
   // Constants are never lost (the server keeps their data), so every lost object has a producer.
   for (const o of lost) guard(host, o.producer!, () => recompute(host, o, g.id));
@@ -69,16 +62,15 @@ export function recoverInput(
   source: GovernorLink | undefined,
   error: string,
 ): void {
-  host.release(t);
+  t.governor?.release(t);
   if (++t.retries > MAX_RETRIES) {
     host.failSession(t.session, `${describeTask(t)} failed: ${error}`);
     return;
   }
   if (source) {
-    source.drop(o);
+    removeLocation(o, source);
     // Sent at once, not with the turn's frees: a recompute may put the object back there.
     source.send({ type: "free", session: o.spec.id[0], ns: [o.spec.id[1]] });
-    o.locations = o.locations.filter((x) => x !== source);
   }
   guard(host, t, () => {
     if (isLost(o)) recompute(host, o, source?.id ?? "unknown");
@@ -127,7 +119,7 @@ function rerun(host: RecoveryHost, t: TaskNode): void {
   const wasFinished = t.state === "finished";
   if (wasFinished) t.session.unfinished++;
   // A producer still running elsewhere is re-run from scratch; its report will be ignored.
-  if (t.state === "assigned" || t.state === "running") host.release(t);
+  if (t.state === "assigned" || t.state === "running") t.governor?.release(t);
   t.state = "waiting";
   t.governor = null;
   t.waitingFor = 0;

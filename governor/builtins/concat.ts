@@ -32,6 +32,6 @@ export const concat: Builtin<null> = {
 };
 
 async function concatFromDisk(ctx: BuiltinContext<null>): Promise<BuiltinOutput[]> {
-  const parts = await Promise.all(ctx.inputs.map((o) => ctx.store.bytes(o)));
+  const parts = await Promise.all(ctx.inputs.map((o) => ctx.resources.store.bytes(o)));
   return [{ data: concatBytes(parts) }];
 }

@@ -40,7 +40,7 @@ export const makeDirectory: Builtin<MakeDirectoryConfig> = {
     if (paths.length !== ctx.inputs.length) {
       throw new Error("makeDirectory: one path per input is required");
     }
-    const root = await mkdtemp(join(ctx.store.tasksDir, "mkdir-"));
+    const root = await mkdtemp(join(ctx.resources.store.tasksDir, "mkdir-"));
     try {
       for (let i = 0; i < paths.length; i++) {
         const rel = checkRelativePath(paths[i]!, "makeDirectory path");

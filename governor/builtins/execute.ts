@@ -11,7 +11,6 @@ import { checkInside, checkRelativePath, checkTreeInside } from "../../common/pa
 import { type ExecuteConfig, executeConfig } from "../../protocol/task_configs.ts";
 import { runtime } from "../../runtime/mod.ts";
 import type { StoredObject } from "../store.ts";
-import { taskDirs } from "../task_dirs.ts";
 import type { Builtin, BuiltinContext, BuiltinOutput } from "./types.ts";
 
 /** Runs an execute task. */
@@ -19,17 +18,17 @@ export const execute: Builtin<ExecuteConfig> = {
   config: executeConfig,
   run: async (ctx) => {
     const config = ctx.config;
-    const dirs = taskDirs(ctx.store);
-    const dir = await dirs.acquire();
+    const { store, taskDirs } = ctx.resources;
+    const dir = await taskDirs.acquire();
     // Stdout goes beside the task directory, where the program cannot see it.
-    const stdout = join(ctx.store.tasksDir, `${ctx.task.spec.id.join("-")}.stdout`);
+    const stdout = join(store.tasksDir, `${ctx.task.spec.id.join("-")}.stdout`);
     try {
       return await run(ctx, config, dir, stdout);
     } catch (e) {
       await rm(stdout, { force: true });
       throw e;
     } finally {
-      await dirs.release(dir);
+      await taskDirs.release(dir);
     }
   },
 };
@@ -123,7 +122,7 @@ async function stage(
   path: string,
   index: number,
 ): Promise<string> {
-  const staged = join(ctx.store.tasksDir, `${ctx.task.spec.id.join("-")}.out${index}`);
+  const staged = join(ctx.resources.store.tasksDir, `${ctx.task.spec.id.join("-")}.out${index}`);
   await rename(path, staged);
   return staged;
 }

@@ -6,7 +6,6 @@
  */
 import { copyFile, cp, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import { MEMORY_LIMIT } from "../store.ts";
 import { type PathConfig, pathConfig } from "../../protocol/task_configs.ts";
 import type { Builtin } from "./types.ts";
 
@@ -33,7 +32,7 @@ export const load: Builtin<PathConfig> = {
     try {
       const st = await stat(path);
       if (!st.isFile()) throw Object.assign(new Error("not a file"), { code: "EISDIR" });
-      if (st.size > MEMORY_LIMIT) return [{ file: path }];
+      if (st.size > ctx.resources.limits.inMemoryBytes) return [{ file: path }];
       return [{ data: new Uint8Array(await readFile(path)) }];
     } catch (e) {
       throw new Error(`Cannot load "${path}": ${fsCause(e)}`);

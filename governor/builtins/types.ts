@@ -6,7 +6,8 @@
 import type { DataType } from "../../common/attributes.ts";
 import type { AssignedTask } from "../../protocol/assigned_task.ts";
 import type { Validator } from "../../protocol/validate.ts";
-import type { ObjectStore, StoredObject } from "../store.ts";
+import type { GovernorResources } from "../resources.ts";
+import type { StoredObject } from "../store.ts";
 
 /** What a built-in gets to run one task. */
 export interface BuiltinContext<C = unknown> {
@@ -16,14 +17,12 @@ export interface BuiltinContext<C = unknown> {
   config: C;
   /** The input objects in order, all present in the store. */
   inputs: StoredObject[];
-  /** The governor's store (for reading input bytes and file paths). */
-  store: ObjectStore;
   /** Aborted when the task's session stops. */
   signal: AbortSignal;
   /** Task-info extras the built-in may set; reported whether the task finishes or fails. */
   info: { debug: string; user: Record<string, unknown> };
-  /** The governor's id (`host:port`). */
-  governor: string;
+  /** The governor's store, executors, task directories, limits and address. */
+  resources: GovernorResources;
 }
 
 /**
@@ -49,6 +48,4 @@ export interface Builtin<C = unknown> {
    * @returns One output per task output, in order.
    */
   run(ctx: BuiltinContext<C>): BuiltinOutput[] | Promise<BuiltinOutput[]>;
-  /** Called as a governor (identified by its store) stops, when present. */
-  shutdown?(store: ObjectStore): void;
 }

@@ -1,0 +1,184 @@
+/**
+ * The transitions of a session's graph: a submit adds tasks and objects, a
+ * finished task finishes its outputs and readies its dependents, a failed
+ * task fails its outputs, a stopped session lets go of everything, and an
+ * object nobody needs any more is freed. Counters of unfinished inputs per
+ * task and unfinished consumers per object make each transition cost only
+ * the edges it touches.
+ *
+ * @module
+ */
+import { NO_USER, type TaskInfo, type TaskSpec } from "../common/attributes.ts";
+import type { SubmitObject } from "../protocol/client.ts";
+import { reportsData } from "../protocol/governor.ts";
+import type { OutputReport } from "../protocol/packed_report.ts";
+import type { GovernorLink } from "./governor_link.ts";
+import { addLocation, clearLocations } from "./locations.ts";
+import { append, EMPTY, type ObjectNode, type SessionState, type TaskNode } from "./model.ts";
+import { buildSubmit } from "./submit.ts";
+import { failWaiters, notifyAllDone, notifyWaiters } from "./waiters.ts";
+
+/** Queues a task whose inputs are all finished (the scheduler's `enqueue`). */
+export type Enqueue = (t: TaskNode) => void;
+
+/**
+ * Adds a submitted graph (or one part of it) to a session and queues the
+ * tasks that are ready.
+ *
+ * @param s The session.
+ * @param taskSpecs The tasks.
+ * @param objectDefs The objects.
+ * @param more Whether more parts of this submit follow: its objects are
+ *   held until the last part arrives.
+ * @param maxCpus Most cpus of any governor (0 when none is connected yet).
+ * @param enqueue Queues a ready task.
+ * @throws {RainError} When the submit is invalid; nothing is added then.
+ */
+export function addSubmit(
+  s: SessionState,
+  taskSpecs: TaskSpec[],
+  objectDefs: SubmitObject[],
+  more: boolean,
+  maxCpus: number,
+  enqueue: Enqueue,
+): void {
+  const { tasks, objects } = buildSubmit(s, taskSpecs, objectDefs, maxCpus);
+  for (const o of objects) s.objects.set(o.spec.id[1], o);
+  if (more) {
+    s.openSubmit ??= [];
+    for (const o of objects) {
+      o.consumers++;
+      o.heldForParts = true;
+      s.openSubmit.push(o);
+    }
+  }
+  for (const t of tasks) {
+    s.tasks.set(t.spec.id[1], t);
+    s.unfinished++;
+    for (const o of t.inputs) {
+      o.consumers++;
+      o.consumerTasks = append(o.consumerTasks, t);
+      if (o.state !== "finished") {
+        t.waitingFor++;
+        o.dependents = append(o.dependents, t);
+      }
+    }
+  }
+  for (const t of tasks) if (t.waitingFor === 0) enqueue(t);
+  if (!more) {
+    for (const o of objects) maybeFree(o);
+    if (s.openSubmit) {
+      for (const o of s.openSubmit) {
+        o.consumers--;
+        o.heldForParts = false;
+        maybeFree(o);
+      }
+      s.openSubmit = null;
+    }
+  }
+}
+
+/**
+ * Finishes a task its governor reported finished: its outputs are finished
+ * and held there, its dependents that now have every input are queued,
+ * inputs and outputs nobody needs any more are freed, and waiters answered.
+ *
+ * @param t The task (assigned to `g`, released).
+ * @param g The governor that ran it.
+ * @param info The task's info.
+ * @param outputs What the governor reports of each output (one per output).
+ * @param enqueue Queues a ready task.
+ */
+export function finishTask(
+  t: TaskNode,
+  g: GovernorLink,
+  info: TaskInfo,
+  outputs: OutputReport[],
+  enqueue: Enqueue,
+): void {
+  t.state = "finished";
+  t.info = info;
+  const s = t.session;
+  for (let i = 0; i < outputs.length; i++) {
+    const o = t.outputs[i]!;
+    const report = outputs[i]!;
+    o.state = "finished";
+    o.info = {
+      error: "",
+      size: report.size,
+      contentType: report.contentType ?? o.spec.contentType,
+      debug: report.debug ?? "",
+      user: report.user ?? NO_USER,
+    };
+    if (report.data && reportsData(report.data.length, o.keep)) o.data = report.data;
+    addLocation(o, g);
+    for (const d of o.dependents) if (--d.waitingFor === 0) enqueue(d);
+    o.dependents = EMPTY;
+    notifyWaiters(s, o.waiters);
+    o.waiters = null;
+  }
+  for (const o of t.inputs) {
+    o.consumers--;
+    maybeFree(o);
+  }
+  for (const o of t.outputs) maybeFree(o);
+  notifyWaiters(s, t.waiters);
+  t.waiters = null;
+  if (--s.unfinished === 0) notifyAllDone(s);
+}
+
+/**
+ * Fails a task and its outputs (its session fails next).
+ *
+ * @param t The task (released).
+ * @param info The task's info, with the error.
+ */
+export function failTask(t: TaskNode, info: TaskInfo): void {
+  t.state = "failed";
+  t.info = info;
+  for (const o of t.outputs) {
+    o.state = "failed";
+    o.info = { error: info.error, size: 0, contentType: "", debug: "", user: {} };
+  }
+}
+
+/**
+ * Lets go of everything a session holds, as it fails or closes: its tasks
+ * are stopped on every governor and their cpus given back, its objects'
+ * data dropped, and its waiters answered with the error.
+ *
+ * @param s The session.
+ * @param governors Every connected governor.
+ * @param message The error for the waiters.
+ * @param code Its code.
+ */
+export function stopSession(
+  s: SessionState,
+  governors: readonly GovernorLink[],
+  message: string,
+  code: string,
+): void {
+  for (const g of governors) g.send({ type: "stopSession", session: s.id });
+  for (const t of s.tasks.values()) {
+    if (t.state === "assigned" || t.state === "running") t.governor?.release(t);
+  }
+  for (const o of s.objects.values()) {
+    clearLocations(o);
+    o.data = null;
+  }
+  failWaiters(s, message, code);
+}
+
+/**
+ * Frees an object once it is finished, not kept and needed by no unfinished
+ * task: every governor holding it is told to free it.
+ *
+ * @param o The object.
+ */
+export function maybeFree(o: ObjectNode): void {
+  if (o.keep || o.consumers > 0 || o.state !== "finished") return;
+  o.state = "removed";
+  // The server keeps constants while the session lives, to recompute lost objects from them.
+  if (o.producer) o.data = null;
+  for (const g of clearLocations(o)) g.freeObject(o);
+}
