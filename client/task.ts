@@ -62,12 +62,13 @@ export class Task {
    * @throws {Error} When the task has zero or several outputs.
    */
   get output(): DataObject {
-    if (this.outputs.length !== 1) {
+    const only = this.outputs.length === 1 ? this.outputs[0] : undefined;
+    if (!only) {
       throw new Error(
         `${this.description} has ${this.outputs.length} outputs: use .outputs instead of .output`,
       );
     }
-    return this.outputs[0]!;
+    return only;
   }
 
   /** Keeps every output (before submit). */

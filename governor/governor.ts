@@ -30,22 +30,22 @@ export interface GovernorOptions {
   /** The server's `host:port`. */
   server: string;
   /** Cpus to announce. @default {the machine's cpus} */
-  cpus?: number;
+  cpus?: number | undefined;
   /** Work directory; a fresh temporary one when not given. */
-  workDir?: string;
+  workDir?: string | undefined;
   /** Address to serve object data on. @default {"127.0.0.1"} */
-  hostname?: string;
+  hostname?: string | undefined;
   /** Port to serve object data on. @default {0} */
-  port?: number;
+  port?: number | undefined;
   /** Log sink. @default {() => {}} */
-  log?: (message: string) => void;
+  log?: ((message: string) => void) | undefined;
   /** Interval of heartbeats to the server (ms). @default {1000} */
-  heartbeatMs?: number;
+  heartbeatMs?: number | undefined;
   /**
    * Heap limit of each executor process (remote functions) in MB; a task
    * exceeding it fails alone. @default {V8's default}
    */
-  executorMemoryMb?: number;
+  executorMemoryMb?: number | undefined;
 }
 
 /** A running governor. */

@@ -70,11 +70,11 @@ export interface SpawnOptions {
   /** Working directory. */
   cwd: string;
   /** A file fed to stdin (stdin is empty otherwise). */
-  stdin?: string;
+  stdin?: string | undefined;
   /** A file that receives stdout (discarded otherwise). */
-  stdout?: string;
+  stdout?: string | undefined;
   /** Kills the process (SIGKILL) when aborted. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** How a spawned process ended. */
@@ -99,7 +99,7 @@ export interface ScriptOptions {
   /** Working directory. */
   cwd: string;
   /** Limit of its JavaScript heap in MB (V8's old space; not enforced on Bun). */
-  maxHeapMb?: number;
+  maxHeapMb?: number | undefined;
 }
 
 /** A long-lived child process with piped stdin, stdout and stderr. */
@@ -131,7 +131,7 @@ export interface EmbeddedWebSocket {
   /** Bun: the `websocket` handlers to pass to `Bun.serve` beside `fetch`. */
   websocket?: unknown;
   /** Node: hooks the upgrade into the `node:http` server that serves the app. */
-  injectWebSocket?: (server: unknown) => void;
+  injectWebSocket?: ((server: unknown) => void) | undefined;
 }
 
 /** What Rain needs from the JavaScript runtime it runs on. */

@@ -14,9 +14,9 @@ import { addRoutes } from "./server.ts";
 /** Options of {@linkcode createServerApp}. */
 export interface ServerAppOptions {
   /** Log lines (governors joining, protocol errors). @default {() => {}} */
-  log?: (message: string) => void;
+  log?: ((message: string) => void) | undefined;
   /** A governor silent this long (ms) is declared lost. @default {5000} */
-  heartbeatTimeoutMs?: number;
+  heartbeatTimeoutMs?: number | undefined;
 }
 
 /** A server not listening anywhere yet: its app and handlers for the host. */
@@ -28,7 +28,7 @@ export interface ServerApp {
   /** Bun only: pass to `Bun.serve` beside `fetch` (`Bun.serve({ fetch, websocket })`). */
   websocket?: unknown;
   /** Node only: call with the `node:http` server from `@hono/node-server`'s `serve()`. */
-  injectWebSocket?: (server: unknown) => void;
+  injectWebSocket?: ((server: unknown) => void) | undefined;
   /** The server state. */
   coordinator: Coordinator;
   /**

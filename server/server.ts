@@ -18,13 +18,13 @@ export const DEFAULT_SERVER_PORT = 7210;
 /** Options of {@linkcode startServer}. */
 export interface ServerOptions {
   /** Address to bind. @default {"127.0.0.1"} */
-  hostname?: string;
+  hostname?: string | undefined;
   /** Port to bind; 0 picks a free one. @default {7210} */
-  port?: number;
+  port?: number | undefined;
   /** Log lines (governors joining, protocol errors). @default {() => {}} */
-  log?: (message: string) => void;
+  log?: ((message: string) => void) | undefined;
   /** A governor silent this long (ms) is declared lost. @default {5000} */
-  heartbeatTimeoutMs?: number;
+  heartbeatTimeoutMs?: number | undefined;
 }
 
 /** A running server. */

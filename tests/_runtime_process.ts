@@ -194,7 +194,7 @@ export interface GovernorProcessOptions extends ReadyProcessOptions {
   /** Its work directory (existing; the caller removes it). */
   workDir: string;
   /** Heap limit of its executors in MB, if any. */
-  executorMemoryMb?: number;
+  executorMemoryMb?: number | undefined;
 }
 
 /**

@@ -16,7 +16,7 @@ import {
 } from "../../protocol/task_configs.ts";
 import { place } from "../fs_util.ts";
 import { fsCause } from "./files.ts";
-import type { Builtin } from "./types.ts";
+import { type Builtin, onlyInput } from "./types.ts";
 
 /** Runs a loadDir task: a directory of the governor's file system becomes a dir object. */
 export const loadDir: Builtin<PathConfig> = {
@@ -69,7 +69,7 @@ export const sliceDirectory: Builtin<SliceDirectoryConfig> = {
   run: async (ctx) => {
     const { path } = ctx.config;
     const rel = checkRelativePath(path, "sliceDirectory path");
-    const root = ctx.inputs[0]!.path!;
+    const root = onlyInput(ctx).path!;
     const target = join(root, rel);
     try {
       await checkInside(root, target);

@@ -7,7 +7,7 @@
 import { copyFile, cp, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { type PathConfig, pathConfig } from "../../protocol/task_configs.ts";
-import type { Builtin } from "./types.ts";
+import { type Builtin, onlyInput } from "./types.ts";
 
 /**
  * Describes a file-system error the way a user wants to read it.
@@ -45,7 +45,7 @@ export const store: Builtin<PathConfig> = {
   config: pathConfig,
   run: async (ctx) => {
     const { path } = ctx.config;
-    const obj = ctx.inputs[0]!;
+    const obj = onlyInput(ctx);
     try {
       await mkdir(dirname(path), { recursive: true });
       if (obj.data) await writeFile(path, obj.data);

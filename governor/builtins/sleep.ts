@@ -4,7 +4,7 @@
  * @module
  */
 import { type SleepConfig, sleepConfig } from "../../protocol/task_configs.ts";
-import type { Builtin } from "./types.ts";
+import { type Builtin, onlyInput } from "./types.ts";
 
 /** Runs a sleep task; resolves early (with an error) when the session stops. */
 export const sleep: Builtin<SleepConfig> = {
@@ -22,6 +22,6 @@ export const sleep: Builtin<SleepConfig> = {
       }, seconds * 1000);
       ctx.signal.addEventListener("abort", stop, { once: true });
     });
-    return [{ forward: ctx.inputs[0]! }];
+    return [{ forward: onlyInput(ctx) }];
   },
 };

@@ -49,3 +49,16 @@ export interface Builtin<C = unknown> {
    */
   run(ctx: BuiltinContext<C>): BuiltinOutput[] | Promise<BuiltinOutput[]>;
 }
+
+/**
+ * The single input of a built-in that takes exactly one.
+ *
+ * @param ctx The task's context.
+ * @returns The input.
+ * @throws {Error} When the task has another number of inputs.
+ */
+export function onlyInput(ctx: BuiltinContext<unknown>): StoredObject {
+  const only = ctx.inputs.length === 1 ? ctx.inputs[0] : undefined;
+  if (!only) throw new Error(`${ctx.task.spec.taskType} takes one input, got ${ctx.inputs.length}`);
+  return only;
+}

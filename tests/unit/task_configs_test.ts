@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { decodeCbor, encodeCbor } from "../../protocol/codec.ts";
 import { validate, type Validator } from "../../protocol/validate.ts";
 import { builtins } from "../../governor/builtins/mod.ts";
+import { type BuiltinContext, onlyInput } from "../../governor/builtins/types.ts";
 
 /** A config of each built-in task type, as the client builds it. */
 const samples: Record<string, unknown> = {
@@ -84,4 +85,9 @@ Deno.test("built-in configs are refused with the nested field and the reason", (
       return true;
     });
   }
+});
+
+Deno.test("a built-in that takes one input says so, naming its task type, when it gets another number", () => {
+  const ctx = { task: { spec: { taskType: "sleep" } }, inputs: [] };
+  assert.throws(() => onlyInput(ctx as unknown as BuiltinContext), /sleep takes one input, got 0/);
 });
