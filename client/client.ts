@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { ServerInfo } from "../protocol/client_replies.ts";
+import type { GovernorSummary, ServerInfo } from "../protocol/client_replies.ts";
 import { Connection } from "./connection.ts";
 // Loaded for its side effect too: it provides `sessionInternal`, used to open sessions.
 import "./session.ts";
@@ -19,7 +19,7 @@ export interface NewSessionOptions {
   default?: boolean;
 }
 
-export type { ServerInfo };
+export type { GovernorSummary, ServerInfo };
 
 /** A connection to a Rain server. */
 export class Client {
