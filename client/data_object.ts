@@ -87,8 +87,14 @@ export class DataObject {
     return this.#kept;
   }
 
-  /** Stops keeping the object; the server is told at once. */
+  /**
+   * Stops keeping the object; the server is told at once.
+   *
+   * @throws {SessionFailedError} When the session has failed (also when the
+   *   object is no longer kept), as every use of a failed session does.
+   */
   async unkeep(): Promise<void> {
+    this.session._checkUsable();
     if (!this.#kept) return;
     this.#kept = false;
     if (this.state !== "unsubmitted") await this.session._unkeep([this]);

@@ -315,6 +315,16 @@ export class Session {
     return { tasks, objects };
   }
 
+  /**
+   * Throws when the session is closed or has failed (internal, for uses that
+   * need no server round trip).
+   *
+   * @throws {SessionFailedError} When the session has failed.
+   */
+  _checkUsable(): void {
+    this.#checkUsable();
+  }
+
   #checkUsable(): void {
     if (this.state === "closed") throw new Error(`Session ${this.#id} is closed`);
     if (this.#error) throw new SessionFailedError(this.#error.message, { cause: this.#error });

@@ -3,8 +3,8 @@
  *
  * @module
  */
-import { statSync } from "node:fs";
-import { relative, resolve } from "node:path";
+import { mkdirSync, renameSync, statSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
 import { format } from "node:util";
 import type { Context, ContextBlobOptions } from "../client/context.ts";
 import type { ObjectSpec, TaskInfo, TaskSpec } from "../common/attributes.ts";
@@ -19,8 +19,14 @@ export class TaskContext implements Context {
   readonly spec: TaskSpec;
   /** The task's info; `user` is writable. */
   readonly info: TaskInfo;
+  /**
+   * Where staged files wait for the end of the task: beside the working
+   * directory, which is emptied after the task, and out of the function's sight.
+   */
+  readonly stagingDir: string;
   readonly #cwd: string;
   readonly #lines: string[] = [];
+  #staged = 0;
 
   /**
    * @param spec The task's spec.
@@ -30,6 +36,7 @@ export class TaskContext implements Context {
   constructor(spec: TaskSpec, cwd: string, governor: string) {
     this.spec = spec;
     this.#cwd = cwd;
+    this.stagingDir = `${cwd}.staged`;
     this.info = { error: "", startTime: Date.now(), duration: 0, governor, debug: "", user: {} };
   }
 
@@ -89,8 +96,14 @@ export class TaskContext implements Context {
     }, bytes);
   }
 
+  /** Whether a file or directory was staged (and the staging directory exists). */
+  get staged(): boolean {
+    return this.#staged > 0;
+  }
+
   /**
-   * Stages a file the function wrote as a result.
+   * Stages a file the function wrote as a result: it is moved out of the
+   * working directory (after the call it is no longer there).
    *
    * @param path The file.
    * @param options Its content type.
@@ -103,11 +116,12 @@ export class TaskContext implements Context {
     return new StagedInstance(resultSpec(""), {
       ...emptyObjectInfo(),
       contentType: options.contentType ?? "",
-    }, full);
+    }, this.#moveOut(full));
   }
 
   /**
-   * Stages a directory the function wrote as a dir result.
+   * Stages a directory the function wrote as a dir result: it is moved out of
+   * the working directory (after the call it is no longer there).
    *
    * @param path The directory.
    * @returns The result.
@@ -117,7 +131,19 @@ export class TaskContext implements Context {
     if (!statSync(full).isDirectory()) {
       throw new TypeError(`ctx.stageDirectory(): "${path}" is not a directory`);
     }
-    return new StagedInstance({ ...resultSpec(""), dataType: "dir" }, emptyObjectInfo(), full);
+    return new StagedInstance(
+      { ...resultSpec(""), dataType: "dir" },
+      emptyObjectInfo(),
+      this.#moveOut(full),
+    );
+  }
+
+  /** Moves a staged file or directory into the staging directory (a rename: no copy). */
+  #moveOut(full: string): string {
+    if (this.#staged === 0) mkdirSync(this.stagingDir, { recursive: true });
+    const to = join(this.stagingDir, String(this.#staged++));
+    renameSync(full, to);
+    return to;
   }
 
   #inside(path: string, what: string): string {

@@ -17,6 +17,9 @@ export interface LoadedFunction {
 
 const cache = new Map<string, LoadedFunction>();
 
+/** How `toString()` shows a function without JavaScript source. */
+const NATIVE = /\{\s*\[native code\]\s*\}\s*$/;
+
 /**
  * Loads a remote function, from the cache when it was loaded before.
  *
@@ -32,7 +35,10 @@ export async function loadFunction(ref: RemoteFunctionRef): Promise<LoadedFuncti
     const fn = "source" in ref
       ? compile(ref.source)
       : await importFunction(ref.module, ref.exportName);
-    loaded = { fn, names: parameterNames(fn.toString()) };
+    const source = Function.prototype.toString.call(fn);
+    // A module may export a bound or native function: it has no source to read
+    // names from, and its parameters can only be given by position.
+    loaded = { fn, names: NATIVE.test(source) ? [] : parameterNames(source) };
     cache.set(key, loaded);
   }
   return loaded;
