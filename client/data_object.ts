@@ -25,6 +25,8 @@ export class DataObject {
   data: Uint8Array | null;
   /** For `directory()`: the client path read at submit. */
   readonly sourcePath: string | null;
+  /** For a constant whose encoder is imported on first use: makes its data at submit. */
+  readonly encodeLater: (() => Promise<Uint8Array>) | null;
   #kept = false;
 
   /**
@@ -35,6 +37,7 @@ export class DataObject {
    * @param producer The producing task.
    * @param data Constant data.
    * @param sourcePath A client directory to read at submit.
+   * @param encodeLater Makes a constant's data at submit.
    */
   constructor(
     session: Session,
@@ -42,12 +45,14 @@ export class DataObject {
     producer: Task | null,
     data: Uint8Array | null = null,
     sourcePath: string | null = null,
+    encodeLater: (() => Promise<Uint8Array>) | null = null,
   ) {
     this.session = session;
     this.spec = spec;
     this.producer = producer;
     this.data = data;
     this.sourcePath = sourcePath;
+    this.encodeLater = encodeLater;
   }
 
   /**

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { type Node, parse, type Pattern } from "acorn";
+import { type Node, parse, type Pattern } from "npm:acorn@^8.19.0";
 
 /**
  * The names of a function's parameters, from its source text. Destructured

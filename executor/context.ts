@@ -11,7 +11,8 @@ import type { ObjectSpec, TaskInfo, TaskSpec } from "../common/attributes.ts";
 import { emptyObjectInfo } from "../common/attributes.ts";
 import { checkContentType, encodeValue } from "../common/content_type.ts";
 import { DataInstance } from "../common/data_instance.ts";
-import { StagedInstance } from "./instances.ts";
+import { msgpack } from "../common/optional.ts";
+import { PendingInstance, StagedInstance } from "./instances.ts";
 
 /** The context of one task run. */
 export class TaskContext implements Context {
@@ -27,6 +28,7 @@ export class TaskContext implements Context {
   readonly #cwd: string;
   readonly #lines: string[] = [];
   #staged = 0;
+  readonly #pending: PendingInstance[] = [];
 
   /**
    * @param spec The task's spec.
@@ -71,8 +73,14 @@ export class TaskContext implements Context {
           `Conflicting options: encode "${options.encode}" and contentType "${options.contentType}"`,
         );
       }
-      bytes = encodeValue(data, options.encode);
       contentType = options.encode;
+      if (options.encode === "msgpack" && !msgpack.loaded) {
+        const info = { ...emptyObjectInfo(), contentType };
+        const pending = new PendingInstance(resultSpec(""), info, structuredClone(data), "msgpack");
+        this.#pending.push(pending);
+        return pending;
+      }
+      bytes = encodeValue(data, options.encode);
     } else {
       if (options.contentType !== undefined) checkContentType(options.contentType);
       if (data instanceof Uint8Array) {
@@ -94,6 +102,11 @@ export class TaskContext implements Context {
       contentType,
       size: bytes.length,
     }, bytes);
+  }
+
+  /** Encodes the `ctx.blob()` results that waited for their encoder (after the function returned). */
+  async settle(): Promise<void> {
+    for (const p of this.#pending) await p.settle();
   }
 
   /** Whether a file or directory was staged (and the staging directory exists). */

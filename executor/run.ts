@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import process from "node:process";
-import { ensureArrowFor } from "../common/arrow.ts";
+import { ensureCodecsFor } from "../common/optional.ts";
 import { isSubtype, toUint8Array } from "../common/content_type.ts";
 import { DataInstance } from "../common/data_instance.ts";
 import { packDirectory } from "../common/tar.ts";
@@ -55,12 +55,18 @@ export async function runTask(m: RunMessage): Promise<ExecutorMessage> {
       }
       return param;
     });
-    await ensureArrowFor(...instances.map((i) => i.contentType)); // so that load() is synchronous
+    // So that load() of the inputs and encoding the declared outputs are synchronous.
+    await ensureCodecsFor(
+      ...instances.map((i) => i.contentType),
+      ...m.outputs.map((o) => o.contentType),
+      ...config.encode,
+    );
     const values = instances.map((inst, j) =>
       config.autoLoad || params[j]!.load ? inst.load() : inst
     );
     const args = decodeArgs(toUint8Array(config.args), values);
     const value = await fn(ctx, ...args);
+    await ctx.settle();
     const outputs = toResults(value, m.outputs, config.encode, instances);
     outputs.forEach((o, i) => {
       if (!("file" in o)) return;

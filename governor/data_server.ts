@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Hono } from "hono";
+import type { Hono } from "npm:hono@^4.10.0";
 import type { Id } from "../common/attributes.ts";
 import { packDirectory } from "../common/tar.ts";
 import { runtime } from "../runtime/mod.ts";

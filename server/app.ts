@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { Hono } from "hono";
+import { Hono } from "npm:hono@^4.10.0";
 import { runtime } from "../runtime/mod.ts";
 import type { ClientLink } from "./client_link.ts";
 import { Coordinator } from "./coordinator.ts";
