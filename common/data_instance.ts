@@ -22,6 +22,8 @@ export class DataInstance {
   readonly #unpack: TarUnpacker | null;
 
   /**
+   * Wraps an object's data with its spec and info (`fetch()` and the executor make these).
+   *
    * @param spec The object's spec.
    * @param info The object's info.
    * @param data Its bytes (a tar archive for a dir).

@@ -33,7 +33,11 @@ export interface RainServer {
   hostname: string;
   /** The bound port. */
   port: number;
-  /** The server state (for tests and the dashboard). */
+  /**
+   * The server state (the project's own tools read it: tests, dashboard).
+   *
+   * @ignore
+   */
   coordinator: Coordinator;
   /** Stops the server. */
   close(): Promise<void>;
