@@ -9,7 +9,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { clusterTest, startCluster } from "./_cluster.ts";
@@ -59,5 +59,36 @@ clusterTest(
       program: "a\nb\n",
       msgpack: [146, 1, 2],
     });
+  },
+);
+
+clusterTest(
+  "from a folder outside the repository, the rain command runs by path and the optional packages stay unimported",
+  {
+    node: DENO_ONLY,
+    bun: DENO_ONLY,
+  },
+  async () => {
+    await using dir = await tempDir();
+    const pkg = JSON.parse(await readFile(join(ROOT, "package.json"), "utf8"));
+    // The module JSR's `jsr:@rain/rain/cli` export names.
+    const version = await run(
+      Deno.execPath(),
+      ["run", "-A", join(ROOT, "cli/bin.ts"), "--version"],
+      dir.path,
+    );
+    assert.equal(version.trim(), pkg.version);
+    // Importing the library (client, server, governor) imports neither apache-arrow nor @msgpack/msgpack.
+    const url = (path: string) => JSON.stringify(pathToFileURL(join(ROOT, path)).href);
+    await writeFile(
+      join(dir.path, "script.ts"),
+      `import ${url("mod.ts")};\nimport ${url("server/mod.ts")};\nimport ${
+        url("governor/mod.ts")
+      };\n` +
+        `const { arrow, msgpack } = await import(${url("common/optional.ts")});\n` +
+        "console.log(JSON.stringify([arrow.loaded, msgpack.loaded]));\n",
+    );
+    const out = await run(Deno.execPath(), ["run", "-A", "script.ts"], dir.path);
+    assert.deepEqual(JSON.parse(out), [false, false]);
   },
 );

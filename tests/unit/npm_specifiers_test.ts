@@ -54,3 +54,12 @@ Deno.test("every npm: specifier of the sources names a package.json dependency w
   }
   assert.ok(found.length >= 10, `found ${found.length} npm: specifiers`);
 });
+
+Deno.test("the npm package and the JSR package have the same name, version and license", async () => {
+  const pkg = JSON.parse(await readFile(join(ROOT, "package.json"), "utf8"));
+  const jsr = JSON.parse(await readFile(join(ROOT, "deno.json"), "utf8"));
+  assert.deepEqual([pkg.name, pkg.version, pkg.license], [jsr.name, jsr.version, jsr.license]);
+  assert.equal(pkg.name, "@rain/rain");
+  assert.deepEqual(pkg.peerDependenciesMeta?.["apache-arrow"], { optional: true });
+  assert.equal(pkg.dependencies["apache-arrow"], undefined, "apache-arrow is not a dependency");
+});
