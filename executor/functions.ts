@@ -6,6 +6,7 @@
  */
 import { parameterNames } from "../common/params.ts";
 import { REMOTE_FUNCTION, type RemoteFunctionRef } from "../protocol/executor.ts";
+import { bareNpmSpecifiersOnBun } from "../runtime/_bun_npm.ts";
 
 /** A function ready to call, with its parameter names. */
 export interface LoadedFunction {
@@ -72,6 +73,8 @@ async function importFunction(
   url: string,
   exportName: string,
 ): Promise<(...args: unknown[]) => unknown> {
+  // The module may import the library's sources, whose npm: specifiers Bun needs made bare.
+  bareNpmSpecifiersOnBun();
   const mod = await import(url) as Record<string, unknown>;
   if (!(exportName in mod)) throw new Error(`Module ${url} has no export "${exportName}"`);
   let value = mod[exportName] as Record<symbol, unknown> | undefined;

@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { bareSpecifier, NPM_SPECIFIER, withBareSpecifiers } from "../../scripts/npm_specifier.mjs";
+import { withBareSpecifiers as bunBare } from "../../runtime/_bun_npm.ts";
 import { ROOT } from "../_runtime_process.ts";
 
 /** The library's source directories (what mod.ts, the CLI and the executor import). */
@@ -62,4 +63,18 @@ Deno.test("the npm package and the JSR package have the same name, version and l
   assert.equal(pkg.name, "@rain/rain");
   assert.deepEqual(pkg.peerDependenciesMeta?.["apache-arrow"], { optional: true });
   assert.equal(pkg.dependencies["apache-arrow"], undefined, "apache-arrow is not a dependency");
+});
+
+Deno.test("Bun's runtime plugin makes npm: specifiers bare exactly as the build tools do", async () => {
+  const samples = [
+    `import { a } from "npm:hono@^4/ws";\nawait import('npm:ws@^8');`,
+    `export { x } from "npm:@msgpack/msgpack@^3.1.3"; import "./local.ts";`,
+    `const s = "npm:acorn"; // "not npm:quoted`,
+  ];
+  for (const dir of ["client", "common", "runtime", "server"]) {
+    for (const name of await readdir(join(ROOT, dir))) {
+      if (name.endsWith(".ts")) samples.push(await readFile(join(ROOT, dir, name), "utf8"));
+    }
+  }
+  for (const code of samples) assert.equal(bunBare(code), withBareSpecifiers(code));
 });
