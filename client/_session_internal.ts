@@ -23,6 +23,11 @@ export interface SessionInternal {
   addTask(s: Session, t: Task): void;
   /** Registers a new, unsubmitted object (for factories). */
   addObject(s: Session, o: DataObject): void;
+  /**
+   * Throws when the session is closed or has failed (for uses that need no
+   * server round trip).
+   */
+  checkUsable(s: Session): void;
   /** Pushes the session on the active stack (for `newSession`). */
   activate(s: Session): void;
   /** Refreshes tasks and objects (behind `update()`). */

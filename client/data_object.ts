@@ -26,6 +26,8 @@ export class DataObject {
   data: Uint8Array | null;
   /** For `directory()`: the client path read at submit. */
   readonly sourcePath: string | null;
+  /** For a constant whose encoder is imported on first use: makes its data at submit. */
+  readonly encodeLater: (() => Promise<Uint8Array>) | null;
   #kept = false;
 
   /**
@@ -36,6 +38,7 @@ export class DataObject {
    * @param producer The producing task.
    * @param data Constant data.
    * @param sourcePath A client directory to read at submit.
+   * @param encodeLater Makes a constant's data at submit.
    */
   constructor(
     session: Session,
@@ -43,12 +46,14 @@ export class DataObject {
     producer: Task | null,
     data: Uint8Array | null = null,
     sourcePath: string | null = null,
+    encodeLater: (() => Promise<Uint8Array>) | null = null,
   ) {
     this.session = session;
     this.spec = spec;
     this.producer = producer;
     this.data = data;
     this.sourcePath = sourcePath;
+    this.encodeLater = encodeLater;
   }
 
   /**
@@ -88,8 +93,14 @@ export class DataObject {
     return this.#kept;
   }
 
-  /** Stops keeping the object; the server is told at once. */
+  /**
+   * Stops keeping the object; the server is told at once.
+   *
+   * @throws {SessionFailedError} When the session has failed (also when the
+   *   object is no longer kept), as every use of a failed session does.
+   */
   async unkeep(): Promise<void> {
+    sessionInternal.checkUsable(this.session);
     if (!this.#kept) return;
     this.#kept = false;
     if (this.state !== "unsubmitted") await sessionInternal.unkeep(this.session, [this]);

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { ensureArrowFor } from "../common/arrow.ts";
+import { ensureCodecsFor } from "../common/optional.ts";
 import { DataInstance } from "../common/data_instance.ts";
 import { SessionFailedError } from "../common/errors.ts";
 import { packDirectory, unpackTar } from "../common/tar.ts";
@@ -54,6 +54,7 @@ export class Session {
       },
       addTask: (s, t) => s.#pendingTasks.push(t),
       addObject: (s, o) => s.#pendingObjects.push(o),
+      checkUsable: (s) => s.#checkUsable(),
       activate: (s) => pushSession(s),
       update: (s, tasks, objects) => s.#update(tasks, objects),
       unkeep: (s, objects) => s.#unkeep(objects),
@@ -152,6 +153,7 @@ export class Session {
       const o = objects[i]!;
       o.spec.id[0] = id;
       if (o.sourcePath !== null) o.data = await packDirectory(o.sourcePath);
+      else if (o.encodeLater) o.data = await o.encodeLater();
       if (o.data) bytes += o.data.length;
       wire[i] = packSubmitObject(o.spec, o.isKept(), o.data);
     }
@@ -253,7 +255,7 @@ export class Session {
     o.info = reply.info;
     o.state = "finished";
     const instance = new DataInstance(o.spec, o.info, data, unpackTar);
-    await ensureArrowFor(instance.contentType); // load() of "arrow" needs apache-arrow
+    await ensureCodecsFor(instance.contentType); // so that load() is synchronous
     return instance;
   }
 

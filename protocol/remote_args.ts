@@ -7,8 +7,7 @@
  *
  * @module
  */
-import { Encoder } from "cbor-x/encode";
-import { Decoder, Tag } from "cbor-x/decode";
+import { Decoder, Encoder, Tag } from "../common/cbor.ts";
 import { toUint8Array } from "../common/content_type.ts";
 
 /** CBOR tag marking a data-object placeholder inside the encoded arguments (its value: the input index). */
