@@ -32,8 +32,8 @@ export interface Row {
   cluster: string;
   /** Rain's figures. */
   ours: ColdWarm;
-  /** What it is compared with, and its figures; `null` when skipped or none. */
-  baseline: { what: string; figures: ColdWarm } | null;
+  /** What it is compared with, its figures and their unit; `null` when skipped or none. */
+  baseline: { what: string; figures: ColdWarm; unit: string } | null;
   /** Rain vs the baseline: times better (Dask) or percent of it; `null` when not comparable. */
   ratio: { cold: number | null; warm: number | null; unit: "×" | "%" } | null;
   /** The target, as text. */
@@ -91,11 +91,17 @@ export function makeRow(
   let note: string | undefined;
   if (w.baseline === "dask") {
     if (typeof dask === "string") note = `Dask: ${dask}`;
-    else if (dask) baseline = { what: `Dask ${dask.cluster}`, figures: coldWarm(dask.values) };
+    else if (dask) {
+      baseline = { what: `Dask ${dask.cluster}`, figures: coldWarm(dask.values), unit: w.unit };
+    }
   } else if (figures.baseline?.length) {
     const m = median(figures.baseline);
-    const what = w.baseline === "spawn" ? "bare Deno.Command spawns" : "loopback TCP copy";
-    baseline = { what, figures: { cold: null, warm: m, runs: figures.baseline } };
+    const spawn = w.baseline === "spawn";
+    baseline = {
+      what: spawn ? "bare Deno.Command spawns" : "loopback TCP copy",
+      figures: { cold: null, warm: m, runs: figures.baseline },
+      unit: spawn ? "spawns/s" : w.unit,
+    };
   }
   const t = w.target;
   let ratio: Row["ratio"] = null;

@@ -13,6 +13,8 @@ import logging
 import sys
 import time
 
+from concurrent.futures import CancelledError
+
 from dask.distributed import Client, LocalCluster, wait
 
 
@@ -75,8 +77,17 @@ if __name__ == "__main__":
     cluster = LocalCluster(n_workers=workers, threads_per_worker=threads, processes=True,
                            dashboard_address=None, silence_logs=logging.ERROR)
     client = Client(cluster)
+    def measure():
+        # On a heavily loaded machine Dask now and then cancels a graph (seen with the tree):
+        # that run is measured again rather than losing the whole baseline.
+        try:
+            return run(client, size)
+        except CancelledError as e:
+            print(f"dask: a run was cancelled ({e}); measuring it again", file=sys.stderr)
+            return run(client, size)
+
     try:
-        values = [run(client, size) for _ in range(runs)]
+        values = [measure() for _ in range(runs)]
     finally:
         client.close()
         cluster.close()
