@@ -115,12 +115,12 @@ for (const [i, w] of selected.entries()) {
 }
 
 function progress(r: Row): string {
-  const f = (x: number | null) => `${formatFigure(x)} ${r.unit}`;
+  const f = (x: number | null, unit: string = r.unit) => `${formatFigure(x)} ${unit}`;
   const b = r.baseline;
   const base = !b
     ? ""
     : b.figures.cold === null
-    ? `; ${b.what}: ${f(b.figures.warm)}`
+    ? `; ${b.what}: ${f(b.figures.warm, b.unit)}`
     : `; ${b.what}: ${f(b.figures.cold)} cold, ${f(b.figures.warm)} warm`;
   const ratio = r.ratio
     ? `; ratio ${formatFigure(r.ratio.cold)}${r.ratio.unit} cold, ` +
