@@ -10,7 +10,7 @@
  * baseline (bare spawns, loopback TCP). Prints a progress line per workload
  * and one table; writes the same as JSON and an SVG chart to `--out`.
  *
- * Run: `deno run -A bench/bench.ts [--runs N] [--only KEY,...] [--no-dask] [--out DIR]
+ * Run: `deno run -A bench/bench.ts [--runs N] [--dask-runs N] [--only KEY,...] [--no-dask] [--out DIR]
  *   [--tasks N] [--tree N] [--round-trips N] [--remote N] [--execute N] [--mib N] [--memory N]`
  *
  * @module
@@ -37,6 +37,8 @@ const { values } = parseArgs({
   args: Deno.args,
   options: {
     runs: { type: "string", default: "4" },
+    // Dask has no JIT: its runs after the first differ little, and each takes minutes here.
+    "dask-runs": { type: "string", default: "2" },
     only: { type: "string" },
     "no-dask": { type: "boolean", default: false },
     out: { type: "string", default: new URL("./results", import.meta.url).pathname },
@@ -53,6 +55,7 @@ function positive(name: string, value: string): number {
 }
 
 const runs = positive("runs", values.runs);
+const daskRuns = positive("dask-runs", values["dask-runs"]);
 const only = values.only?.split(",");
 const unknown = only?.filter((k) => !WORKLOADS.some((w) => w.key === k));
 if (unknown?.length) {
@@ -103,7 +106,7 @@ for (const [i, w] of selected.entries()) {
     })();
     let dask: DaskFigures | string | null = null;
     if (w.baseline === "dask") {
-      dask = daskMissing ?? await runDask(w.key, size, n).catch((e: Error) => e.message);
+      dask = daskMissing ?? await runDask(w.key, size, daskRuns).catch((e: Error) => e.message);
     }
     const row = makeRow(w, size, cluster, figures, dask);
     rows.push(row);
@@ -140,7 +143,8 @@ const json = join(values.out, `bench-${stamp}.json`);
 const svg = join(values.out, "bench.svg");
 await writeFile(
   json,
-  JSON.stringify({ date, machine, runs, dask: daskMissing ?? "ran", rows }, null, 2) + "\n",
+  JSON.stringify({ date, machine, runs, daskRuns, dask: daskMissing ?? "ran", rows }, null, 2) +
+    "\n",
 );
 await writeFile(svg, chart(rows, machine, date));
 log(`\nWrote ${json} and ${svg}`);
