@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { formatAddress } from "../common/address.ts";
+import { hostname } from "node:os";
+import { formatAddress, isWildcard } from "../common/address.ts";
 import { DEFAULT_SERVER_PORT, type RainServer, startServer } from "../server/mod.ts";
 import { defineCommand, option } from "./command.ts";
 import type { Lifecycle } from "./lifecycle.ts";
@@ -24,19 +25,21 @@ export const SERVER_OPTIONS = {
  * @param listen Where to listen (default loopback, port 7210).
  * @param lifecycle The command's lifecycle; the server is stopped with it.
  * @param log Log sink.
- * @returns The server and its `host:port`.
+ * @returns The server, its `host:port`, and the `host:port` governors join it at (this
+ *   machine's host name when it listens on every interface).
  */
 export async function startServerPart(
   listen: { hostname: string; port: number } | undefined,
   lifecycle: Lifecycle,
   log: (message: string) => void,
-): Promise<{ server: RainServer; address: string }> {
+): Promise<{ server: RainServer; address: string; joinAt: string }> {
   const server = lifecycle.add(
     await startServer({ ...(listen ?? { hostname: "127.0.0.1", port: DEFAULT_SERVER_PORT }), log }),
   );
   const where = formatAddress(server.hostname, server.port);
   console.log(`Rain server listening on ${where} (status: http://${where}/api/info)`);
-  return { server, address: where };
+  const joinAt = isWildcard(server.hostname) ? formatAddress(hostname(), server.port) : where;
+  return { server, address: where, joinAt };
 }
 
 /** `rain server`. */

@@ -35,17 +35,17 @@ export const startCommand = defineCommand({
       throw new UsageError("needs --simple, --governors N or --governor-host-file FILE");
     }
     const hosts = hostFile ? await readHostFile(hostFile) : [];
-    const { address } = await startServerPart(values.listen, lifecycle, log);
+    const { joinAt } = await startServerPart(values.listen, lifecycle, log);
     const options = governorOptions(values);
     for (let i = 1; i <= local; i++) {
       const workDir = options.workDir && local > 1
         ? join(options.workDir, `governor-${i}`)
         : options.workDir;
-      const gov = lifecycle.add(await startGovernor({ server: address, ...options, workDir, log }));
+      const gov = lifecycle.add(await startGovernor({ server: joinAt, ...options, workDir, log }));
       console.log(`Governor ${gov.id} with ${gov.cpus} cpus joined (work dir ${gov.workDir})`);
     }
     if (hosts.length > 0) {
-      lifecycle.add(startSshGovernors(hosts, address, log));
+      lifecycle.add(startSshGovernors(hosts, joinAt, log));
       console.log(`Starting governors over ssh on ${hosts.join(", ")}`);
     }
     console.log("Press Ctrl-C to stop.");

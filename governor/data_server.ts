@@ -19,12 +19,12 @@ export const DATA_TYPE_HEADER = "x-rain-data-type";
  * Adds `GET /objects/:session/:n` to an app.
  *
  * @param app The governor's app.
- * @param store The governor's store.
+ * @param store The governor's current store (none before it first registered).
  */
-export function addDataRoutes(app: Hono, store: ObjectStore): void {
+export function addDataRoutes(app: Hono, store: () => ObjectStore | undefined): void {
   app.get("/objects/:session/:n", async (c) => {
     const id = parseId(c.req.param("session"), c.req.param("n"));
-    const obj = id && store.get(id);
+    const obj = id && store()?.get(id);
     if (!obj) return c.text("No such object\n", 404);
     const headers: Record<string, string> = {
       [CONTENT_TYPE_HEADER]: obj.info.contentType,

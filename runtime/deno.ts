@@ -5,12 +5,13 @@
  */
 import { Hono } from "hono";
 import WebSocket from "ws";
-import { upgradeWebSocket } from "hono/deno";
+import { getConnInfo, upgradeWebSocket } from "hono/deno";
 import type { Runtime, WsUpgrade } from "./types.ts";
 import { wrapWebSocket } from "./_ws_client.ts";
 import { adaptUpgrade } from "./_hono_ws.ts";
 import { readTail } from "./_stderr_tail.ts";
 import { spawnDenoScript } from "./_deno_piped.ts";
+import { peerAddressOf } from "./_connect.ts";
 
 const wsUpgrade: WsUpgrade = adaptUpgrade<WebSocket>(
   upgradeWebSocket,
@@ -41,6 +42,7 @@ export const denoRuntime: Runtime = {
   // The `ws` package sets TCP_NODELAY; Deno's own WebSocket client does not, and
   // frames of a few tens of KB then wait ~40 ms for delayed ACKs.
   connectWebSocket: (url) => wrapWebSocket(new WebSocket(url) as never, url),
+  peerAddress: (c) => peerAddressOf(() => getConnInfo(c).remote.address),
   async spawn({ cmd, args, cwd, stdin, stdout, signal }) {
     // Files first: a program is never started whose stdin or stdout cannot be opened.
     const input = stdin ? await Deno.open(stdin) : null;

@@ -10,6 +10,7 @@ import type { AddressInfo } from "node:net";
 import { Hono } from "hono";
 import { createAdaptorServer } from "@hono/node-server";
 import { createNodeWebSocket } from "@hono/node-ws";
+import { getConnInfo } from "@hono/node-server/conninfo";
 import { WebSocket as NodeWebSocket } from "ws";
 import type { Runtime, WsUpgrade } from "./types.ts";
 import { wrapWebSocket } from "./_ws_client.ts";
@@ -18,6 +19,7 @@ import { spawnPiped } from "./_piped.ts";
 import { spawnProcess } from "./_child_process.ts";
 import { readFileStream, writeFileStream } from "./_node_files.ts";
 import { nodeProcess } from "./_node_process.ts";
+import { peerAddressOf } from "./_connect.ts";
 
 /** How long `close()` waits for WebSocket close handshakes before cutting sockets. */
 const WS_CLOSE_GRACE_MS = 1000;
@@ -102,5 +104,6 @@ export const nodeRuntime: Runtime = {
       ...(options.maxHeapMb ? [`--max-old-space-size=${options.maxHeapMb}`] : []),
     ]),
   connectWebSocket: (url) => wrapWebSocket(new NodeWebSocket(url) as never, url),
+  peerAddress: (c) => peerAddressOf(() => getConnInfo(c).remote.address),
   ...nodeProcess,
 };
