@@ -43,6 +43,7 @@ export const denoRuntime: Runtime = {
   // frames of a few tens of KB then wait ~40 ms for delayed ACKs.
   connectWebSocket: (url) => wrapWebSocket(new WebSocket(url) as never, url),
   peerAddress: (c) => peerAddressOf(() => getConnInfo(c).remote.address),
+  env: (name) => Deno.env.get(name),
   async spawn({ cmd, args, cwd, stdin, stdout, signal }) {
     // Files first: a program is never started whose stdin or stdout cannot be opened.
     const input = stdin ? await Deno.open(stdin) : null;

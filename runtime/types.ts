@@ -154,6 +154,8 @@ export interface Runtime {
    * `"127.0.0.1"`; `"unknown"` when the host does not say.
    */
   peerAddress(c: Context): string;
+  /** An environment variable, or `undefined`. */
+  env(name: string): string | undefined;
   /**
    * Runs a program to completion. Rejects with an error whose `code` is
    * `"ENOENT"` when the program cannot be found.
