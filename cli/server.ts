@@ -3,8 +3,9 @@
  *
  * @module
  */
-import { hostname } from "node:os";
-import { formatAddress, isWildcard } from "../common/address.ts";
+import { lookup } from "node:dns/promises";
+import { hostname, networkInterfaces } from "node:os";
+import { formatAddress, isLoopback, isWildcard } from "../common/address.ts";
 import { DEFAULT_SERVER_PORT, type RainServer, startServer } from "../server/mod.ts";
 import { defineCommand, option } from "./command.ts";
 import type { Lifecycle } from "./lifecycle.ts";
@@ -25,8 +26,8 @@ export const SERVER_OPTIONS = {
  * @param listen Where to listen (default loopback, port 7210).
  * @param lifecycle The command's lifecycle; the server is stopped with it.
  * @param log Log sink.
- * @returns The server, its `host:port`, and the `host:port` governors join it at (this
- *   machine's host name when it listens on every interface).
+ * @returns The server, its `host:port`, and the `host:port` governors join it at (when it
+ *   listens on every interface, this machine's address as others see it).
  */
 export async function startServerPart(
   listen: { hostname: string; port: number } | undefined,
@@ -38,7 +39,9 @@ export async function startServerPart(
   );
   const where = formatAddress(server.hostname, server.port);
   console.log(`Rain server listening on ${where} (status: http://${where}/api/info)`);
-  const joinAt = isWildcard(server.hostname) ? formatAddress(hostname(), server.port) : where;
+  const joinAt = isWildcard(server.hostname)
+    ? formatAddress(await machineAddress(), server.port)
+    : where;
   return { server, address: where, joinAt };
 }
 
@@ -53,3 +56,17 @@ export const serverCommand = defineCommand({
     console.log("Press Ctrl-C to stop.");
   },
 });
+
+/**
+ * This machine as other machines reach it: its host name when that
+ * resolves to a non-loopback address (Debian maps it to 127.0.1.1), else its
+ * first non-loopback interface address, else the host name.
+ */
+async function machineAddress(): Promise<string> {
+  const name = hostname();
+  const resolved = await lookup(name).catch(() => undefined);
+  if (resolved && !isLoopback(resolved.address)) return name;
+  const addresses = Object.values(networkInterfaces()).flat()
+    .filter((i) => i !== undefined && !i.internal && !i.address.startsWith("fe80:"));
+  return (addresses.find((i) => i!.family === "IPv4") ?? addresses[0])?.address ?? name;
+}

@@ -139,3 +139,17 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: `rain start listening on every interface registers its governors at a non-loopback address${
+    noLan ? ` (ignored: ${noLan})` : ""
+  }`,
+  ignore: noLan !== null,
+  async fn() {
+    await using rain = startCli(["start", "--simple", "--listen", "0.0.0.0:0", "--cpus", "1"]);
+    const [, id] = await rain.waitFor(/Governor (\S+) with 1 cpus joined/);
+    assert.doesNotMatch(id!, /^(127\.|0\.0\.0\.0|\[::|localhost)/, `registered ${id}`);
+    rain.child.kill("SIGTERM");
+    assert.equal((await rain.exited(10_000)).code, 0);
+  },
+});
