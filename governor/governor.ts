@@ -137,6 +137,7 @@ export async function startGovernor(options: GovernorOptions): Promise<Governor>
       // A rejoined server reuses session ids: a fresh directory keeps late writes of the
       // old membership's tasks apart from the new one's objects.
       dir: joins === 0 ? workDir : join(workDir, `rejoin-${joins}`),
+      ownDir: joins > 0,
       cpus,
       address,
       executorMemoryMb: memoryMb,
@@ -199,11 +200,8 @@ export async function startGovernor(options: GovernorOptions): Promise<Governor>
           "of its sessions and rejoining",
       );
       const old = membership!;
-      const oldDir = joins === 0 ? undefined : join(workDir, `rejoin-${joins}`);
       joins++;
-      old.drop().then(() => oldDir ? removeTree(oldDir) : undefined).catch((e) =>
-        log(`Cannot remove the old objects: ${(e as Error).message}`)
-      );
+      old.drop().catch((e) => log(`Cannot remove the old objects: ${(e as Error).message}`));
       try {
         const m = membership = await newMembership();
         // The server may still hold the old connection until its heartbeat timeout: a

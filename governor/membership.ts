@@ -9,6 +9,7 @@
 import type { ServerToGovernorMessage } from "../protocol/governor.ts";
 import { unpackTask } from "../protocol/governor.ts";
 import { builtins } from "./builtins/mod.ts";
+import { removeTree } from "./fs_util.ts";
 import { configureExecutors } from "./builtins/remote.ts";
 import { TaskRunner } from "./runner.ts";
 import type { ServerConnection } from "./server_connection.ts";
@@ -19,6 +20,8 @@ import { fetchObject } from "./transfer.ts";
 export interface MembershipOptions {
   /** Its directory (objects and task directories go below). */
   dir: string;
+  /** Whether `drop()` removes the directory itself too (one it made). */
+  ownDir: boolean;
   /** The governor's cpus. */
   cpus: number;
   /** The governor's registered address. */
@@ -35,9 +38,11 @@ export class Membership {
   readonly runner: TaskRunner;
   #connection: ServerConnection | null = null;
   readonly #fetching = new Map<string, Promise<StoredObject>>();
+  readonly #ownDir: string | undefined;
 
   private constructor(store: ObjectStore, options: MembershipOptions) {
     this.store = store;
+    this.#ownDir = options.ownDir ? options.dir : undefined;
     this.runner = new TaskRunner({
       cpus: options.cpus,
       address: options.address,
@@ -114,6 +119,7 @@ export class Membership {
     this.#connection = null;
     this.runner.stopAll();
     await this.store.clear();
+    if (this.#ownDir) await removeTree(this.#ownDir);
   }
 }
 

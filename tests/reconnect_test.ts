@@ -64,6 +64,13 @@ Deno.test("a governor started before its server waits, logging sparingly, and jo
   }
 });
 
+Deno.test("a governor waiting for its server exits 0 on SIGTERM", async () => {
+  await using gov = startCli(["governor", `127.0.0.1:${freePort()}`, "--cpus", "1"]);
+  await gov.waitFor(/Cannot reach server/, 20_000, "stderr");
+  gov.child.kill("SIGTERM");
+  assert.equal((await gov.exited(10_000)).code, 0, gov.stderr.join("\n"));
+});
+
 Deno.test("a governor rejoins a server killed and restarted on the same address; the dead server's tasks are dropped", async () => {
   const at = `127.0.0.1:${freePort()}`;
   const dir = await mkdtemp(join(tmpdir(), "rain-reconnect-"));
