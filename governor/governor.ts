@@ -121,8 +121,6 @@ export async function startGovernor(options: GovernorOptions): Promise<Governor>
     listen: { hostname: options.hostname, port: options.port },
     advertise: options.advertise,
   }, local);
-  const ownWorkDir = options.workDir === undefined;
-  const workDir = options.workDir ?? await mkdtemp(join(tmpdir(), "rain-governor-"));
   let membership: Membership | undefined;
   const http = await runtime.serve({
     ...plan.bind,
@@ -131,6 +129,8 @@ export async function startGovernor(options: GovernorOptions): Promise<Governor>
     throw listenError(e, plan.bind.hostname, plan.bind.port);
   });
   const address = plan.advertised(http.port);
+  const ownWorkDir = options.workDir === undefined;
+  const workDir = options.workDir ?? await mkdtemp(join(tmpdir(), "rain-governor-"));
   let joins = 0;
   const newMembership = () =>
     Membership.create({
