@@ -44,6 +44,16 @@ Deno.test("rain --help lists the commands; COMMAND --help lists that command's o
   assert.doesNotMatch(start.stdout, /listening/);
 });
 
+Deno.test("docs/cli.md shows each command's --help as the command prints it", async () => {
+  const doc = await readFile(new URL("../docs/cli.md", import.meta.url), "utf8");
+  for (const name of ["start", "server", "governor"]) {
+    const section = doc.split(`## \`rain ${name}\``)[1]!;
+    const shown = /```text\n([\s\S]*?)```/.exec(section)![1]!;
+    const r = await runCli([name, "--help"]);
+    assert.equal(shown.trimEnd(), r.stdout.trimEnd(), `rain ${name} --help`);
+  }
+});
+
 Deno.test("an invalid option value is rejected before the server listens", async () => {
   const port = freePort();
   for (
