@@ -5,13 +5,14 @@
  */
 import { Hono } from "npm:hono@^4.10.0";
 import WebSocket from "npm:ws@^8.18.0";
-import { upgradeWebSocket } from "npm:hono@^4.10.0/deno";
+import { getConnInfo, upgradeWebSocket } from "npm:hono@^4.10.0/deno";
 import type { Runtime, WsUpgrade } from "./types.ts";
 import { wrapWebSocket } from "./_ws_client.ts";
 import { adaptUpgrade } from "./_hono_ws.ts";
 import { readTail } from "./_stderr_tail.ts";
 import { spawnDenoScript } from "./_deno_piped.ts";
 import { canTrackTrees, killTree, newTag, TAG_VARIABLE } from "./_process_tree.ts";
+import { peerAddressOf } from "./_connect.ts";
 
 const wsUpgrade: WsUpgrade = adaptUpgrade<WebSocket>(
   upgradeWebSocket,
@@ -42,6 +43,8 @@ export const denoRuntime: Runtime = {
   // The `ws` package sets TCP_NODELAY; Deno's own WebSocket client does not, and
   // frames of a few tens of KB then wait ~40 ms for delayed ACKs.
   connectWebSocket: (url) => wrapWebSocket(new WebSocket(url) as never, url),
+  peerAddress: (c) => peerAddressOf(() => getConnInfo(c).remote.address),
+  env: (name) => Deno.env.get(name),
   async spawn({ cmd, args, cwd, stdin, stdout, signal }) {
     // Files first: a program is never started whose stdin or stdout cannot be opened.
     const input = stdin ? await Deno.open(stdin) : null;
