@@ -32,8 +32,17 @@ export function buildWorkerOnce(): Promise<void> {
 
 /** Options of {@linkcode startWorkerd}. */
 export interface WorkerdOptions {
-  /** The server's heartbeat timeout (ms). @default {5000} */
+  /**
+   * The server's heartbeat timeout (ms; read by `edge/workerd.capnp` from the
+   * environment). @default {5000}
+   */
   heartbeatTimeoutMs?: number;
+  /**
+   * The configuration, relative to the repository: the local one, or the
+   * deploy one (`edge/wrangler.jsonc`), which workerd serves too.
+   * @default {"edge/workerd.capnp"}
+   */
+  config?: string;
 }
 
 /** A server in workerd, shaped like a {@linkcode RainServer} for the test harnesses. */
@@ -48,7 +57,7 @@ export interface WorkerdServer {
 
 /**
  * Builds the worker (once) and serves it with `workerd serve
- * edge/workerd.capnp` on a free loopback port.
+ * edge/workerd.capnp` (or another config) on a free loopback port.
  *
  * @param options The server's settings.
  * @returns The server. Closing it kills workerd: on SIGTERM it lingers ~1.4 s
@@ -60,7 +69,7 @@ export async function startWorkerd(options: WorkerdOptions = {}): Promise<Worker
     cmd: WORKERD,
     args: [
       "serve",
-      `${ROOT}edge/workerd.capnp`,
+      `${ROOT}${options.config ?? "edge/workerd.capnp"}`,
       "--socket-addr",
       "http=127.0.0.1:0",
       // workerd reports the port it bound on this descriptor: stdout.

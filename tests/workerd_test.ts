@@ -8,7 +8,9 @@
  */
 import assert from "node:assert/strict";
 import { blob, Client, type DataInstance, remote, type Task, tasks } from "../mod.ts";
+import { startGovernor } from "../governor/mod.ts";
 import { startProcessCluster } from "./_process_cluster.ts";
+import { ROOT } from "./_runtime_process.ts";
 import { startWorkerd } from "./_workerd.ts";
 
 /** Rejects when `p` takes longer than `ms`: a server that misses a lost governor must not hang the test. */
@@ -136,4 +138,42 @@ Deno.test("edge (workerd): an idle client's session outlives the platform's 10 s
     await client.close();
     await workerd.server.close();
   }
+});
+
+Deno.test("edge (workerd): the deploy configuration edge/wrangler.jsonc serves the same worker", async () => {
+  const workerd = await startWorkerd({ config: "edge/wrangler.jsonc" });
+  try {
+    const governor = await startGovernor({ server: workerd.address, cpus: 1 });
+    let client: Client | undefined;
+    try {
+      client = await Client.connect(workerd.address);
+      await using session = client.newSession();
+      const t = tasks.concat([blob("wrangler "), blob("config")]);
+      t.output.keep();
+      await session.submit();
+      assert.equal((await t.output.fetch()).text(), "wrangler config");
+      const info = await (await fetch(`http://${workerd.address}/api/info`)).json();
+      assert.deepEqual(info.governors.map((g: { id: string }) => g.id), [governor.id]);
+    } finally {
+      await client?.close();
+      await governor.close();
+    }
+  } finally {
+    await workerd.server.close();
+  }
+});
+
+Deno.test("edge (workerd): 10,000 independent tasks through workerd beside the Deno-hosted server (bench/edge.ts, printed)", async () => {
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", `${ROOT}bench/edge.ts`, "--warmup", "1", "--rounds", "1"],
+    stdout: "piped",
+    stderr: "piped",
+    signal: AbortSignal.timeout(240_000),
+  }).output();
+  const out = new TextDecoder().decode(stdout);
+  assert.equal(code, 0, `bench/edge.ts failed:\n${out}\n${new TextDecoder().decode(stderr)}`);
+  const deno = Number(/server on Deno: +(\d+) tasks\/s/.exec(out)?.[1]);
+  const workerd = Number(/server in workerd: +(\d+) tasks\/s/.exec(out)?.[1]);
+  assert.ok(deno > 0 && workerd > 0, `both figures are printed:\n${out}`);
+  console.log(out.trimEnd());
 });
