@@ -43,12 +43,13 @@ export class HeartbeatAlarm {
     };
   };
 
-  /** Schedules the next check unless one is scheduled or none is needed. */
+  /** Schedules the next check unless one is scheduled or none is needed (cheap: call it often). */
   arm(): void {
     if (this.#armed || !this.#check || !this.#active()) return;
     this.#armed = true;
-    // Not awaited: the platform holds outgoing messages until the write is done.
-    this.#storage.setAlarm(Date.now() + this.#everyMs).catch((e) => {
+    // Unconfirmed: frames to clients and governors need not wait for this write.
+    // A failed one is tried again at the next frame (the object calls arm() on each).
+    this.#storage.setAlarm(Date.now() + this.#everyMs, { allowUnconfirmed: true }).catch((e) => {
       this.#armed = false;
       console.error(`Cannot schedule the heartbeat check: ${(e as Error).message}`);
     });

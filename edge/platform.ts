@@ -17,8 +17,12 @@ export interface EdgeWebSocket {
 
 /** A Durable Object's storage: only its alarm is used (the coordinator's state is in memory). */
 export interface DurableObjectStorage {
-  /** Schedules the object's `alarm()` at `scheduledTime` (epoch ms), replacing any earlier one. */
-  setAlarm(scheduledTime: number): Promise<void>;
+  /**
+   * Schedules the object's `alarm()` at `scheduledTime` (epoch ms), replacing
+   * any earlier one; with `allowUnconfirmed`, outgoing messages do not wait
+   * for the write.
+   */
+  setAlarm(scheduledTime: number, options?: { allowUnconfirmed?: boolean }): Promise<void>;
 }
 
 /** The state the platform hands a Durable Object (`ctx`). */

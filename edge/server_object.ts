@@ -76,6 +76,7 @@ export class RainServerObject {
    */
   webSocketMessage(ws: EdgeWebSocket, message: ArrayBuffer | string): void {
     this.#sockets.message(ws, message);
+    this.#alarm.arm();
   }
 
   /**
