@@ -16,15 +16,16 @@ export const WORKERD: string = `${ROOT}node_modules/.bin/workerd`;
 let built: Promise<void> | undefined;
 
 /**
- * Builds the worker bundle once per test process. It is written beside and
- * renamed into place, so test processes building at the same time never
- * serve a half-written file.
+ * Builds the worker bundle once per test module. It is written beside and
+ * renamed into place, so modules building at the same time never serve a
+ * half-written file.
  *
  * @returns Resolves once `edge/dist/worker.js` is fresh.
  */
 export function buildWorkerOnce(): Promise<void> {
   return built ??= (async () => {
-    const tmp = `${WORKER_BUNDLE}.${Deno.pid}.tmp`;
+    // Unique per build: `deno test --parallel` runs test modules side by side in one process.
+    const tmp = `${WORKER_BUNDLE}.${crypto.randomUUID()}.tmp`;
     await buildWorker(tmp);
     await rename(tmp, WORKER_BUNDLE);
   })();
