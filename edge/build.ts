@@ -18,19 +18,42 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import * as esbuild from "esbuild";
+import { bareSpecifier } from "../scripts/npm_specifier.mjs";
 
 const EDGE = dirname(fileURLToPath(import.meta.url));
 
 /** Where the bundle goes by default. */
 export const WORKER_BUNDLE: string = join(EDGE, "dist", "worker.js");
 
-/** esbuild plugin: `runtime/mod.ts` resolves to the workerd seam. */
+/**
+ * esbuild plugin: `runtime/mod.ts` resolves to the workerd seam and
+ * `common/cbor.ts` to `edge/cbor.ts`; `npm:` specifiers are made bare and
+ * bundled from `node_modules`, except those imported on first use.
+ */
 const workerdSeam: esbuild.Plugin = {
-  name: "rain-workerd-runtime",
+  name: "rain-workerd",
   setup(build) {
     build.onResolve({ filter: /\/runtime\/mod\.ts$/ }, (args) => ({
       path: join(args.resolveDir, args.path.replace(/mod\.ts$/, "workerd.ts")),
     }));
+    const cbor = join(EDGE, "..", "common", "cbor.ts");
+    build.onResolve(
+      { filter: /cbor\.ts$/ },
+      (args) =>
+        join(args.resolveDir, args.path) === cbor ? { path: join(EDGE, "cbor.ts") } : undefined,
+    );
+    // Packages imported on first use (the optional ones: apache-arrow, msgpack)
+    // are left out; the server never uses them.
+    build.onResolve(
+      { filter: /^npm:/ },
+      (args) =>
+        args.kind === "dynamic-import"
+          ? { path: bareSpecifier(args.path), external: true }
+          : build.resolve(bareSpecifier(args.path), {
+            kind: args.kind,
+            resolveDir: args.resolveDir,
+          }),
+    );
   },
 };
 
@@ -39,7 +62,8 @@ const workerdSeam: esbuild.Plugin = {
  *
  * @param outfile Where to write it.
  * @returns The bundle's size in bytes.
- * @throws {Error} When the build fails or the bundle imports a `node:` module.
+ * @throws {Error} When the build fails or the bundle imports a module
+ *   statically (dynamic imports of optional packages are left to run time).
  */
 export async function buildWorker(outfile: string = WORKER_BUNDLE): Promise<number> {
   try {
@@ -58,7 +82,9 @@ export async function buildWorker(outfile: string = WORKER_BUNDLE): Promise<numb
       plugins: [workerdSeam],
     });
     const output = Object.values(result.metafile.outputs)[0]!;
-    const external = output.imports.filter((i) => i.external).map((i) => i.path);
+    const external = output.imports
+      .filter((i) => i.external && i.kind !== "dynamic-import")
+      .map((i) => i.path);
     if (external.length > 0) {
       throw new Error(`Cannot build the worker: the bundle imports ${external.join(", ")}`);
     }
