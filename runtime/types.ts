@@ -136,8 +136,8 @@ export interface EmbeddedWebSocket {
 
 /** What Rain needs from the JavaScript runtime it runs on. */
 export interface Runtime {
-  /** Which runtime this is. */
-  readonly name: "deno" | "node" | "bun";
+  /** Which runtime this is (workerd hosts only the server, see `runtime/workerd.ts`). */
+  readonly name: "deno" | "node" | "bun" | "workerd";
   /** Serves a Hono app with WebSocket routes. */
   serve(options: ServeOptions): Promise<ListeningServer>;
   /**

@@ -7,6 +7,7 @@
  */
 import { Hono } from "npm:hono@^4.10.0";
 import { runtime } from "../runtime/mod.ts";
+import type { EmbeddedWebSocket } from "../runtime/types.ts";
 import type { ClientLink } from "./client_link.ts";
 import { Coordinator } from "./coordinator.ts";
 import { addRoutes } from "./server.ts";
@@ -17,7 +18,29 @@ export interface ServerAppOptions {
   log?: (message: string) => void;
   /** A governor silent this long (ms) is declared lost. @default {5000} */
   heartbeatTimeoutMs?: number;
+  /**
+   * WebSocket support of a host that accepts sockets itself (the Durable
+   * Object of `edge/`); by default the runtime's `embedWebSocket(app)`. (Left
+   * out of the API reference, which does not document Hono's types.)
+   *
+   * @ignore
+   */
+  webSocket?: EmbeddedWebSocket;
+  /**
+   * Runs the governors' heartbeat check every `everyMs` until the returned
+   * function is called; for a host whose timers do not outlive a request (a
+   * Durable Object uses alarms). @default {setInterval}
+   */
+  heartbeatTimer?: RepeatTimer;
 }
+
+/** Calls `check` every `everyMs` ms; the returned function stops it. */
+export type RepeatTimer = (check: () => void, everyMs: number) => () => void;
+
+const intervalTimer: RepeatTimer = (check, everyMs) => {
+  const id = setInterval(check, everyMs);
+  return () => clearInterval(id);
+};
 
 /** A server not listening anywhere yet: its app and handlers for the host. */
 export interface ServerApp {
@@ -69,7 +92,8 @@ export interface ServerApp {
  * Bun.serve({ port: 7210, fetch: rain.fetch, websocket: rain.websocket });
  * ```
  *
- * @param options Logging and the governors' heartbeat timeout.
+ * @param options Logging, the governors' heartbeat timeout, and the host's
+ *   WebSocket support and timer when it has its own.
  * @returns The app and what the host needs to serve it.
  */
 export function createServerApp(options: ServerAppOptions = {}): ServerApp {
@@ -77,10 +101,10 @@ export function createServerApp(options: ServerAppOptions = {}): ServerApp {
   const log = options.log ?? (() => {});
   const clients = new Set<ClientLink>();
   const app = new Hono();
-  const ws = runtime.embedWebSocket(app);
+  const ws = options.webSocket ?? runtime.embedWebSocket(app);
   addRoutes(app, ws.upgrade, coordinator, log, clients);
   const timeout = options.heartbeatTimeoutMs ?? 5000;
-  const heartbeats = setInterval(
+  const stopHeartbeats = (options.heartbeatTimer ?? intervalTimer)(
     () => coordinator.checkHeartbeats(timeout, log),
     Math.min(1000, timeout / 2),
   );
@@ -91,7 +115,7 @@ export function createServerApp(options: ServerAppOptions = {}): ServerApp {
     injectWebSocket: ws.injectWebSocket,
     coordinator,
     close() {
-      clearInterval(heartbeats);
+      stopHeartbeats();
       for (const g of coordinator.scheduler.governors) g.close();
       for (const c of clients) c.close();
     },

@@ -10,4 +10,4 @@
  * @module
  */
 export { DEFAULT_SERVER_PORT, type RainServer, type ServerOptions, startServer } from "./server.ts";
-export { createServerApp, type ServerApp, type ServerAppOptions } from "./app.ts";
+export { createServerApp, type RepeatTimer, type ServerApp, type ServerAppOptions } from "./app.ts";
