@@ -177,7 +177,7 @@ export async function startGovernor(options: GovernorOptions): Promise<Governor>
     resolveClosed(reason);
   };
   const heartbeat = setInterval(
-    () => outbox.push({ type: "heartbeat" }),
+    () => outbox.push({ type: "heartbeat", memory: runtime.residentMemory() }),
     options.heartbeatMs ?? 1000,
   );
   const shutdown = async () => {

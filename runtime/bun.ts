@@ -6,10 +6,11 @@
  */
 import process from "node:process";
 import { Hono } from "hono";
-import { upgradeWebSocket, websocket } from "hono/bun";
+import { getConnInfo, upgradeWebSocket, websocket } from "hono/bun";
 import type { ListeningServer, Runtime, ServeOptions, WsUpgrade } from "./types.ts";
 import { wrapWebSocket } from "./_ws_client.ts";
 import { adaptUpgrade } from "./_hono_ws.ts";
+import { peer } from "./_peer.ts";
 import { spawnPiped } from "./_piped.ts";
 import { spawnProcess } from "./_child_process.ts";
 import { readFileStream, writeFileStream } from "./_node_files.ts";
@@ -138,5 +139,6 @@ export const bunRuntime: Runtime = {
   writeFileStream,
   spawnScript: (options) => spawnPiped(options, process.execPath, []),
   connectWebSocket: (url) => wrapWebSocket(new WebSocket(url) as never, url),
+  clientAddress: (c) => peer(() => getConnInfo(c).remote),
   ...nodeProcess,
 };

@@ -5,10 +5,11 @@
  */
 import { Hono } from "hono";
 import WebSocket from "ws";
-import { upgradeWebSocket } from "hono/deno";
+import { getConnInfo, upgradeWebSocket } from "hono/deno";
 import type { Runtime, WsUpgrade } from "./types.ts";
 import { wrapWebSocket } from "./_ws_client.ts";
 import { adaptUpgrade } from "./_hono_ws.ts";
+import { peer } from "./_peer.ts";
 import { readTail } from "./_stderr_tail.ts";
 import { spawnDenoScript } from "./_deno_piped.ts";
 
@@ -109,4 +110,8 @@ export const denoRuntime: Runtime = {
   },
   args: () => Deno.args,
   exit: (code) => Deno.exit(code),
+  clientAddress: (c) => peer(() => getConnInfo(c).remote),
+  residentMemory: () => Deno.memoryUsage().rss,
+  writeStderr: (text) => void Deno.stderr.writeSync(new TextEncoder().encode(text)),
+  stderrIsTerminal: () => Deno.stderr.isTerminal(),
 };

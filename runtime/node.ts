@@ -9,11 +9,13 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Hono } from "hono";
 import { createAdaptorServer } from "@hono/node-server";
+import { getConnInfo } from "@hono/node-server/conninfo";
 import { createNodeWebSocket } from "@hono/node-ws";
 import { WebSocket as NodeWebSocket } from "ws";
 import type { Runtime, WsUpgrade } from "./types.ts";
 import { wrapWebSocket } from "./_ws_client.ts";
 import { adaptUpgrade } from "./_hono_ws.ts";
+import { peer } from "./_peer.ts";
 import { spawnPiped } from "./_piped.ts";
 import { spawnProcess } from "./_child_process.ts";
 import { readFileStream, writeFileStream } from "./_node_files.ts";
@@ -102,5 +104,6 @@ export const nodeRuntime: Runtime = {
       ...(options.maxHeapMb ? [`--max-old-space-size=${options.maxHeapMb}`] : []),
     ]),
   connectWebSocket: (url) => wrapWebSocket(new NodeWebSocket(url) as never, url),
+  clientAddress: (c) => peer(() => getConnInfo(c).remote),
   ...nodeProcess,
 };

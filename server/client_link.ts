@@ -22,6 +22,8 @@ import type { ObjectNode, SessionState, TaskNode, Waiter } from "./model.ts";
 
 /** A connected client. */
 export class ClientLink {
+  /** The client's `host:port` (`""` when the host serving the app does not say). */
+  readonly address: string;
   readonly #outbox: Outbox<ServerToClientMessage>;
   readonly #conn: WsConnection;
   readonly #coordinator: Coordinator;
@@ -31,8 +33,10 @@ export class ClientLink {
   /**
    * @param conn The client's WebSocket.
    * @param coordinator The server state.
+   * @param address The client's `host:port`.
    */
-  constructor(conn: WsConnection, coordinator: Coordinator) {
+  constructor(conn: WsConnection, coordinator: Coordinator, address = "") {
+    this.address = address;
     this.#conn = conn;
     this.#coordinator = coordinator;
     this.#outbox = new Outbox((frame) => conn.send(frame));

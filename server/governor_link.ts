@@ -5,6 +5,8 @@
  * @module
  */
 import type { ServerToGovernorMessage } from "../protocol/governor.ts";
+import type { EventLog } from "./events/event_log.ts";
+import { objectFreed, objectStored } from "./events/node_events.ts";
 import { Outbox } from "../protocol/outbox.ts";
 import type { WsConnection } from "../runtime/types.ts";
 import { append, type ObjectNode, type TaskNode } from "./model.ts";
@@ -29,6 +31,7 @@ export class GovernorLink {
   lost = false;
   readonly #outbox: Outbox<ServerToGovernorMessage>;
   readonly #conn: WsConnection;
+  readonly #events: EventLog;
   /** Objects to free, sent as the last messages of the next frame. */
   #frees: ObjectNode[] = [];
 
@@ -36,11 +39,13 @@ export class GovernorLink {
    * @param id The governor's `host:port`.
    * @param cpus Its cpus.
    * @param conn Its WebSocket connection.
+   * @param events The event stream (objects stored and dropped are emitted).
    */
-  constructor(id: string, cpus: number, conn: WsConnection) {
+  constructor(id: string, cpus: number, conn: WsConnection, events: EventLog) {
     this.id = id;
     this.cpus = cpus;
     this.#conn = conn;
+    this.#events = events;
     this.#outbox = new Outbox((frame) => conn.send(frame), () => this.#pushFrees());
   }
 
@@ -96,7 +101,9 @@ export class GovernorLink {
     if (this.objects.has(obj)) return;
     this.objects.add(obj);
     obj.locations = append(obj.locations, this);
-    this.memory += obj.info?.size ?? obj.data?.length ?? 0;
+    const size = obj.info?.size ?? obj.data?.length ?? 0;
+    this.memory += size;
+    this.#events.emit(objectStored(obj, this, size));
   }
 
   /**
@@ -105,7 +112,10 @@ export class GovernorLink {
    * @param obj The object.
    */
   drop(obj: ObjectNode): void {
-    if (this.objects.delete(obj)) this.memory -= obj.info?.size ?? obj.data?.length ?? 0;
+    if (!this.objects.delete(obj)) return;
+    const size = obj.info?.size ?? obj.data?.length ?? 0;
+    this.memory -= size;
+    this.#events.emit(objectFreed(obj, this, size));
   }
 
   /** Closes the connection. */
