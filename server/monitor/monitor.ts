@@ -69,6 +69,7 @@ export class Monitor {
   #changed = new Set<number>();
   #removed = new Set<number>();
   #governorsChanged = false;
+  #lastTouched = -1;
   readonly #governorIndex = new Map<string, number>();
   readonly #closed: SessionRecord[] = [];
   #closedTasks = 0;
@@ -110,6 +111,7 @@ export class Monitor {
     }
     const out = { sessions, removed: [...this.#removed], governors: this.#governorsChanged };
     this.#changed.clear();
+    this.#lastTouched = -1;
     this.#removed.clear();
     this.#governorsChanged = false;
     return out;
@@ -136,8 +138,11 @@ export class Monitor {
   }
 
   #touch(id: number): void {
+    // Several events per task touch the same session: skip the set then.
+    if (id === this.#lastTouched) return;
     if (this.#changed.size === 0 && !this.#governorsChanged) this.#onChange?.();
     this.#changed.add(id);
+    this.#lastTouched = id;
   }
 
   #touchGovernors(): void {
@@ -348,6 +353,7 @@ export class Monitor {
       this.#closedTasks -= old.taskCount;
       this.sessions.delete(old.id);
       this.#changed.delete(old.id);
+      this.#lastTouched = -1;
       this.#removed.add(old.id);
     }
   }
