@@ -31,6 +31,7 @@ function route() {
 function apply(kind, data) {
   store.skew = data.time - Date.now();
   store.changed = new Set();
+  store.snapshot = kind === "snapshot";
   if (kind === "snapshot") {
     store.sessions = new Map(data.sessions.map((s) => [s.id, s]));
     store.governors = data.governors;

@@ -78,6 +78,7 @@ export function bytes(n) {
  */
 export function duration(ms) {
   if (!Number.isFinite(ms) || ms < 0) return "–";
+  if (ms === 0) return "< 1 ms"; // governors time tasks in whole milliseconds
   if (ms < 1) return `${(ms * 1000).toFixed(0)} µs`;
   if (ms < 1000) return `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;
   const s = ms / 1000;
@@ -126,6 +127,29 @@ export function stateBar(counts, cls = "") {
   }
   if (total === 0) bar.append(h("span.empty", null));
   return bar;
+}
+
+/**
+ * Escapes text for HTML.
+ *
+ * @param {unknown} s The text.
+ * @returns {string} The escaped text.
+ */
+export function esc(s) {
+  return String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/**
+ * {@linkcode stateBar} as HTML text, for rows built in bulk.
+ *
+ * @param {Record<string, number>} counts Tasks per state.
+ * @returns {string} The bar's HTML.
+ */
+export function stateBarHtml(counts) {
+  const title = STATES.map((s) => `${s}: ${count(counts[s] ?? 0)}`).join("&#10;");
+  const spans = STATES.filter((s) => counts[s] > 0)
+    .map((s) => `<span class="st-${s}" style="flex-grow:${counts[s]}"></span>`).join("");
+  return `<div class="statebar" title="${title}">${spans || '<span class="empty"></span>'}</div>`;
 }
 
 /**

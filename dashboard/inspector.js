@@ -1,30 +1,18 @@
 // The task inspector: the session's tasks grouped by their `/`-separated
 // names, as a tree table. The server aggregates; the page fetches one page
-// (PAGE rows) of a group's sub-groups and tasks when it is expanded, so a
-// session of 100,000 tasks costs no more to show than one of 100.
-import { api, chip, clock, count, duration, h, stateBar, STATES } from "./format.js";
+// (PAGE rows) of a group's sub-groups and tasks when it is expanded and
+// inserts just those rows, so a session of 100,000 tasks costs no more to
+// show than one of 100. Live updates fetch the expanded groups again.
+import { api, h, STATES } from "./format.js";
+import { groupRow, moreRow, taskRow } from "./rows.js";
 
-/** Rows fetched per page of sub-groups or tasks. */
-const PAGE = 200;
+/** Rows fetched per page of sub-groups or tasks (a few screens' worth). */
+const PAGE = 100;
 
 /**
  * @typedef {{ id: number; summary: any; expanded: boolean; loaded: boolean;
- *   groupLimit: number; taskLimit: number; children: Node[]; tasks: any[] }} Node
+ *   children: Node[]; tasks: any[] }} Node
  */
-
-/** @returns {Node} */
-function node(summary) {
-  return {
-    id: summary.id,
-    summary,
-    expanded: false,
-    loaded: false,
-    groupLimit: PAGE,
-    taskLimit: PAGE,
-    children: [],
-    tasks: [],
-  };
-}
 
 export class Inspector {
   /**
@@ -35,6 +23,7 @@ export class Inspector {
     this.session = session;
     this.onOpen = onOpen;
     this.body = h("tbody", null);
+    this.body.addEventListener("click", (e) => this.click(e));
     this.element = h(
       "div.tree-wrap",
       null,
@@ -57,10 +46,23 @@ export class Inspector {
         this.body,
       ),
     );
-    this.root = node({ id: 0 });
+    /** @type {Map<number, Node>} Every group fetched, by number. */
+    this.nodes = new Map();
+    this.root = this.node({ id: 0 });
     this.root.expanded = true;
     /** @type {number | null} */
     this.selected = null;
+  }
+
+  /** @returns {Node} */
+  node(summary) {
+    let n = this.nodes.get(summary.id);
+    if (!n) {
+      n = { id: summary.id, summary, expanded: false, loaded: false, children: [], tasks: [] };
+      this.nodes.set(n.id, n);
+    }
+    n.summary = summary;
+    return n;
   }
 
   async load() {
@@ -73,22 +75,30 @@ export class Inspector {
     }
   }
 
-  /** @param {Node} n */
-  async fetch(n) {
-    const q = `group=${n.id}&limit=${n.groupLimit}&taskLimit=${n.taskLimit}`;
-    const r = await api(`/api/sessions/${this.session}/groups?${q}`);
-    const old = new Map(n.children.map((c) => [c.id, c]));
+  /**
+   * Fetches a group's rows: as many as it shows, or the next page of sub-groups or tasks.
+   *
+   * @param {Node} n The group.
+   * @param {"groups" | "tasks" | null} more Which list to extend by a page.
+   */
+  async fetch(n, more = null) {
+    const groups = more === "groups"
+      ? `offset=${n.children.length}&limit=${PAGE}`
+      : `limit=${more ? 0 : Math.max(PAGE, n.children.length)}`;
+    const tasks = more === "tasks"
+      ? `taskOffset=${n.tasks.length}&taskLimit=${PAGE}`
+      : `taskLimit=${more ? 0 : Math.max(PAGE, n.tasks.length)}`;
+    const r = await api(`/api/sessions/${this.session}/groups?group=${n.id}&${groups}&${tasks}`);
     n.summary = r.group;
-    n.children = r.groups.map((g) => {
-      const c = old.get(g.id) ?? node(g);
-      c.summary = g;
-      return c;
-    });
-    n.tasks = r.tasks;
+    if (more !== "tasks") {
+      const fresh = r.groups.map((g) => this.node(g));
+      n.children = more === "groups" ? [...n.children, ...fresh] : fresh;
+    }
+    if (more !== "groups") n.tasks = more === "tasks" ? [...n.tasks, ...r.tasks] : r.tasks;
     n.loaded = true;
   }
 
-  /** Fetches every expanded group again and redraws. */
+  /** Fetches every expanded group again and redraws (live updates). */
   async refresh() {
     const open = [];
     const walk = (n) => {
@@ -105,11 +115,59 @@ export class Inspector {
     }
   }
 
-  /** @param {Node} n */
-  async toggle(n) {
+  /** @param {MouseEvent} e */
+  click(e) {
+    const tr = /** @type {HTMLElement} */ (e.target).closest("tr");
+    if (!tr) return;
+    const depth = Number(tr.dataset.depth);
+    if (tr.classList.contains("more")) {
+      if (/** @type {HTMLElement} */ (e.target).closest("button")) this.more(tr, depth);
+    } else if (tr.dataset.group) this.toggle(this.nodes.get(Number(tr.dataset.group)), tr, depth);
+    else if (tr.dataset.task) this.onOpen(Number(tr.dataset.task));
+  }
+
+  /**
+   * Expands or collapses a group.
+   *
+   * @param {Node} n The group.
+   * @param {HTMLElement} tr Its row.
+   * @param {number} depth Its depth.
+   */
+  async toggle(n, tr, depth) {
     n.expanded = !n.expanded;
-    if (n.expanded && !n.loaded) await this.fetch(n);
-    this.render();
+    if (!n.expanded) {
+      removeBelow(tr, depth);
+      tr.outerHTML = groupRow(n.summary, false, depth);
+      return;
+    }
+    if (!n.loaded) await this.fetch(n);
+    tr.insertAdjacentHTML("afterend", groupRow(n.summary, true, depth) + this.rowsOf(n, depth + 1));
+    tr.remove();
+    this.select(this.selected);
+  }
+
+  /**
+   * Shows the next page of a group's sub-groups or tasks in place of its "more" row.
+   *
+   * @param {HTMLElement} tr The "more" row.
+   * @param {number} depth Its depth.
+   */
+  async more(tr, depth) {
+    const n = this.nodes.get(Number(tr.dataset.of));
+    const kind = tr.dataset.kind === "groups" ? "groups" : "tasks";
+    tr.querySelector("button").disabled = true;
+    const shown = kind === "groups" ? n.children.length : n.tasks.length;
+    await this.fetch(n, kind);
+    let html = kind === "groups"
+      ? this.groupRows(n.children.slice(shown), depth)
+      : n.tasks.slice(shown).map((t) => taskRow(t, depth)).join("");
+    const left = kind === "groups"
+      ? n.summary.groups - n.children.length
+      : n.summary.tasks - n.tasks.length;
+    if (left > 0) html += moreRow(n.id, kind, left, PAGE, depth);
+    tr.insertAdjacentHTML("afterend", html);
+    tr.remove();
+    this.select(this.selected);
   }
 
   /** @param {number | null} n */
@@ -120,106 +178,56 @@ export class Inspector {
   }
 
   render() {
-    const rows = [];
-    this.rowsOf(this.root, 0, rows);
-    if (rows.length === 0) {
-      rows.push(h("tr", null, h("td.empty", { colspan: 9 }, "No tasks submitted yet.")));
-    }
-    this.body.replaceChildren(...rows);
+    const html = this.rowsOf(this.root, 0);
+    this.body.innerHTML = html ||
+      '<tr><td class="empty" colspan="9">No tasks submitted yet.</td></tr>';
     this.select(this.selected);
   }
 
   /**
-   * @param {Node} n
-   * @param {number} depth
-   * @param {HTMLElement[]} rows
+   * The rows of a group's sub-groups (and theirs, when expanded) and tasks.
+   *
+   * @param {Node} n The group.
+   * @param {number} depth Depth of its rows.
+   * @returns {string} Their HTML.
    */
-  rowsOf(n, depth, rows) {
-    for (const c of n.children) {
+  rowsOf(n, depth) {
+    let html = this.groupRows(n.children, depth);
+    const more = n.summary.groups - n.children.length;
+    if (more > 0) html += moreRow(n.id, "groups", more, PAGE, depth);
+    for (const t of n.tasks) html += taskRow(t, depth);
+    const moreTasks = n.summary.tasks - n.tasks.length;
+    if (moreTasks > 0) html += moreRow(n.id, "tasks", moreTasks, PAGE, depth);
+    return html;
+  }
+
+  /**
+   * Rows of sub-groups; a group of a single task shows as that task.
+   *
+   * @param {Node[]} children The sub-groups.
+   * @param {number} depth Their depth.
+   * @returns {string} Their HTML.
+   */
+  groupRows(children, depth) {
+    let html = "";
+    for (const c of children) {
       if (c.summary.task) {
-        rows.push(this.taskRow(c.summary.task, depth, c.summary.name));
+        html += taskRow(c.summary.task, depth, c.summary.name);
         continue;
       }
-      rows.push(this.groupRow(c, depth));
-      if (c.expanded) this.rowsOf(c, depth + 1, rows);
+      html += groupRow(c.summary, c.expanded, depth);
+      if (c.expanded) html += this.rowsOf(c, depth + 1);
     }
-    const more = n.summary.groups - n.children.length;
-    if (more > 0) {
-      rows.push(this.moreRow(depth, `${count(more)} more groups`, async () => {
-        n.groupLimit += PAGE;
-        await this.fetch(n);
-        this.render();
-      }));
-    }
-    for (const t of n.tasks) rows.push(this.taskRow(t, depth));
-    const moreTasks = n.summary.tasks - n.tasks.length;
-    if (moreTasks > 0) {
-      rows.push(this.moreRow(depth, `${count(moreTasks)} more tasks`, async () => {
-        n.taskLimit += PAGE;
-        await this.fetch(n);
-        this.render();
-      }));
-    }
+    return html;
   }
+}
 
-  /** @param {Node} n @param {number} depth */
-  groupRow(n, depth) {
-    const g = n.summary;
-    const size = g.total === 1 ? "1 task" : `${count(g.total)} tasks`;
-    return h(
-      `tr.group${n.expanded ? ".open" : ""}`,
-      { "data-group": g.id, "data-path": g.path, onclick: () => this.toggle(n) },
-      h(
-        "td.name",
-        { style: { paddingLeft: `${8 + depth * 18}px` } },
-        h("span.toggle", null, n.expanded ? "▾" : "▸"),
-        h("span.label", null, g.name),
-        h("span.size", null, size),
-      ),
-      h("td.progress", null, stateBar(g.counts)),
-      ...STATES.map((s) =>
-        h(`td.num.count-${s}${g.counts[s] ? "" : ".zero"}`, null, count(g.counts[s]))
-      ),
-      h("td.num", null, g.counts.finished ? duration(g.duration) : "–"),
-      h("td.num", null, g.counts.finished ? duration(g.mean) : "–"),
-    );
-  }
-
-  /** @param {any} t @param {number} depth @param {string} [label] */
-  taskRow(t, depth, label) {
-    const name = label ?? (t.name ? t.name.split("/").pop() : t.taskType);
-    return h(
-      `tr.task.task-${t.state}`,
-      { "data-task": t.id, onclick: () => this.onOpen(t.id) },
-      h(
-        "td.name",
-        { style: { paddingLeft: `${26 + depth * 18}px` } },
-        h("span.tid", null, `#${t.id}`),
-        h("span.label", null, name),
-      ),
-      h("td", null, chip(t.state)),
-      h(
-        "td.info",
-        { colspan: 5 },
-        t.governor ? h("span.mono", null, t.governor) : null,
-        t.error ? h("span.err", null, t.error) : null,
-      ),
-      h("td.num", null, t.duration ? duration(t.duration) : "–"),
-      h("td.num", null, clock(t.start)),
-    );
-  }
-
-  moreRow(depth, text, load) {
-    const button = h("button.more", null, `Show the next ${PAGE} (${text})`);
-    button.addEventListener("click", async (e) => {
-      e.stopPropagation();
-      button.disabled = true;
-      await load();
-    });
-    return h(
-      "tr.more",
-      null,
-      h("td", { colspan: 9, style: { paddingLeft: `${26 + depth * 18}px` } }, button),
-    );
+/** Removes the rows below a group's row that are deeper than it (its expanded contents). */
+function removeBelow(row, depth) {
+  let next = row.nextElementSibling;
+  while (next && Number(next.dataset.depth) > depth) {
+    const after = next.nextElementSibling;
+    next.remove();
+    next = after;
   }
 }

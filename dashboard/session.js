@@ -11,6 +11,30 @@ import { Timeline } from "./timeline.js";
 /** Least time between two refreshes of the inspector and timeline (ms). */
 const REFRESH_MS = 500;
 
+/**
+ * Makes a function that runs `f` at most once per interval, and once more
+ * after the last call.
+ *
+ * @param {() => void} f The function.
+ * @param {() => number} interval Its least interval (ms), read at each call.
+ * @returns {(() => void) & { cancel(): void }} The throttled function.
+ */
+function throttle(f, interval) {
+  let last = 0;
+  let timer = 0;
+  const run = () => {
+    timer = 0;
+    last = Date.now();
+    f();
+  };
+  const call = () => {
+    if (timer) return;
+    timer = setTimeout(run, Math.max(0, last + interval() - Date.now()));
+  };
+  call.cancel = () => clearTimeout(timer);
+  return call;
+}
+
 export class SessionView {
   /**
    * @param {HTMLElement} root Where to draw.
@@ -54,17 +78,26 @@ export class SessionView {
       ),
       h("section.card", { id: "timeline-card" }, h("h2", null, "Timeline"), this.timeline.element),
     );
-    this.lastRefresh = 0;
-    this.refreshTimer = 0;
+    // A session running many tasks changes at every push: refreshes are throttled, and
+    // laying out a large timeline costs the server more, so it is refreshed less often.
+    this.refreshDetail = throttle(() => {
+      this.inspector.refresh();
+      this.detail.refresh();
+    }, () => REFRESH_MS);
+    this.refreshTimeline = throttle(
+      () => this.timeline.refresh(),
+      () => Math.max(REFRESH_MS, (store.sessions.get(this.id)?.tasks ?? 0) / 50),
+    );
     this.tick = setInterval(() => this.renderHeader(), 1000);
-    this.inspector.load();
-    this.timeline.load();
+    // The inspector first: the timeline of a large session takes longer to lay out.
+    this.inspector.load().then(() => this.timeline.load());
     this.openTask(task);
   }
 
   destroy() {
     clearInterval(this.tick);
-    clearTimeout(this.refreshTimer);
+    this.refreshDetail.cancel();
+    this.refreshTimeline.cancel();
     this.timeline.destroy();
   }
 
@@ -76,17 +109,12 @@ export class SessionView {
 
   update() {
     this.renderHeader();
-    if (!store.changed.has(this.id)) return;
-    // Throttled: a session running many tasks changes at every push.
-    const wait = this.lastRefresh + REFRESH_MS - Date.now();
-    if (this.refreshTimer) return;
-    this.refreshTimer = setTimeout(() => {
-      this.refreshTimer = 0;
-      this.lastRefresh = Date.now();
-      this.inspector.refresh();
-      this.timeline.refresh();
-      this.detail.refresh();
-    }, Math.max(0, wait));
+    // The first snapshot brings nothing the view did not load itself.
+    const first = !this.seenSnapshot && store.snapshot;
+    if (store.snapshot) this.seenSnapshot = true;
+    if (first || !store.changed.has(this.id)) return;
+    this.refreshDetail();
+    this.refreshTimeline();
   }
 
   renderHeader() {

@@ -14,6 +14,8 @@ export const store = {
   skew: 0,
   /** Sessions changed by the last message (all of them after a snapshot). */
   changed: new Set(),
+  /** Whether the last message was a snapshot (sent on every (re)connection). */
+  snapshot: false,
 };
 
 /**

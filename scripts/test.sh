@@ -7,12 +7,15 @@
 #     all on Node and then all on Bun: the server and governors as processes
 #     of the npm bundle (RAIN_TEST_RUNTIME=node|bun), the client in the test
 #     code run by `node --test` / `bun test` (scripts/test-runtime.ts).
+# The dashboard's browser tests need Chromium: scripts/ensure-chromium.sh
+# installs it when missing (as root, with apt-get).
 # Each run prints a summary in deno test's format ("ok | N passed | N failed");
 # the exit code is non-zero when any run failed.
 set -u
 cd "$(dirname "$0")/.."
 PATH="$PWD/node_modules/.bin:$PATH"
 status=0
+sh scripts/ensure-chromium.sh
 deno test -A --parallel tests/ || status=1
 bundle="$PWD/node_modules/.cache/rain-test-bundle-$$"
 trap 'rm -rf "$bundle"' EXIT

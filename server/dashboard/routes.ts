@@ -28,8 +28,8 @@ export interface DashboardSource {
   source: string;
 }
 
-/** Most groups or tasks in one page. */
-const MAX_PAGE = 1000;
+/** Most groups or tasks in one page (the dashboard shows 200 more at a time). */
+const MAX_PAGE = 10_000;
 
 const TYPES: Record<string, string> = {
   html: "text/html; charset=utf-8",

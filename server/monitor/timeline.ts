@@ -24,6 +24,14 @@ export interface Layout {
   tasks: Int32Array;
   /** Row of each of `tasks`. */
   row: Int32Array;
+  /** Start and end of each of `tasks`, ms from `start`. */
+  t0: Float64Array;
+  /** End of each of `tasks`, ms from `start`. */
+  t1: Float64Array;
+  /** Top-level name group of each of `tasks`, as an index in `groups`. */
+  group: Int32Array;
+  /** Paths of the top-level groups. */
+  groups: string[];
   /** Earliest start (epoch ms; 0 when nothing ran). */
   start: number;
   /** Latest end (epoch ms). */
@@ -113,7 +121,33 @@ export function layout(s: SessionRecord, monitor: Monitor): Layout {
   const rank = new Int32Array(rows.length);
   order.forEach((r, i) => rank[r] = i);
   for (let i = 0; i < row.length; i++) row[i] = rank[row[i]!]!;
-  const result = { rows: order.map((r) => rows[r]!), tasks, row, start, end };
+  const t0 = new Float64Array(ran.length), t1 = new Float64Array(ran.length);
+  const group = new Int32Array(ran.length);
+  const groups: string[] = [];
+  const groupIndex = new Map<number, number>();
+  for (let i = 0; i < ran.length; i++) {
+    const n = ran[i]!;
+    t0[i] = s.start[n]! - start;
+    t1[i] = endOf(s, n, now) - start;
+    const top = s.groups.top(s.group[n]!);
+    let k = groupIndex.get(top);
+    if (k === undefined) {
+      groupIndex.set(top, k = groups.length);
+      groups.push(s.groups.path(top));
+    }
+    group[i] = k;
+  }
+  const result = {
+    rows: order.map((r) => rows[r]!),
+    tasks,
+    row,
+    start,
+    end,
+    t0,
+    t1,
+    group,
+    groups,
+  };
   layouts.set(s, { runs: s.runs, layout: result });
   return result;
 }
@@ -152,47 +186,31 @@ export function timelineWindow(
   width: number,
 ): TimelineWindow {
   const l = layout(s, monitor);
-  const now = Date.now();
   const span = l.end - l.start;
   const hi = Number.isFinite(to) ? to : span;
-  const groups: string[] = [];
-  const groupIndex = new Map<number, number>();
-  const inWindow: number[] = [];
-  for (let i = 0; i < l.tasks.length; i++) {
-    const n = l.tasks[i]!;
-    const t0 = s.start[n]! - l.start, t1 = endOf(s, n, now) - l.start;
-    if (t1 >= from && t0 <= hi) inWindow.push(i);
-  }
-  const groupOf = (n: number) => {
-    const top = s.groups.top(s.group[n]!);
-    let k = groupIndex.get(top);
-    if (k === undefined) {
-      groupIndex.set(top, k = groups.length);
-      groups.push(s.groups.path(top));
-    }
-    return k;
-  };
+  let inWindow = 0;
+  for (let i = 0; i < l.tasks.length; i++) if (l.t1[i]! >= from && l.t0[i]! <= hi) inWindow++;
   const bars: number[] = [];
-  const merge = inWindow.length > MAX_BARS;
+  const merge = inWindow > MAX_BARS;
   const px = (hi - from) / Math.max(1, width);
-  // Per row: the bar being extended while merging.
-  const open = new Map<number, number>();
-  for (const i of inWindow) {
-    const n = l.tasks[i]!, r = l.row[i]!;
-    const t0 = s.start[n]! - l.start, t1 = endOf(s, n, now) - l.start;
-    const g = groupOf(n);
-    const at = open.get(r);
+  // Per row: where the bar being extended while merging starts in `bars`.
+  const open = new Int32Array(l.rows.length).fill(-1);
+  for (let i = 0; i < l.tasks.length; i++) {
+    const t0 = l.t0[i]!, t1 = l.t1[i]!;
+    if (t1 < from || t0 > hi) continue;
+    const n = l.tasks[i]!, r = l.row[i]!, g = l.group[i]!;
     const st = s.taskState[n];
     const state = st === FAILED ? 1 : st === RUNNING ? 2 : 0;
-    if (merge && at !== undefined && t0 - bars[at + 2]! < px && t1 - t0 < px) {
+    const at = open[r]!;
+    if (merge && at >= 0 && t0 - bars[at + 2]! < px && t1 - t0 < px) {
       bars[at + 2] = Math.max(bars[at + 2]!, t1);
       if (bars[at + 3] !== g) bars[at + 3] = -1;
       bars[at + 4] = -1;
       bars[at + 5] = Math.max(bars[at + 5]!, state);
       continue;
     }
-    open.set(r, bars.length);
+    open[r] = bars.length;
     bars.push(r, t0, t1, g, n, state);
   }
-  return { origin: l.start, span, rows: l.rows, groups, bars, merged: merge };
+  return { origin: l.start, span, rows: l.rows, groups: l.groups, bars, merged: merge };
 }
