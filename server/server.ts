@@ -5,6 +5,7 @@
  * @module
  */
 import type { Hono } from "hono";
+import { listenError } from "../common/address.ts";
 import { runtime } from "../runtime/mod.ts";
 import type { ListeningServer, WsUpgrade } from "../runtime/types.ts";
 import { ClientLink, governorSummaries } from "./client_link.ts";
@@ -122,16 +123,18 @@ export async function startServer(options: ServerOptions = {}): Promise<RainServ
   monitoring.events.emit({ type: "server:started", version: EVENT_LOG_VERSION });
   const coordinator = new Coordinator(monitoring.events);
   const clients = new Set<ClientLink>();
+  const hostname = options.hostname ?? "127.0.0.1";
+  const port = options.port ?? DEFAULT_SERVER_PORT;
   let listening: ListeningServer;
   try {
     listening = await runtime.serve({
-      hostname: options.hostname ?? "127.0.0.1",
-      port: options.port ?? DEFAULT_SERVER_PORT,
+      hostname,
+      port,
       build: (app, ws) => addRoutes(app, ws, coordinator, monitoring, log, clients),
     });
   } catch (e) {
     await monitoring.close();
-    throw e;
+    throw listenError(e, hostname, port);
   }
   const timeout = options.heartbeatTimeoutMs ?? 5000;
   const heartbeats = setInterval(
