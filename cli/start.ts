@@ -35,7 +35,7 @@ export const startCommand = defineCommand({
       throw new UsageError("needs --simple, --governors N or --governor-host-file FILE");
     }
     const hosts = hostFile ? await readHostFile(hostFile) : [];
-    const { address } = await startServerPart(values.listen, lifecycle, log);
+    const { address } = await startServerPart(values, lifecycle, log);
     const options = governorOptions(values);
     for (let i = 1; i <= local; i++) {
       const workDir = options.workDir && local > 1

@@ -59,8 +59,13 @@ export function governorHandler(coordinator: Coordinator, log: (msg: string) => 
         if (!link) return refuse(conn, "Protocol error: expected a register message first");
         link.lastSeen = Date.now();
         if (m.type === "heartbeat") {
-          const memory = m.memory ?? 0;
-          coordinator.events.emit({ type: "governor:heartbeat", governor: link.id, memory });
+          if (m.memory !== undefined && link.memoryChanged(m.memory)) {
+            coordinator.events.emit({
+              type: "governor:heartbeat",
+              governor: link.id,
+              memory: m.memory,
+            });
+          }
           continue;
         }
         if (m.type === "started") coordinator.started(link, m.id, m.startTime);

@@ -29,6 +29,8 @@ export class GovernorLink {
   lastSeen: number = Date.now();
   /** Set once the governor is declared lost. */
   lost = false;
+  /** Resident memory last reported in an event, and when. */
+  #memory = { bytes: -1, at: 0 };
   readonly #outbox: Outbox<ServerToGovernorMessage>;
   readonly #conn: WsConnection;
   readonly #events: EventLog;
@@ -85,6 +87,22 @@ export class GovernorLink {
     }
     this.#frees = [];
     for (const [session, ns] of bySession) this.#outbox.push({ type: "free", session, ns });
+  }
+
+  /**
+   * Whether a heartbeat's memory figure is worth an event: it moved by more
+   * than a sixteenth, or the last one is a minute old (heartbeats come every
+   * second; most would say nothing new).
+   *
+   * @param bytes The governor's resident memory.
+   * @returns `true` when it should be reported (and is now the last reported).
+   */
+  memoryChanged(bytes: number): boolean {
+    const now = Date.now();
+    const last = this.#memory;
+    if (Math.abs(bytes - last.bytes) * 16 <= last.bytes && now - last.at < 60_000) return false;
+    this.#memory = { bytes, at: now };
+    return true;
   }
 
   /** Free cpus (negative when overbooked). */
