@@ -78,7 +78,8 @@ export function addRoutes(
       let link: ClientLink | null = null;
       const address = runtime.clientAddress(c);
       return {
-        onOpen: (conn) => clients.add(link = new ClientLink(conn, coordinator, address)),
+        onOpen: (conn) =>
+          clients.add(link = new ClientLink(conn, coordinator, address, monitoring.monitor)),
         onMessage: (_conn, data) => link?.onFrame(data),
         onClose: () => {
           if (link) clients.delete(link);
