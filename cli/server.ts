@@ -21,7 +21,7 @@ export const SERVER_OPTIONS = {
   verbose: flag("log every event (several lines per task)"),
   "retain-tasks": option(
     "N",
-    "tasks of closed sessions kept for the dashboard (default 200000)",
+    "tasks of closed sessions kept for the dashboard (default 100000)",
     positiveInteger,
   ),
   "retain-sessions": option(

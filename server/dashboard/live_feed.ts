@@ -52,7 +52,9 @@ export class LiveFeed {
     this.#monitor = monitor;
     monitor.onChange(() => this.#schedule());
     events.on((e, time, seq) => {
-      if (!NOTABLE.has(e.type)) return;
+      // Per-task events ("task:…", "object:…") are most: leave at their first letter.
+      const first = e.type.charCodeAt(0);
+      if ((first !== 0x73 && first !== 0x67) || !NOTABLE.has(e.type)) return;
       this.#notable.push({ ...e, time, seq });
       this.#schedule();
     });

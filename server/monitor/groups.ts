@@ -54,8 +54,7 @@ export class GroupTree {
   #childList: (number[] | null)[] = [null];
   #tasks: (number[] | null)[] = [null];
   #count = 1;
-  #lastKey = "";
-  #lastGroup = -1;
+  #byName = new Map<string, number>();
 
   constructor() {
     this.#parent[0] = -1;
@@ -76,10 +75,9 @@ export class GroupTree {
    */
   add(n: number, name: string, taskType: string): number {
     const key = name || `(${taskType})`;
-    // Consecutive tasks mostly share a name: skip the walk down the tree.
-    const g = key === this.#lastKey ? this.#lastGroup : this.#find(key);
-    this.#lastKey = key;
-    this.#lastGroup = g;
+    // Tasks mostly share names: one lookup instead of a walk down the tree.
+    let g = this.#byName.get(key);
+    if (g === undefined) this.#byName.set(key, g = this.#find(key));
     (this.#tasks[g] ??= []).push(n);
     for (let k = g; k >= 0; k = this.#parent[k]!) this.#stats[k * STRIDE]!++;
     return g;

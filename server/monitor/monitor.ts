@@ -22,14 +22,14 @@ import {
 
 /** How much history the monitor keeps of closed sessions. */
 export interface Retention {
-  /** Most tasks of closed sessions kept (the newest closed session is always kept). @default {200000} */
+  /** Most tasks of closed sessions kept (the newest closed session is always kept). @default {100000} */
   tasks?: number;
   /** Most closed sessions kept. @default {1000} */
   sessions?: number;
 }
 
 /** Tasks of closed sessions kept by default. */
-export const DEFAULT_RETAINED_TASKS = 200_000;
+export const DEFAULT_RETAINED_TASKS = 100_000;
 /** Closed sessions kept by default. */
 export const DEFAULT_RETAINED_SESSIONS = 1000;
 
@@ -70,6 +70,8 @@ export class Monitor {
   #removed = new Set<number>();
   #governorsChanged = false;
   #lastTouched = -1;
+  #last: SessionRecord | undefined;
+  #lastGovernor: GovernorSummary | undefined;
   readonly #governorIndex = new Map<string, number>();
   readonly #closed: SessionRecord[] = [];
   #closedTasks = 0;
@@ -150,9 +152,16 @@ export class Monitor {
     this.#governorsChanged = true;
   }
 
+  // The last session and governor looked up are remembered: events come in runs.
   #governor(id: string): GovernorSummary | undefined {
+    if (this.#lastGovernor?.id === id) return this.#lastGovernor;
     const i = this.#governorIndex.get(id);
-    return i === undefined ? undefined : this.governors[i];
+    return this.#lastGovernor = i === undefined ? undefined : this.governors[i];
+  }
+
+  #record(id: number): SessionRecord | undefined {
+    if (this.#last?.id === id) return this.#last;
+    return this.#last = this.sessions.get(id);
   }
 
   #on(e: RainEvent, time: number): void {
@@ -165,7 +174,7 @@ export class Monitor {
       case "task:requeued":
         return this.#task(e);
       case "object:stored": {
-        this.sessions.get(e.session)?.stored(e.object, e.size, e.contentType);
+        this.#record(e.session)?.stored(e.object, e.size, e.contentType);
         const g = this.#governor(e.governor);
         if (g && !g.lost) {
           g.objects++;
@@ -175,7 +184,7 @@ export class Monitor {
         return;
       }
       case "object:freed": {
-        this.sessions.get(e.session)?.freed(e.object);
+        this.#record(e.session)?.freed(e.object);
         const g = this.#governor(e.governor);
         if (g && !g.lost) {
           g.objects--;
@@ -216,6 +225,7 @@ export class Monitor {
       };
       // A governor coming back at the same address gets a new row.
       this.#governorIndex.set(e.governor, this.governors.length);
+      this.#lastGovernor = undefined;
       this.governors.push(g);
     } else {
       const g = this.#governor(e.governor);
@@ -236,7 +246,7 @@ export class Monitor {
   }
 
   #task(e: Extract<RainEvent, { type: `task:${string}` }>): void {
-    const s = this.sessions.get(e.session);
+    const s = this.#record(e.session);
     if (!s) return;
     const n = e.task;
     switch (e.type) {
@@ -352,6 +362,7 @@ export class Monitor {
       const old = this.#closed.shift()!;
       this.#closedTasks -= old.taskCount;
       this.sessions.delete(old.id);
+      if (this.#last === old) this.#last = undefined;
       this.#changed.delete(old.id);
       this.#lastTouched = -1;
       this.#removed.add(old.id);

@@ -13,7 +13,7 @@ import type { LoggedEvent, RainEvent } from "../../server/events/event_map.ts";
 import { findLogFile, LogFileWriter, readLogFile } from "../../server/events/log_file.ts";
 import { Monitor } from "../../server/monitor/monitor.ts";
 import { replayLogFile } from "../../server/log_viewer.ts";
-import type { TaskSpec } from "../../common/attributes.ts";
+import { NO_USER, type TaskSpec } from "../../common/attributes.ts";
 
 function spec(session: number, n: number, name: string): TaskSpec {
   return {
@@ -77,6 +77,50 @@ Deno.test("the event log keeps exactly its last `capacity` events, in order, num
   assert.deepEqual(log.since(200, 3).map((e) => e.seq), [201, 202, 203]);
   assert.ok(kept.every((e) => e.time > 0));
   assert.throws(() => new EventLog(0), /positive integer/);
+});
+
+Deno.test("the event log gives back every kind of event as it was emitted, across the ring's wrap", () => {
+  const log = new EventLog(7);
+  const events: RainEvent[] = [
+    { type: "task:ready", session: 3, task: 9 },
+    { type: "task:assigned", session: 3, task: 9, governor: "g:1" },
+    { type: "task:started", session: 3, task: 9, governor: "g:1", start: 1700000000123 },
+    {
+      type: "task:finished",
+      session: 3,
+      task: 9,
+      governor: "g:1",
+      start: 1700000000123,
+      duration: 12.5,
+      debug: "",
+      user: NO_USER,
+    },
+    {
+      type: "task:finished",
+      session: 3,
+      task: 10,
+      governor: "g:2",
+      start: 1,
+      duration: 2,
+      debug: "a note",
+      user: { k: 1 },
+    },
+    {
+      type: "object:stored",
+      session: 3,
+      object: 11,
+      governor: "g:1",
+      size: 2 ** 40,
+      contentType: "json",
+    },
+    { type: "object:transferred", session: 3, object: 11, from: "g:1", to: "g:2", size: 5 },
+    { type: "object:freed", session: 3, object: 11, governor: "g:1", size: 2 ** 40 },
+    { type: "governor:lost", governor: "g:2", reason: "no heartbeat for 5001 ms" },
+  ];
+  for (const e of events) log.emit(e);
+  const kept = log.since(0);
+  assert.deepEqual(kept.map(({ seq: _s, time: _t, ...e }) => e), events.slice(2));
+  assert.deepEqual(kept.map((e) => e.seq), [3, 4, 5, 6, 7, 8, 9]);
 });
 
 Deno.test("the monitor keeps closed sessions within the retention, newest first, and never open ones", () => {
