@@ -7,11 +7,11 @@
 import process from "node:process";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Hono } from "hono";
-import { createAdaptorServer } from "@hono/node-server";
-import { getConnInfo } from "@hono/node-server/conninfo";
-import { createNodeWebSocket } from "@hono/node-ws";
-import { WebSocket as NodeWebSocket } from "ws";
+import { Hono } from "npm:hono@^4.10.0";
+import { createAdaptorServer } from "npm:@hono/node-server@^1.19.11";
+import { getConnInfo } from "npm:@hono/node-server@^1.19.11/conninfo";
+import { createNodeWebSocket } from "npm:@hono/node-ws@^1.3.1";
+import { WebSocket as NodeWebSocket } from "npm:ws@^8.18.0";
 import type { Runtime, WsUpgrade } from "./types.ts";
 import { wrapWebSocket } from "./_ws_client.ts";
 import { adaptUpgrade } from "./_hono_ws.ts";

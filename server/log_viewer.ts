@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Hono } from "hono";
+import type { Hono } from "npm:hono@^4.10.0";
 import { runtime } from "../runtime/mod.ts";
 import { addDashboardRoutes } from "./dashboard/routes.ts";
 import { findLogFile, readLogFile } from "./events/log_file.ts";

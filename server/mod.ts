@@ -28,3 +28,4 @@ export type {
 export { type EventListener, EventLog } from "./events/event_log.ts";
 export type { LogLevel } from "./events/log_lines.ts";
 export type { Monitoring, RetentionOptions } from "./monitoring.ts";
+export type { Retention } from "./monitor/monitor.ts";

@@ -31,11 +31,23 @@ export interface MonitoringOptions {
 export interface Monitoring {
   /** The event stream (in-memory log). */
   events: EventLog;
-  /** The monitor (dashboard state). */
+  /**
+   * The monitor: the state the dashboard and `rain status` show.
+   *
+   * @ignore
+   */
   monitor: Monitor;
-  /** The dashboard's live feed. */
+  /**
+   * The dashboard's live feed.
+   *
+   * @ignore
+   */
   feed: LiveFeed;
-  /** The log file, once {@linkcode Monitoring.writeTo} opened one. */
+  /**
+   * The log file, once {@linkcode Monitoring.writeTo} opened one.
+   *
+   * @ignore
+   */
   logFile: LogFileWriter | null;
   /**
    * Appends every later event to a new file in a directory.

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Hono } from "hono";
+import type { Hono } from "npm:hono@^4.10.0";
 import { listenError } from "../common/address.ts";
 import { runtime } from "../runtime/mod.ts";
 import type { ListeningServer, WsUpgrade } from "../runtime/types.ts";
@@ -43,7 +43,11 @@ export interface RainServer {
   hostname: string;
   /** The bound port. */
   port: number;
-  /** The server state (for tests and the dashboard). */
+  /**
+   * The server state (the project's own tools read it: tests, dashboard).
+   *
+   * @ignore
+   */
   coordinator: Coordinator;
   /** The event stream and what it feeds (the dashboard's monitor). */
   monitoring: Monitoring;

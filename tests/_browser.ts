@@ -10,7 +10,7 @@
 import { access, constants, mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { type BrowserContext, chromium, type Page } from "npm:playwright-core@^1.65.1";
 
 /** Where the tests save screenshots (ignored by git). */
 export const OUTPUT_DIR: string = new URL("../test-output/dashboard/", import.meta.url).pathname;

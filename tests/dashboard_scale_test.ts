@@ -7,7 +7,7 @@
  * @module
  */
 import assert from "node:assert/strict";
-import type { Page } from "playwright-core";
+import type { Page } from "npm:playwright-core@^1.65.1";
 import { blob, Client, tasks } from "../mod.ts";
 import { startGovernor } from "../governor/mod.ts";
 import { startServer } from "../server/mod.ts";

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { SSEStreamingApi } from "hono/streaming";
+import type { SSEStreamingApi } from "npm:hono@^4.10.0/streaming";
 import type { EventLog } from "../events/event_log.ts";
 import type { LoggedEvent } from "../events/event_map.ts";
 import type { Monitor } from "../monitor/monitor.ts";

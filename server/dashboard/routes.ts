@@ -5,8 +5,8 @@
  *
  * @module
  */
-import type { Context, Hono } from "hono";
-import { streamSSE } from "hono/streaming";
+import type { Context, Hono } from "npm:hono@^4.10.0";
+import { streamSSE } from "npm:hono@^4.10.0/streaming";
 import type { EventLog } from "../events/event_log.ts";
 import type { Monitor } from "../monitor/monitor.ts";
 import type { SessionRecord } from "../monitor/session_record.ts";

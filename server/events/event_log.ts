@@ -45,6 +45,8 @@ export class EventLog {
   readonly #tick = () => this.#now = 0;
 
   /**
+   * Makes an empty log.
+   *
    * @param capacity Most events kept in memory (older ones are dropped).
    */
   constructor(capacity: number = DEFAULT_EVENT_CAPACITY) {
