@@ -3,7 +3,9 @@
  *
  * @module
  */
-import { formatAddress } from "../common/address.ts";
+import { lookup } from "node:dns/promises";
+import { hostname, networkInterfaces } from "node:os";
+import { formatAddress, isLoopback, isWildcard } from "../common/address.ts";
 import { DEFAULT_SERVER_PORT, type RainServer, startServer } from "../server/mod.ts";
 import { defineCommand, flag, option, type OptionValues, UsageError } from "./command.ts";
 import type { Lifecycle } from "./lifecycle.ts";
@@ -39,13 +41,14 @@ export const SERVER_OPTIONS = {
  * @param values The server options given.
  * @param lifecycle The command's lifecycle; the server is stopped with it.
  * @param log Log sink.
- * @returns The server and its `host:port`.
+ * @returns The server, its `host:port`, and the `host:port` governors join it at (when it
+ *   listens on every interface, this machine's address as others see it).
  */
 export async function startServerPart(
   values: OptionValues<typeof SERVER_OPTIONS>,
   lifecycle: Lifecycle,
   log: (message: string) => void,
-): Promise<{ server: RainServer; address: string }> {
+): Promise<{ server: RainServer; address: string; joinAt: string }> {
   if (values.quiet && values.verbose) {
     throw new UsageError("--quiet and --verbose exclude each other");
   }
@@ -66,7 +69,10 @@ export async function startServerPart(
   console.log(`Rain server listening on ${where} (status: http://${where}/api/info)`);
   console.log(`Dashboard: http://${where}/dashboard/`);
   if (server.logFile) console.log(`Event log: ${server.logFile}`);
-  return { server, address: where };
+  const joinAt = isWildcard(server.hostname)
+    ? formatAddress(await machineAddress(), server.port)
+    : where;
+  return { server, address: where, joinAt };
 }
 
 /** `rain server`. */
@@ -80,3 +86,17 @@ export const serverCommand = defineCommand({
     console.log("Press Ctrl-C to stop.");
   },
 });
+
+/**
+ * This machine as other machines reach it: its host name when that
+ * resolves to a non-loopback address (Debian maps it to 127.0.1.1), else its
+ * first non-loopback interface address, else the host name.
+ */
+async function machineAddress(): Promise<string> {
+  const name = hostname();
+  const resolved = await lookup(name).catch(() => undefined);
+  if (resolved && !isLoopback(resolved.address)) return name;
+  const addresses = Object.values(networkInterfaces()).flat()
+    .filter((i) => i !== undefined && !i.internal && !i.address.startsWith("fe80:"));
+  return (addresses.find((i) => i!.family === "IPv4") ?? addresses[0])?.address ?? name;
+}

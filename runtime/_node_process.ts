@@ -7,10 +7,16 @@
 import process from "node:process";
 import type { Runtime } from "./types.ts";
 
-/** Signals, arguments, exit, memory and stderr over `node:process`. */
+/** Signals, arguments, environment, exit, memory and stderr over `node:process`. */
 export const nodeProcess: Pick<
   Runtime,
-  "onShutdownSignal" | "args" | "exit" | "residentMemory" | "writeStderr" | "stderrIsTerminal"
+  | "onShutdownSignal"
+  | "args"
+  | "env"
+  | "exit"
+  | "residentMemory"
+  | "writeStderr"
+  | "stderrIsTerminal"
 > = {
   onShutdownSignal(handler) {
     process.on("SIGINT", handler);
@@ -21,6 +27,7 @@ export const nodeProcess: Pick<
     };
   },
   args: () => process.argv.slice(2),
+  env: (name) => process.env[name],
   exit: (code) => process.exit(code),
   residentMemory: () => process.memoryUsage.rss(),
   writeStderr: (text) => void process.stderr.write(text),

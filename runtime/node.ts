@@ -20,6 +20,7 @@ import { spawnPiped } from "./_piped.ts";
 import { spawnProcess } from "./_child_process.ts";
 import { readFileStream, writeFileStream } from "./_node_files.ts";
 import { nodeProcess } from "./_node_process.ts";
+import { peerAddressOf } from "./_connect.ts";
 
 /** How long `close()` waits for WebSocket close handshakes before cutting sockets. */
 const WS_CLOSE_GRACE_MS = 1000;
@@ -105,5 +106,6 @@ export const nodeRuntime: Runtime = {
     ]),
   connectWebSocket: (url) => wrapWebSocket(new NodeWebSocket(url) as never, url),
   clientAddress: (c) => peer(() => getConnInfo(c).remote),
+  peerAddress: (c) => peerAddressOf(() => getConnInfo(c).remote.address),
   ...nodeProcess,
 };

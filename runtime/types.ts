@@ -149,6 +149,14 @@ export interface Runtime {
   /** Opens a WebSocket client connection (binary frames). */
   connectWebSocket(url: string): WsClient;
   /**
+   * The address of the peer that sent a request to an app this runtime
+   * serves (or the host serves with this runtime's server), e.g.
+   * `"127.0.0.1"`; `"unknown"` when the host does not say.
+   */
+  peerAddress(c: Context): string;
+  /** An environment variable, or `undefined`. */
+  env(name: string): string | undefined;
+  /**
    * Runs a program to completion. Rejects with an error whose `code` is
    * `"ENOENT"` when the program cannot be found.
    */

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Hono } from "npm:hono@^4.10.0";
-import { listenError } from "../common/address.ts";
+import { DEFAULT_SERVER_PORT, listenError } from "../common/address.ts";
 import { runtime } from "../runtime/mod.ts";
 import type { ListeningServer, WsUpgrade } from "../runtime/types.ts";
 import { ClientLink, governorSummaries } from "./client_link.ts";
@@ -17,7 +17,7 @@ import { governorHandler } from "./governor_handler.ts";
 import { createMonitoring, type Monitoring, type RetentionOptions } from "./monitoring.ts";
 
 /** Default port of the server, as in Rain. */
-export const DEFAULT_SERVER_PORT = 7210;
+export { DEFAULT_SERVER_PORT };
 
 /** Options of {@linkcode startServer}. */
 export interface ServerOptions {
@@ -92,7 +92,10 @@ export function addRoutes(
       };
     }),
   );
-  app.get("/ws/governor", ws(() => governorHandler(coordinator, log)));
+  app.get(
+    "/ws/governor",
+    ws((c) => governorHandler(coordinator, log, runtime.peerAddress(c))),
+  );
   app.get("/api/info", (c) =>
     c.json({
       governors: governorSummaries(coordinator),
