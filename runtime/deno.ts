@@ -9,6 +9,7 @@ import { getConnInfo, upgradeWebSocket } from "npm:hono@^4.10.0/deno";
 import type { Runtime, WsUpgrade } from "./types.ts";
 import { wrapWebSocket } from "./_ws_client.ts";
 import { adaptUpgrade } from "./_hono_ws.ts";
+import { peer } from "./_peer.ts";
 import { readTail } from "./_stderr_tail.ts";
 import { spawnDenoScript } from "./_deno_piped.ts";
 import { canTrackTrees, killTree, newTag, TAG_VARIABLE } from "./_process_tree.ts";
@@ -116,4 +117,8 @@ export const denoRuntime: Runtime = {
   },
   args: () => Deno.args,
   exit: (code) => Deno.exit(code),
+  clientAddress: (c) => peer(() => getConnInfo(c).remote),
+  residentMemory: () => Deno.memoryUsage().rss,
+  writeStderr: (text) => void Deno.stderr.writeSync(new TextEncoder().encode(text)),
+  stderrIsTerminal: () => Deno.stderr.isTerminal(),
 };

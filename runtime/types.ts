@@ -174,6 +174,17 @@ export interface Runtime {
   onShutdownSignal(handler: () => void): () => void;
   /** The command-line arguments after the script. */
   args(): string[];
+  /**
+   * The `host:port` of the peer of a request (`""` when the host that serves
+   * the app does not say).
+   */
+  clientAddress(c: Context): string;
+  /** This process's resident memory in bytes. */
+  residentMemory(): number;
+  /** Writes text to stderr as it is (no newline added). */
+  writeStderr(text: string): void;
+  /** Whether stderr is a terminal (so a line can be redrawn in place). */
+  stderrIsTerminal(): boolean;
   /** Ends the process. */
   exit(code: number): never;
 }

@@ -10,12 +10,15 @@
 #  3. the integration tests once more with the server in workerd, as the
 #     Cloudflare Workers build runs it (RAIN_TEST_RUNTIME=workerd; governors
 #     and client on Deno).
+# The dashboard's browser tests need Chromium: scripts/ensure-chromium.sh
+# installs it when missing (as root, with apt-get).
 # Each run prints a summary in deno test's format ("ok | N passed | N failed");
 # the exit code is non-zero when any run failed.
 set -u
 cd "$(dirname "$0")/.."
 PATH="$PWD/node_modules/.bin:$PATH"
 status=0
+sh scripts/ensure-chromium.sh
 deno test -A --parallel tests/ || status=1
 bundle="$PWD/node_modules/.cache/rain-test-bundle-$$"
 trap 'rm -rf "$bundle"' EXIT

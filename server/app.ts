@@ -10,14 +10,21 @@ import { runtime } from "../runtime/mod.ts";
 import type { EmbeddedWebSocket } from "../runtime/types.ts";
 import type { ClientLink } from "./client_link.ts";
 import { Coordinator } from "./coordinator.ts";
+import { EVENT_LOG_VERSION } from "./events/event_map.ts";
+import type { LogLevel } from "./events/log_lines.ts";
+import { createMonitoring, type Monitoring, type RetentionOptions } from "./monitoring.ts";
 import { addRoutes } from "./server.ts";
 
 /** Options of {@linkcode createServerApp}. */
 export interface ServerAppOptions {
-  /** Log lines (governors joining, protocol errors). @default {() => {}} */
+  /** Log lines (sessions and governors at `logLevel`, protocol errors). @default {() => {}} */
   log?: (message: string) => void;
+  /** How much is logged to `log`. @default {"normal"} */
+  logLevel?: LogLevel;
   /** A governor silent this long (ms) is declared lost. @default {5000} */
   heartbeatTimeoutMs?: number;
+  /** How much history (events, closed sessions) is kept in memory. */
+  retention?: RetentionOptions;
   /**
    * WebSocket support of a host that accepts sockets itself (the Durable
    * Object of `edge/`); by default the runtime's `embedWebSocket(app)`. (Left
@@ -70,6 +77,8 @@ export interface ServerApp {
    * @ignore
    */
   coordinator: Coordinator;
+  /** The event stream and what it feeds (the dashboard's monitor). */
+  monitoring: Monitoring;
   /**
    * Closes every governor and client connection and stops the heartbeat
    * check; stopping the host's server is the host's business.
@@ -97,15 +106,17 @@ export interface ServerApp {
  * @returns The app and what the host needs to serve it.
  */
 export function createServerApp(options: ServerAppOptions = {}): ServerApp {
-  const coordinator = new Coordinator();
+  const monitoring = createMonitoring(options);
+  monitoring.events.emit({ type: "server:started", version: EVENT_LOG_VERSION });
+  const coordinator = new Coordinator(monitoring.events);
   const log = options.log ?? (() => {});
   const clients = new Set<ClientLink>();
   const app = new Hono();
   const ws = options.webSocket ?? runtime.embedWebSocket(app);
-  addRoutes(app, ws.upgrade, coordinator, log, clients);
+  addRoutes(app, ws.upgrade, coordinator, monitoring, log, clients);
   const timeout = options.heartbeatTimeoutMs ?? 5000;
   const stopHeartbeats = (options.heartbeatTimer ?? intervalTimer)(
-    () => coordinator.checkHeartbeats(timeout, log),
+    () => coordinator.checkHeartbeats(timeout),
     Math.min(1000, timeout / 2),
   );
   return {
@@ -114,10 +125,12 @@ export function createServerApp(options: ServerAppOptions = {}): ServerApp {
     websocket: ws.websocket,
     injectWebSocket: ws.injectWebSocket,
     coordinator,
+    monitoring,
     close() {
       stopHeartbeats();
       for (const g of coordinator.scheduler.governors) g.close();
       for (const c of clients) c.close();
+      monitoring.feed.close();
     },
   };
 }

@@ -114,6 +114,13 @@ export interface ClusterOptions {
   executorMemoryMb?: number;
 }
 
+function inAnotherProcess(what: string): never {
+  throw new Error(
+    `The server runs in a separate ${CLUSTER_RUNTIME} process: its ${what} cannot be read ` +
+      "(declare the test with inProcessTest)",
+  );
+}
+
 /** The server as a separate process: everything but its state. */
 function serverProcess(process: ReadyProcess, address: string): RainServer {
   const [hostname, port] = address.split(":") as [string, string];
@@ -121,11 +128,12 @@ function serverProcess(process: ReadyProcess, address: string): RainServer {
     hostname,
     port: Number(port),
     get coordinator(): never {
-      throw new Error(
-        `The server runs in a separate ${CLUSTER_RUNTIME} process: its coordinator cannot be read ` +
-          "(declare the test with inProcessTest)",
-      );
+      return inAnotherProcess("coordinator");
     },
+    get monitoring(): never {
+      return inAnotherProcess("monitoring");
+    },
+    logFile: null,
     close: () => process.close(),
   };
 }
