@@ -15,12 +15,12 @@ import type { ObjectStore, StoredObject } from "./store.ts";
  * Adds `GET /objects/:session/:n` to an app.
  *
  * @param app The governor's app.
- * @param store The governor's store.
+ * @param store The governor's current store (none before it first registered).
  */
-export function addDataRoutes(app: Hono, store: ObjectStore): void {
+export function addDataRoutes(app: Hono, store: () => ObjectStore | undefined): void {
   app.get(OBJECT_ROUTE, async (c) => {
     const id = parseObjectId(c.req.param("session"), c.req.param("n"));
-    const obj = id && store.get(id);
+    const obj = id && store()?.get(id);
     if (!obj) return c.text("No such object\n", 404);
     const { contentType, size } = obj.info;
     const headers = objectHeaders({ contentType, dataType: obj.dataType, size });

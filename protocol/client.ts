@@ -112,6 +112,8 @@ export const validateClientMessage = variant("client message", {
   update: { rid: int, session: int, tasks: ids, objects: ids },
   /** Closes a session. */
   closeSession: { rid: int, session: int },
+  /** A session's tasks per state. */
+  progress: { rid: int, session: int },
   /** The governors and what they run and hold. */
   serverInfo: { rid: int },
 });

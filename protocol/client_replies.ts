@@ -55,6 +55,31 @@ const fetchReply = object({ info: objectInfo, data: optional(bytes), location: o
 /** The reply to `fetch`. */
 export type FetchReply = Infer<typeof fetchReply>;
 
+/** The reply to `progress`: a session's tasks per state. */
+export interface ProgressReply {
+  /** Tasks whose inputs are not all finished. */
+  waiting: number;
+  /** Tasks waiting for a governor. */
+  ready: number;
+  /** Tasks assigned to a governor or running there. */
+  running: number;
+  /** Tasks finished. */
+  finished: number;
+  /** Tasks failed. */
+  failed: number;
+  /** The session's state on the server. */
+  state: "open" | "failed";
+}
+
+const progressReply = objectOf<ProgressReply>({
+  waiting: int,
+  ready: int,
+  running: int,
+  finished: int,
+  failed: int,
+  state: literal("open", "failed"),
+});
+
 /** A governor as listed by `serverInfo()`. */
 export interface GovernorSummary {
   /** The governor's `host:port`. */
@@ -97,6 +122,7 @@ export const replies = {
   unkeep: nil,
   update: updates,
   closeSession: nil,
+  progress: progressReply,
   serverInfo,
 } satisfies { [K in RequestType]: Validator<unknown> };
 

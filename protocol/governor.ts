@@ -84,8 +84,8 @@ export const validateGovernorMessage = variant("governor message", {
     info: taskInfo,
     lostInput: optional(objectOf<LostInput>({ id, source: str })),
   },
-  /** The governor is alive. */
-  heartbeat: {},
+  /** The governor is alive; `memory`: its resident memory in bytes. */
+  heartbeat: { memory: optional(int) },
 });
 
 /** A governor's message after validation: a `done` comes as the `finished` it packs. */

@@ -6,14 +6,16 @@
  */
 import process from "node:process";
 import { Hono } from "npm:hono@^4.10.0";
-import { upgradeWebSocket, websocket } from "npm:hono@^4.10.0/bun";
+import { getConnInfo, upgradeWebSocket, websocket } from "npm:hono@^4.10.0/bun";
 import type { ListeningServer, Runtime, ServeOptions, WsUpgrade } from "./types.ts";
 import { wrapWebSocket } from "./_ws_client.ts";
 import { adaptUpgrade } from "./_hono_ws.ts";
+import { peer } from "./_peer.ts";
 import { spawnPiped } from "./_piped.ts";
 import { spawnProcess } from "./_child_process.ts";
 import { readFileStream, writeFileStream } from "./_node_files.ts";
 import { nodeProcess } from "./_node_process.ts";
+import { peerAddressOf } from "./_connect.ts";
 
 /** Bun's `ServerWebSocket` as hono/bun's handlers take it, and `terminate()`. */
 type BunServerWs = Parameters<typeof websocket.open>[0] & { terminate(): void };
@@ -134,5 +136,7 @@ export const bunRuntime: Runtime = {
   writeFileStream,
   spawnScript: (options) => spawnPiped(options, process.execPath, []),
   connectWebSocket: (url) => wrapWebSocket(new WebSocket(url), url),
+  clientAddress: (c) => peer(() => getConnInfo(c).remote),
+  peerAddress: (c) => peerAddressOf(() => getConnInfo(c).remote.address),
   ...nodeProcess,
 };

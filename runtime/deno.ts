@@ -5,12 +5,15 @@
  */
 import { Hono } from "npm:hono@^4.10.0";
 import WebSocket from "npm:ws@^8.18.0";
-import { upgradeWebSocket } from "npm:hono@^4.10.0/deno";
+import { getConnInfo, upgradeWebSocket } from "npm:hono@^4.10.0/deno";
 import type { Runtime, WsUpgrade } from "./types.ts";
 import { wrapWebSocket } from "./_ws_client.ts";
 import { adaptUpgrade } from "./_hono_ws.ts";
+import { peer } from "./_peer.ts";
 import { readTail } from "./_stderr_tail.ts";
 import { spawnDenoScript } from "./_deno_piped.ts";
+import { canTrackTrees, killTree, newTag, TAG_VARIABLE } from "./_process_tree.ts";
+import { peerAddressOf } from "./_connect.ts";
 
 const wsUpgrade: WsUpgrade = adaptUpgrade<WebSocket>(
   upgradeWebSocket,
@@ -41,6 +44,8 @@ export const denoRuntime: Runtime = {
   // The `ws` package sets TCP_NODELAY; Deno's own WebSocket client does not, and
   // frames of a few tens of KB then wait ~40 ms for delayed ACKs.
   connectWebSocket: (url) => wrapWebSocket(new WebSocket(url), url),
+  peerAddress: (c) => peerAddressOf(() => getConnInfo(c).remote.address),
+  env: (name) => Deno.env.get(name),
   async spawn({ cmd, args, cwd, stdin, stdout, signal }) {
     // Files first: a program is never started whose stdin or stdout cannot be opened.
     const input = stdin ? await Deno.open(stdin) : null;
@@ -51,6 +56,9 @@ export const denoRuntime: Runtime = {
       })
       : null;
     let child: Deno.ChildProcess;
+    // Stopping it also stops what it started: found by its tag (see _process_tree.ts), or
+    // where that cannot be done, as its own process group (which makes Deno fork, 4-5x slower).
+    const tag = canTrackTrees ? newTag() : "";
     try {
       child = new Deno.Command(cmd, {
         args,
@@ -58,8 +66,7 @@ export const denoRuntime: Runtime = {
         stdin: stdin ? "piped" : "null",
         stdout: stdout ? "piped" : "null",
         stderr: "piped",
-        // Its own process group, so stopping it also stops what it started.
-        detached: true,
+        ...tag ? { env: { [TAG_VARIABLE]: tag } } : { detached: true },
       }).spawn();
     } catch (e) {
       input?.close();
@@ -70,6 +77,7 @@ export const denoRuntime: Runtime = {
       throw e;
     }
     const kill = () => {
+      if (tag) return killTree(child.pid, tag);
       try {
         Deno.kill(-child.pid, "SIGKILL");
       } catch {
@@ -109,4 +117,8 @@ export const denoRuntime: Runtime = {
   },
   args: () => Deno.args,
   exit: (code) => Deno.exit(code),
+  clientAddress: (c) => peer(() => getConnInfo(c).remote),
+  residentMemory: () => Deno.memoryUsage().rss,
+  writeStderr: (text) => void Deno.stderr.writeSync(new TextEncoder().encode(text)),
+  stderrIsTerminal: () => Deno.stderr.isTerminal(),
 };

@@ -136,8 +136,8 @@ export interface EmbeddedWebSocket {
 
 /** What Rain needs from the JavaScript runtime it runs on. */
 export interface Runtime {
-  /** Which runtime this is. */
-  readonly name: "deno" | "node" | "bun";
+  /** Which runtime this is (workerd hosts only the server, see `runtime/workerd.ts`). */
+  readonly name: "deno" | "node" | "bun" | "workerd";
   /** Serves a Hono app with WebSocket routes. */
   serve(options: ServeOptions): Promise<ListeningServer>;
   /**
@@ -148,6 +148,14 @@ export interface Runtime {
   embedWebSocket(app: Hono): EmbeddedWebSocket;
   /** Opens a WebSocket client connection (binary frames). */
   connectWebSocket(url: string): WsClient;
+  /**
+   * The address of the peer that sent a request to an app this runtime
+   * serves (or the host serves with this runtime's server), e.g.
+   * `"127.0.0.1"`; `"unknown"` when the host does not say.
+   */
+  peerAddress(c: Context): string;
+  /** An environment variable, or `undefined`. */
+  env(name: string): string | undefined;
   /**
    * Runs a program to completion. Rejects with an error whose `code` is
    * `"ENOENT"` when the program cannot be found.
@@ -166,6 +174,17 @@ export interface Runtime {
   onShutdownSignal(handler: () => void): () => void;
   /** The command-line arguments after the script. */
   args(): string[];
+  /**
+   * The `host:port` of the peer of a request (`""` when the host that serves
+   * the app does not say).
+   */
+  clientAddress(c: Context): string;
+  /** This process's resident memory in bytes. */
+  residentMemory(): number;
+  /** Writes text to stderr as it is (no newline added). */
+  writeStderr(text: string): void;
+  /** Whether stderr is a terminal (so a line can be redrawn in place). */
+  stderrIsTerminal(): boolean;
   /** Ends the process. */
   exit(code: number): never;
 }

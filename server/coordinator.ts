@@ -23,7 +23,16 @@ import type { FinishedInfo, OutputReport } from "../protocol/packed_report.ts";
 import type { ClientLink } from "./client_link.ts";
 import { Dispatch } from "./dispatch.ts";
 import type { GovernorLink } from "./governor_link.ts";
-import { addSubmit, failTask, finishTask, maybeFree, stopSession } from "./graph.ts";
+import { EventLog } from "./events/event_log.ts";
+import { taskStarted } from "./events/node_events.ts";
+import {
+  addSubmit,
+  failTask,
+  finishTask,
+  type GraphContext,
+  maybeFree,
+  stopSession,
+} from "./graph.ts";
 import {
   describeTask,
   type ObjectNode,
@@ -39,19 +48,35 @@ import { wait, waitAll } from "./waiters.ts";
 export class Coordinator {
   /** Open sessions by id. */
   readonly sessions: Map<number, SessionState> = new Map();
+  /** The event stream: every state change emits one event. */
+  readonly events: EventLog;
   /** The scheduler, with the connected governors. */
-  readonly scheduler: Scheduler = new Scheduler();
-  readonly #dispatch = new Dispatch(this.scheduler, (t, max) =>
-    this.failSession(
-      t.session,
-      `${describeTask(t)} needs ${t.spec.resources.cpus} cpus but the largest governor has ${max}`,
-    ));
-  readonly #enqueue = (t: TaskNode) => this.scheduler.enqueue(t);
-  readonly #recovery: RecoveryHost = {
-    scheduler: this.scheduler,
-    failSession: (s, e) => this.failSession(s, e),
-  };
+  readonly scheduler: Scheduler;
+  readonly #dispatch: Dispatch;
+  readonly #graph: GraphContext;
+  readonly #recovery: RecoveryHost;
   #nextSession = 1;
+
+  /**
+   * @param events The event stream to emit to. @default {new EventLog()}
+   */
+  constructor(events: EventLog = new EventLog()) {
+    this.events = events;
+    this.scheduler = new Scheduler(events);
+    this.#dispatch = new Dispatch(this.scheduler, events, (t, max) =>
+      this.failSession(
+        t.session,
+        `${
+          describeTask(t)
+        } needs ${t.spec.resources.cpus} cpus but the largest governor has ${max}`,
+      ));
+    this.#graph = { enqueue: (t) => this.scheduler.enqueue(t), events };
+    this.#recovery = {
+      scheduler: this.scheduler,
+      events,
+      failSession: (s, e) => this.failSession(s, e),
+    };
+  }
 
   /**
    * Opens a session for a client.
@@ -75,6 +100,7 @@ export class Coordinator {
       waiters: new Set(),
     };
     this.sessions.set(s.id, s);
+    this.events.emit({ type: "session:opened", session: s.id, name, client: client.address });
     return s;
   }
 
@@ -103,7 +129,7 @@ export class Coordinator {
    *   held until the last part arrives.
    */
   submit(s: SessionState, taskSpecs: TaskSpec[], objectDefs: SubmitObject[], more = false): void {
-    addSubmit(s, taskSpecs, objectDefs, more, this.scheduler.maxCpus, this.#enqueue);
+    addSubmit(s, taskSpecs, objectDefs, more, this.scheduler.maxCpus, this.#graph);
     this.schedule();
   }
 
@@ -124,6 +150,7 @@ export class Coordinator {
     if (!t) return;
     t.state = "running";
     t.info = { error: "", startTime, duration: 0, governor: g.id, debug: "", user: {} };
+    this.events.emit(taskStarted(t, g, startTime));
   }
 
   /**
@@ -157,7 +184,7 @@ export class Coordinator {
       return;
     }
     g.release(t);
-    finishTask(t, g, info, outputs, this.#enqueue);
+    finishTask(t, g, info, outputs, this.#graph);
     this.schedule();
   }
 
@@ -183,7 +210,7 @@ export class Coordinator {
       return;
     }
     g.release(t);
-    failTask(t, info);
+    failTask(t, g, info, this.#graph);
     this.failSession(t.session, `${describeTask(t)} failed: ${info.error}`);
   }
 
@@ -199,6 +226,7 @@ export class Coordinator {
     s.state = "failed";
     s.error = error;
     stopSession(s, this.scheduler.governors, error, "SESSION_FAILED");
+    this.events.emit({ type: "session:failed", session: s.id, error });
     this.schedule();
   }
 
@@ -214,6 +242,7 @@ export class Coordinator {
     }
     s.state = "closed";
     this.sessions.delete(s.id);
+    this.events.emit({ type: "session:closed", session: s.id });
   }
 
   /** The task a governor reports on, when it is still that governor's and its session open. */
@@ -264,6 +293,7 @@ export class Coordinator {
    * @param g The governor.
    */
   addGovernor(g: GovernorLink): void {
+    this.events.emit({ type: "governor:joined", governor: g.id, cpus: g.cpus });
     this.scheduler.addGovernor(g);
     this.schedule();
   }
@@ -273,10 +303,12 @@ export class Coordinator {
    * needed objects only it held are recomputed elsewhere.
    *
    * @param g The governor.
+   * @param reason Why it is gone.
    */
-  removeGovernor(g: GovernorLink): void {
+  removeGovernor(g: GovernorLink, reason: string): void {
     if (g.lost) return;
     g.lost = true;
+    this.events.emit({ type: "governor:lost", governor: g.id, reason });
     this.scheduler.removeGovernor(g);
     recoverGovernor(this.#recovery, g);
     this.schedule();
@@ -286,14 +318,12 @@ export class Coordinator {
    * Declares governors lost that have not been heard from for too long.
    *
    * @param timeoutMs Silence after which a governor is lost.
-   * @param log Log sink.
    */
-  checkHeartbeats(timeoutMs: number, log: (m: string) => void): void {
+  checkHeartbeats(timeoutMs: number): void {
     const now = Date.now();
     for (const g of [...this.scheduler.governors]) {
       if (now - g.lastSeen <= timeoutMs) continue;
-      log(`Governor ${g.id} lost: no heartbeat for ${now - g.lastSeen} ms`);
-      this.removeGovernor(g);
+      this.removeGovernor(g, `no heartbeat for ${now - g.lastSeen} ms`);
       g.close();
     }
   }

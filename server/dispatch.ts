@@ -9,6 +9,8 @@
 import type { AssignedTask } from "../protocol/assigned_task.ts";
 import type { ServerToGovernorMessage } from "../protocol/governor.ts";
 import { type PackedTask, packInput, packOutput, packTask } from "../protocol/packed_task.ts";
+import type { EventLog } from "./events/event_log.ts";
+import { objectTransferred, taskAssigned } from "./events/node_events.ts";
 import type { GovernorLink } from "./governor_link.ts";
 import { addLocation } from "./locations.ts";
 import type { ObjectNode, TaskNode } from "./model.ts";
@@ -17,16 +19,23 @@ import type { Scheduler } from "./scheduler.ts";
 /** Places ready tasks on governors and sends them there. */
 export class Dispatch {
   readonly #scheduler: Scheduler;
+  readonly #events: EventLog;
   readonly #tooBig: (t: TaskNode, maxCpus: number) => void;
   #queued = false;
 
   /**
    * @param scheduler The scheduler, with the ready tasks and the governors.
+   * @param events The event stream (assignments and transfers are emitted).
    * @param tooBig Called for a ready task that needs more cpus than any
    *   governor has (the largest was lost); it is dropped from the queue.
    */
-  constructor(scheduler: Scheduler, tooBig: (t: TaskNode, maxCpus: number) => void) {
+  constructor(
+    scheduler: Scheduler,
+    events: EventLog,
+    tooBig: (t: TaskNode, maxCpus: number) => void,
+  ) {
     this.#scheduler = scheduler;
+    this.#events = events;
     this.#tooBig = tooBig;
   }
 
@@ -43,6 +52,7 @@ export class Dispatch {
   #assign(t: TaskNode, g: GovernorLink): void {
     t.state = "assigned";
     g.claim(t);
+    this.#events.emit(taskAssigned(t, g));
     if (t.spec.taskType === "remote") this.#assignRemote(t, g);
     else g.send({ type: "run", task: this.#pack(t, g) });
   }
@@ -55,7 +65,7 @@ export class Dispatch {
       const o = t.inputs[i]!;
       const n = o.spec.id[1];
       const label = spec.inputs[i]!.label;
-      const given = handOver(o, g, true);
+      const given = this.#handOver(o, g, true);
       if (typeof given === "string") packInput(p, n, label, given, null, "");
       else packInput(p, n, label, "", given, o.spec.contentType);
     }
@@ -69,7 +79,7 @@ export class Dispatch {
   #assignRemote(t: TaskNode, g: GovernorLink): void {
     let sources: string[] | undefined;
     for (let i = 0; i < t.inputs.length; i++) {
-      const source = handOver(t.inputs[i]!, g, false);
+      const source = this.#handOver(t.inputs[i]!, g, false);
       if (typeof source !== "string" || !source) continue;
       sources ??= new Array<string>(t.inputs.length).fill("");
       sources[i] = source;
@@ -83,26 +93,30 @@ export class Dispatch {
     if (t.outputs.some((o) => o.keep)) task.keep = t.outputs.map((o) => o.keep);
     g.send({ type: "assign", task });
   }
-}
 
-/**
- * Gets an input to the governor about to run a task: nothing to do when it
- * holds the object; when the server has the data, the governor now holds it
- * (sent in a `put` message, or returned for a blob to go inline); else the
- * governor fetches it from a holder.
- *
- * @param o The input object.
- * @param g The governor.
- * @param inline Whether a blob's data may travel inside the task.
- * @returns The data to inline, or the holder to fetch from (`""` when none is needed).
- */
-function handOver(o: ObjectNode, g: GovernorLink, inline: boolean): Uint8Array | string {
-  if (o.locations.includes(g)) return "";
-  if (!o.data) return o.locations[0]?.id ?? "";
-  addLocation(o, g);
-  if (inline && o.spec.dataType === "blob") return o.data;
-  g.send(putMessage(o, o.data));
-  return "";
+  /**
+   * Gets an input to the governor about to run a task: nothing to do when it
+   * holds the object; when the server has the data, the governor now holds it
+   * (sent in a `put` message, or returned for a blob to go inline); else the
+   * governor fetches it from a holder.
+   *
+   * @param o The input object.
+   * @param g The governor.
+   * @param inline Whether a blob's data may travel inside the task.
+   * @returns The data to inline, or the holder to fetch from (`""` when none is needed).
+   */
+  #handOver(o: ObjectNode, g: GovernorLink, inline: boolean): Uint8Array | string {
+    if (o.locations.includes(g)) return "";
+    if (!o.data) {
+      const from = o.locations[0]?.id ?? "";
+      if (from) this.#events.emit(objectTransferred(o, from, g));
+      return from;
+    }
+    addLocation(o, g);
+    if (inline && o.spec.dataType === "blob") return o.data;
+    g.send(putMessage(o, o.data));
+    return "";
+  }
 }
 
 /** The `put` message handing a governor an object's data (default fields left out). */

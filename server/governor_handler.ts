@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { advertisedAddressProblem } from "../common/address.ts";
 import { decodeFrame, encodeFrame } from "../protocol/codec.ts";
 import {
   GOVERNOR_PROTOCOL_VERSION,
@@ -19,9 +20,14 @@ import { GovernorLink } from "./governor_link.ts";
  *
  * @param coordinator The server state.
  * @param log Where to report governors joining and leaving.
+ * @param peer The governor's address as this server sees it (`"unknown"` if not known).
  * @returns The handler.
  */
-export function governorHandler(coordinator: Coordinator, log: (msg: string) => void): WsHandler {
+export function governorHandler(
+  coordinator: Coordinator,
+  log: (msg: string) => void,
+  peer: string,
+): WsHandler {
   let link: GovernorLink | null = null;
   const refuse = (conn: WsConnection, message: string) => {
     conn.send(encodeFrame([{ type: "refused", message }]));
@@ -48,18 +54,35 @@ export function governorHandler(coordinator: Coordinator, log: (msg: string) => 
               `Protocol version ${m.version} is not supported (server speaks ${GOVERNOR_PROTOCOL_VERSION})`,
             );
           }
+          const problem = advertisedAddressProblem(m.address, peer);
+          if (problem) {
+            log(`Refused governor at ${peer}: address "${m.address}" is ${problem}`);
+            return refuse(
+              conn,
+              `Cannot use governor address "${m.address}": ${problem}; ` +
+                "start the governor with --advertise HOST[:PORT] (an address others reach it at)",
+            );
+          }
           if (coordinator.scheduler.governors.some((g) => g.id === m.address)) {
             return refuse(conn, `A governor at ${m.address} is already registered`);
           }
-          link = new GovernorLink(m.address, m.cpus, conn);
+          link = new GovernorLink(m.address, m.cpus, conn, coordinator.events);
           link.send({ type: "registered", id: link.id });
           coordinator.addGovernor(link);
-          log(`Governor ${link.id} joined with ${link.cpus} cpus`);
           continue;
         }
         if (!link) return refuse(conn, "Protocol error: expected a register message first");
         link.lastSeen = Date.now();
-        if (m.type === "heartbeat") continue;
+        if (m.type === "heartbeat") {
+          if (m.memory !== undefined && link.memoryChanged(m.memory)) {
+            coordinator.events.emit({
+              type: "governor:heartbeat",
+              governor: link.id,
+              memory: m.memory,
+            });
+          }
+          continue;
+        }
         if (m.type === "started") coordinator.started(link, m.id, m.startTime);
         else if (m.type === "finished") coordinator.finished(link, m.id, m.info, m.outputs);
         else coordinator.failed(link, m.id, m.info, m.lostInput);
@@ -67,8 +90,7 @@ export function governorHandler(coordinator: Coordinator, log: (msg: string) => 
     },
     onClose() {
       if (!link || link.lost) return;
-      log(`Governor ${link.id} left`);
-      coordinator.removeGovernor(link);
+      coordinator.removeGovernor(link, "its connection closed");
       link = null;
     },
   };

@@ -7,6 +7,7 @@
  * @module
  */
 import type { ServerToGovernorMessage } from "../protocol/governor.ts";
+import type { EventLog } from "./events/event_log.ts";
 import { Outbox } from "../protocol/outbox.ts";
 import type { WsConnection } from "../runtime/types.ts";
 import type { ObjectNode, TaskNode } from "./model.ts";
@@ -27,6 +28,10 @@ export class GovernorLink {
   lastSeen: number = Date.now();
   /** Set once the governor is declared lost. */
   lost = false;
+  /** The event stream (`locations.ts` emits the objects stored here and dropped). */
+  readonly events: EventLog;
+  /** Resident memory last reported in an event, and when. */
+  #memory = { bytes: -1, at: 0 };
   readonly #outbox: Outbox<ServerToGovernorMessage>;
   readonly #conn: WsConnection;
   /** Objects to free, sent as the last messages of the next frame. */
@@ -36,11 +41,13 @@ export class GovernorLink {
    * @param id The governor's `host:port`.
    * @param cpus Its cpus.
    * @param conn Its WebSocket connection.
+   * @param events The event stream (objects stored and dropped are emitted).
    */
-  constructor(id: string, cpus: number, conn: WsConnection) {
+  constructor(id: string, cpus: number, conn: WsConnection, events: EventLog) {
     this.id = id;
     this.cpus = cpus;
     this.#conn = conn;
+    this.events = events;
     this.#outbox = new Outbox((frame) => conn.send(frame), () => this.#pushFrees());
   }
 
@@ -80,6 +87,22 @@ export class GovernorLink {
     }
     this.#frees = [];
     for (const [session, ns] of bySession) this.#outbox.push({ type: "free", session, ns });
+  }
+
+  /**
+   * Whether a heartbeat's memory figure is worth an event: it moved by more
+   * than a sixteenth, or the last one is a minute old (heartbeats come every
+   * second; most would say nothing new).
+   *
+   * @param bytes The governor's resident memory.
+   * @returns `true` when it should be reported (and is now the last reported).
+   */
+  memoryChanged(bytes: number): boolean {
+    const now = Date.now();
+    const last = this.#memory;
+    if (Math.abs(bytes - last.bytes) * 16 <= last.bytes && now - last.at < 60_000) return false;
+    this.#memory = { bytes, at: now };
+    return true;
   }
 
   /** Tasks assigned and not finished. */

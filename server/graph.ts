@@ -12,14 +12,21 @@ import { NO_USER, type TaskInfo, type TaskSpec } from "../common/attributes.ts";
 import type { SubmitObject } from "../protocol/client.ts";
 import { reportsData } from "../protocol/governor.ts";
 import type { OutputReport } from "../protocol/packed_report.ts";
+import type { EventLog } from "./events/event_log.ts";
+import { sessionSubmitted, taskFailed, taskFinished } from "./events/node_events.ts";
 import type { GovernorLink } from "./governor_link.ts";
 import { addLocation, clearLocations } from "./locations.ts";
 import { append, EMPTY, type ObjectNode, type SessionState, type TaskNode } from "./model.ts";
 import { buildSubmit } from "./submit.ts";
 import { failWaiters, notifyAllDone, notifyWaiters } from "./waiters.ts";
 
-/** Queues a task whose inputs are all finished (the scheduler's `enqueue`). */
-export type Enqueue = (t: TaskNode) => void;
+/** What the transitions need from the coordinator. */
+export interface GraphContext {
+  /** Queues a task whose inputs are all finished (the scheduler's `enqueue`). */
+  enqueue(t: TaskNode): void;
+  /** The event stream: each transition emits its event. */
+  events: EventLog;
+}
 
 /**
  * Adds a submitted graph (or one part of it) to a session and queues the
@@ -31,7 +38,7 @@ export type Enqueue = (t: TaskNode) => void;
  * @param more Whether more parts of this submit follow: its objects are
  *   held until the last part arrives.
  * @param maxCpus Most cpus of any governor (0 when none is connected yet).
- * @param enqueue Queues a ready task.
+ * @param ctx Queues ready tasks, takes the events.
  * @throws {RainError} When the submit is invalid; nothing is added then.
  */
 export function addSubmit(
@@ -40,9 +47,10 @@ export function addSubmit(
   objectDefs: SubmitObject[],
   more: boolean,
   maxCpus: number,
-  enqueue: Enqueue,
+  ctx: GraphContext,
 ): void {
   const { tasks, objects } = buildSubmit(s, taskSpecs, objectDefs, maxCpus);
+  ctx.events.emit(sessionSubmitted(s, taskSpecs, objectDefs));
   for (const o of objects) s.objects.set(o.spec.id[1], o);
   if (more) {
     s.openSubmit ??= [];
@@ -66,7 +74,7 @@ export function addSubmit(
       }
     }
   }
-  for (const t of tasks) if (t.waitingFor === 0) enqueue(t);
+  for (const t of tasks) if (t.waitingFor === 0) ctx.enqueue(t);
   if (!more) {
     for (const o of objects) maybeFree(o);
     if (s.openSubmit) {
@@ -89,18 +97,19 @@ export function addSubmit(
  * @param g The governor that ran it.
  * @param info The task's info.
  * @param outputs What the governor reports of each output (one per output).
- * @param enqueue Queues a ready task.
+ * @param ctx Queues ready tasks, takes the events.
  */
 export function finishTask(
   t: TaskNode,
   g: GovernorLink,
   info: TaskInfo,
   outputs: OutputReport[],
-  enqueue: Enqueue,
+  ctx: GraphContext,
 ): void {
   t.state = "finished";
   t.info = info;
   const s = t.session;
+  ctx.events.emit(taskFinished(t, g, info));
   for (let i = 0; i < outputs.length; i++) {
     const o = t.outputs[i]!;
     const report = outputs[i]!;
@@ -114,7 +123,7 @@ export function finishTask(
     };
     if (report.data && reportsData(report.data.length, o.keep)) o.data = report.data;
     addLocation(o, g);
-    for (const d of o.dependents) if (--d.waitingFor === 0) enqueue(d);
+    for (const d of o.dependents) if (--d.waitingFor === 0) ctx.enqueue(d);
     o.dependents = EMPTY;
     notifyWaiters(s, o.waiters);
     o.waiters = null;
@@ -126,18 +135,24 @@ export function finishTask(
   for (const o of t.outputs) maybeFree(o);
   notifyWaiters(s, t.waiters);
   t.waiters = null;
-  if (--s.unfinished === 0) notifyAllDone(s);
+  if (--s.unfinished === 0) {
+    ctx.events.emit({ type: "session:finished", session: s.id });
+    notifyAllDone(s);
+  }
 }
 
 /**
  * Fails a task and its outputs (its session fails next).
  *
  * @param t The task (released).
+ * @param g The governor that ran it.
  * @param info The task's info, with the error.
+ * @param ctx Takes the event.
  */
-export function failTask(t: TaskNode, info: TaskInfo): void {
+export function failTask(t: TaskNode, g: GovernorLink, info: TaskInfo, ctx: GraphContext): void {
   t.state = "failed";
   t.info = info;
+  ctx.events.emit(taskFailed(t, g, info));
   for (const o of t.outputs) {
     o.state = "failed";
     o.info = { error: info.error, size: 0, contentType: "", debug: "", user: {} };

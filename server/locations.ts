@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { objectFreed, objectStored } from "./events/node_events.ts";
 import type { GovernorLink } from "./governor_link.ts";
 import { append, EMPTY, type ObjectNode } from "./model.ts";
 
@@ -22,7 +23,9 @@ export function addLocation(o: ObjectNode, g: GovernorLink): void {
   if (g.objects.has(o)) return;
   g.objects.add(o);
   o.locations = append(o.locations, g);
-  g.memory += bytesOf(o);
+  const size = bytesOf(o);
+  g.memory += size;
+  g.events.emit(objectStored(o, g, size));
 }
 
 /**
@@ -34,7 +37,7 @@ export function addLocation(o: ObjectNode, g: GovernorLink): void {
  */
 export function removeLocation(o: ObjectNode, g: GovernorLink): void {
   if (!g.objects.delete(o)) return;
-  g.memory -= bytesOf(o);
+  dropped(o, g);
   o.locations = o.locations.length === 1 ? EMPTY : o.locations.filter((x) => x !== g);
 }
 
@@ -46,13 +49,21 @@ export function removeLocation(o: ObjectNode, g: GovernorLink): void {
  */
 export function clearLocations(o: ObjectNode): readonly GovernorLink[] {
   const held = o.locations;
-  for (const g of held) if (g.objects.delete(o)) g.memory -= bytesOf(o);
+  for (const g of held) if (g.objects.delete(o)) dropped(o, g);
   o.locations = EMPTY;
   return held;
 }
 
+/** Counts an object's bytes off a governor that no longer holds it. */
+function dropped(o: ObjectNode, g: GovernorLink): void {
+  const size = bytesOf(o);
+  g.memory -= size;
+  g.events.emit(objectFreed(o, g, size));
+}
+
 /**
- * Records that a governor is gone with everything it held.
+ * Records that a governor is gone with everything it held (no `object:freed`
+ * events: the governor's loss is the event).
  *
  * @param g The governor.
  * @returns The objects it held.

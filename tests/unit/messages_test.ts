@@ -86,6 +86,7 @@ const clientMessages: Sample[] = [
   [{ type: "unkeep", rid: 6, session: 4, ids: [5] }],
   [{ type: "update", rid: 7, session: 4, tasks: [3], objects: [] }],
   [{ type: "closeSession", rid: 8, session: 4 }],
+  [{ type: "progress", rid: 10, session: 4 }],
   [{ type: "serverInfo", rid: 9 }],
 ];
 
@@ -154,6 +155,7 @@ const governorMessages: Sample[] = [
     report: packReport([4, 3], finished.info, [{ id: [4, 5], size: 3, data: bytes }]),
   }, finished],
   [{ type: "failed", id: [4, 3], info: taskInfo, lostInput: { id: [4, 1], source: "h:1" } }],
+  [{ type: "heartbeat", memory: 1024 }],
   [{ type: "heartbeat" }],
 ];
 
@@ -316,6 +318,7 @@ const replySamples: { [K in keyof typeof replies]: unknown } = {
   unkeep: null,
   update: { tasks: [{ n: 3, state: "running", info: taskInfo }], objects: [] },
   closeSession: null,
+  progress: { waiting: 1, ready: 2, running: 3, finished: 4, failed: 0, state: "open" },
   serverInfo: {
     governors: [{ id: "127.0.0.1:9", cpus: 2, tasks: [[4, 3]], objects: [[4, 5]], memory: 3 }],
   },

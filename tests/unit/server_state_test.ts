@@ -6,6 +6,7 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { EventLog } from "../../server/events/event_log.ts";
 import { GovernorLink } from "../../server/governor_link.ts";
 import {
   addLocation,
@@ -16,6 +17,7 @@ import {
 import { EMPTY, type ObjectNode, type SessionState, type TaskNode } from "../../server/model.ts";
 
 const sink = { send() {}, close() {} };
+const events = new EventLog();
 const session = {} as SessionState;
 
 function object(n: number, size: number): ObjectNode {
@@ -61,7 +63,7 @@ function task(n: number, cpus: number): TaskNode {
 }
 
 Deno.test("a governor's load counts a claimed task's cpus until its release, once", () => {
-  const g = new GovernorLink("g:1", 4, sink);
+  const g = new GovernorLink("g:1", 4, sink, events);
   const t = task(1, 3);
   g.claim(t);
   assert.equal(t.governor, g);
@@ -76,7 +78,8 @@ Deno.test("a governor's load counts a claimed task's cpus until its release, onc
 });
 
 Deno.test("locations change on both sides together: objects, governors and memory", () => {
-  const g1 = new GovernorLink("g:1", 1, sink), g2 = new GovernorLink("g:2", 1, sink);
+  const g1 = new GovernorLink("g:1", 1, sink, events),
+    g2 = new GovernorLink("g:2", 1, sink, events);
   const a = object(1, 10), b = object(2, 5);
   addLocation(a, g1);
   addLocation(a, g1);
