@@ -13,7 +13,7 @@ import { Coordinator } from "./coordinator.ts";
 import { EVENT_LOG_VERSION } from "./events/event_map.ts";
 import type { LogLevel } from "./events/log_lines.ts";
 import { createMonitoring, type Monitoring, type RetentionOptions } from "./monitoring.ts";
-import { addRoutes } from "./server.ts";
+import { addRoutes } from "./routes.ts";
 
 /** Options of {@linkcode createServerApp}. */
 export interface ServerAppOptions {
@@ -130,7 +130,7 @@ export function createServerApp(options: ServerAppOptions = {}): ServerApp {
       stopHeartbeats();
       for (const g of coordinator.scheduler.governors) g.close();
       for (const c of clients) c.close();
-      monitoring.feed.close();
+      monitoring.close();
     },
   };
 }

@@ -84,9 +84,8 @@ export async function startLogViewer(options: LogViewerOptions): Promise<LogView
     file,
     monitoring,
     async close() {
-      monitoring.feed.close();
+      monitoring.close();
       await listening.close();
-      await monitoring.close();
     },
   };
 }

@@ -1,20 +1,20 @@
 /**
- * The Rain server: a Hono app serving the client and governor protocols
- * over WebSocket, plus a small HTTP API.
+ * The Rain server listening on a port of its own: the routes of
+ * `routes.ts` served by the runtime, the heartbeat check, and (on request)
+ * the event log file.
  *
  * @module
  */
-import type { Hono } from "npm:hono@^4.10.0";
 import { DEFAULT_SERVER_PORT, listenError } from "../common/address.ts";
 import { runtime } from "../runtime/mod.ts";
-import type { ListeningServer, WsUpgrade } from "../runtime/types.ts";
-import { ClientLink, governorSummaries } from "./client_link.ts";
+import type { ListeningServer } from "../runtime/types.ts";
+import type { ClientLink } from "./client_link.ts";
 import { Coordinator } from "./coordinator.ts";
-import { addDashboardRoutes } from "./dashboard/routes.ts";
 import { EVENT_LOG_VERSION } from "./events/event_map.ts";
+import { writeLogFile } from "./events/log_file.ts";
 import type { LogLevel } from "./events/log_lines.ts";
-import { governorHandler } from "./governor_handler.ts";
 import { createMonitoring, type Monitoring, type RetentionOptions } from "./monitoring.ts";
+import { addRoutes } from "./routes.ts";
 
 /** Default port of the server, as in Rain. */
 export { DEFAULT_SERVER_PORT };
@@ -58,60 +58,6 @@ export interface RainServer {
 }
 
 /**
- * Adds Rain's routes to a Hono app: the client and governor WebSockets,
- * `/api/info`, and the dashboard with its API.
- *
- * @param app The app.
- * @param ws The runtime's WebSocket upgrade.
- * @param coordinator The server state.
- * @param monitoring The event stream and what it feeds.
- * @param log Log sink.
- * @param clients The set of connected clients, kept up to date.
- */
-export function addRoutes(
-  app: Hono,
-  ws: WsUpgrade,
-  coordinator: Coordinator,
-  monitoring: Monitoring,
-  log: (m: string) => void,
-  clients: Set<ClientLink>,
-): void {
-  app.get(
-    "/ws/client",
-    ws((c) => {
-      let link: ClientLink | null = null;
-      const address = runtime.clientAddress(c);
-      return {
-        onOpen: (conn) =>
-          clients.add(link = new ClientLink(conn, coordinator, address, monitoring.monitor)),
-        onMessage: (_conn, data) => link?.onFrame(data),
-        onClose: () => {
-          if (link) clients.delete(link);
-          link?.onClose();
-        },
-      };
-    }),
-  );
-  app.get(
-    "/ws/governor",
-    ws((c) => governorHandler(coordinator, log, runtime.peerAddress(c))),
-  );
-  app.get("/api/info", (c) =>
-    c.json({
-      governors: governorSummaries(coordinator),
-      sessions: [...coordinator.sessions.values()].map((s) => ({
-        id: s.id,
-        name: s.name,
-        state: s.state,
-        tasks: s.tasks.size,
-        unfinished: s.unfinished,
-      })),
-    }));
-  addDashboardRoutes(app, { ...monitoring, source: "live" });
-  app.get("/", (c) => c.text("Rain server\n"));
-}
-
-/**
  * Starts a server.
  *
  * @example Start a server on a free port
@@ -127,7 +73,13 @@ export function addRoutes(
 export async function startServer(options: ServerOptions = {}): Promise<RainServer> {
   const log = options.log ?? (() => {});
   const monitoring = createMonitoring(options);
-  const logFile = options.logDir ? await monitoring.writeTo(options.logDir) : null;
+  const logFile = options.logDir
+    ? await writeLogFile(
+      monitoring.events,
+      options.logDir,
+      (e) => (options.log ?? console.error)(e.message),
+    )
+    : null;
   monitoring.events.emit({ type: "server:started", version: EVENT_LOG_VERSION });
   const coordinator = new Coordinator(monitoring.events);
   const clients = new Set<ClientLink>();
@@ -141,7 +93,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RainServ
       build: (app, ws) => addRoutes(app, ws, coordinator, monitoring, log, clients),
     });
   } catch (e) {
-    await monitoring.close();
+    monitoring.close();
+    await logFile?.close();
     throw listenError(e, hostname, port);
   }
   const timeout = options.heartbeatTimeoutMs ?? 5000;
@@ -154,15 +107,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RainServ
     port: listening.port,
     coordinator,
     monitoring,
-    logFile,
+    logFile: logFile?.path ?? null,
     async close() {
       clearInterval(heartbeats);
       for (const g of coordinator.scheduler.governors) g.close();
       for (const c of clients) c.close();
       // Open dashboard streams would keep the HTTP server from stopping.
-      monitoring.feed.close();
+      monitoring.close();
       await listening.close();
-      await monitoring.close();
+      await logFile?.close();
     },
   };
 }

@@ -31,6 +31,10 @@ export function buildWorkerOnce(): Promise<void> {
   })();
 }
 
+function inWorkerd(what: string): never {
+  throw new Error(`The server runs in workerd: its ${what} cannot be read`);
+}
+
 /** Options of {@linkcode startWorkerd}. */
 export interface WorkerdOptions {
   /**
@@ -44,6 +48,8 @@ export interface WorkerdOptions {
    * @default {"edge/workerd.capnp"}
    */
   config?: string;
+  /** The loopback port to serve on; 0 picks a free one. @default {0} */
+  port?: number;
 }
 
 /** A server in workerd, shaped like a {@linkcode RainServer} for the test harnesses. */
@@ -58,7 +64,7 @@ export interface WorkerdServer {
 
 /**
  * Builds the worker (once) and serves it with `workerd serve
- * edge/workerd.capnp` (or another config) on a free loopback port.
+ * edge/workerd.capnp` (or another config) on a loopback port.
  *
  * @param options The server's settings.
  * @returns The server. Closing it kills workerd: on SIGTERM it lingers ~1.4 s
@@ -72,7 +78,7 @@ export async function startWorkerd(options: WorkerdOptions = {}): Promise<Worker
       "serve",
       `${ROOT}${options.config ?? "edge/workerd.capnp"}`,
       "--socket-addr",
-      "http=127.0.0.1:0",
+      `http=127.0.0.1:${options.port ?? 0}`,
       // workerd reports the port it bound on this descriptor: stdout.
       "--control-fd",
       "1",
@@ -85,10 +91,10 @@ export async function startWorkerd(options: WorkerdOptions = {}): Promise<Worker
     hostname: "127.0.0.1",
     port,
     get coordinator(): never {
-      throw new Error("The server runs in workerd: its coordinator cannot be read");
+      return inWorkerd("coordinator");
     },
     get monitoring(): never {
-      throw new Error("The server runs in workerd: its monitoring cannot be read");
+      return inWorkerd("monitoring");
     },
     logFile: null,
     close: () => process.close("SIGKILL"),
