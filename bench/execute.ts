@@ -36,8 +36,8 @@ async function rawSpawns(n: number): Promise<number> {
 
 const server = await startServer({ port: 0 });
 const address = `127.0.0.1:${server.port}`;
-const governor = await startGovernor({ server: address, cpus: CPUS });
-const client = await Client.connect(address);
+const governor = await startGovernor({ server: address, token: server.token!, cpus: CPUS });
+const client = await Client.connect(address, { token: server.token! });
 
 async function executeTasks(n: number): Promise<number> {
   await using session = client.newSession({ name: "bench/execute" });

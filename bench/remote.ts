@@ -46,8 +46,8 @@ if __name__ == "__main__":
 async function rainRate(n: number): Promise<number> {
   const server = await startServer({ port: 0 });
   const address = `127.0.0.1:${server.port}`;
-  const governor = await startGovernor({ server: address, cpus: 2 });
-  const client = await Client.connect(address);
+  const governor = await startGovernor({ server: address, token: server.token!, cpus: 2 });
+  const client = await Client.connect(address, { token: server.token! });
   const inc = remote((_ctx, x: number) => String(x + 1));
   const run = async (count: number) => {
     await using session = client.newSession({ name: "bench/remote" });

@@ -104,12 +104,18 @@ async function main(args: string[]): Promise<void> {
       values.listen ?? `127.0.0.1:${DEFAULT_SERVER_PORT}`,
       DEFAULT_SERVER_PORT,
     );
-    const server = await startServer({ ...listen, log });
+    const server = await startServer({ ...listen, log, tokenFile: true });
     const address = `${server.hostname}:${server.port}`;
     console.log(`Rain server listening on ${address} (status: http://${address}/api/info)`);
+    if (server.tokenFile) console.log(`Token file (for this user's clients): ${server.tokenFile}`);
     const parts: { close(): Promise<void> }[] = [server];
     for (let i = 0; i < local; i++) {
-      const gov = await startGovernor({ server: address, ...governorOptions(), log });
+      const gov = await startGovernor({
+        server: address,
+        token: server.token ?? undefined,
+        ...governorOptions(),
+        log,
+      });
       console.log(`Governor ${gov.id} with ${gov.cpus} cpus joined (work dir ${gov.workDir})`);
       parts.push(gov);
     }

@@ -22,13 +22,26 @@ import { builtins } from "./builtins/mod.ts";
 import { configureExecutors } from "./builtins/remote.ts";
 import { addDataRoutes } from "./data_server.ts";
 import { fetchObject } from "./transfer.ts";
+import type { DataAccess } from "../common/data_access.ts";
+import { type GovernorTls, resolveServerLink } from "./server_link.ts";
 import { TaskRunner } from "./runner.ts";
 import { ObjectStore, type StoredObject } from "./store.ts";
 
 /** Options of {@linkcode startGovernor}. */
 export interface GovernorOptions {
-  /** The server's `host:port`. */
+  /** The server's `host:port` (`wss://host:port` for TLS). */
   server: string;
+  /**
+   * The server's secret. @default {`RAIN_TOKEN`, else the token file the
+   * server wrote for this user on this machine}
+   */
+  token?: string;
+  /**
+   * TLS: the data server's certificate and key (needed when the server uses
+   * TLS) and the CA trusted for the server and other governors; giving it
+   * means TLS.
+   */
+  tls?: GovernorTls;
   /** Cpus to announce. @default {the machine's cpus} */
   cpus?: number;
   /** Work directory; a fresh temporary one when not given. */
@@ -80,19 +93,24 @@ export async function startGovernor(options: GovernorOptions): Promise<Governor>
   if (memoryMb !== undefined && (!Number.isInteger(memoryMb) || memoryMb < 1)) {
     throw new RangeError(`Invalid executorMemoryMb: ${memoryMb}`);
   }
+  const link = await resolveServerLink(options.server, options.token, options.tls);
   const ownWorkDir = options.workDir === undefined;
   const workDir = options.workDir ?? await mkdtemp(join(tmpdir(), "rain-governor-"));
   const store = new ObjectStore(workDir);
   await store.init();
   configureExecutors(store, { memoryMb });
   const log = options.log ?? (() => {});
+  // Data access: the secret arrives with `registered`; until then everything is refused.
+  const access: DataAccess = { tls: link.tls, ca: link.ca };
+  let dataSecret: string | null | undefined;
   const http = await runtime.serve({
     hostname: options.hostname ?? "127.0.0.1",
     port: options.port ?? 0,
-    build: (app) => addDataRoutes(app, store),
+    tls: link.serve,
+    build: (app) => addDataRoutes(app, store, () => dataSecret, log),
   });
   const address = `${http.hostname}:${http.port}`;
-  const ws = runtime.connectWebSocket(`ws://${options.server}/ws/governor`);
+  const ws = runtime.connectWebSocket(link.url, { headers: link.headers, ca: link.ca });
   const outbox = new Outbox<GovernorMessage>((frame) => ws.send(frame));
   const fetching = new Map<string, Promise<StoredObject>>();
   const runner = new TaskRunner({
@@ -105,7 +123,7 @@ export async function startGovernor(options: GovernorOptions): Promise<Governor>
       const key = id.join("/");
       let p = fetching.get(key);
       if (!p) {
-        p = fetchObject(store, id, source).finally(() => fetching.delete(key));
+        p = fetchObject(store, id, source, access).finally(() => fetching.delete(key));
         fetching.set(key, p);
       }
       return p;
@@ -117,6 +135,8 @@ export async function startGovernor(options: GovernorOptions): Promise<Governor>
   const handle = (m: ServerToGovernorMessage) => {
     switch (m.type) {
       case "registered":
+        dataSecret = m.dataToken ?? null;
+        access.token = m.dataToken;
         return resolve();
       case "refused":
         return reject(new Error(`Server refused governor: ${m.message}`));
@@ -172,8 +192,12 @@ export async function startGovernor(options: GovernorOptions): Promise<Governor>
   };
   ws.onClose = (reason) => {
     clearInterval(heartbeat);
-    reject(new Error(`Server connection closed: ${reason}`));
-    if (!closing) log(`Lost connection to server ${options.server}: ${reason}`);
+    const hint = link.tokenSource
+      ? `the token came from ${link.tokenSource}`
+      : "no token was found: pass --token-file or set RAIN_TOKEN";
+    const why = reason.startsWith("Unauthorized") ? `${reason} (${hint})` : reason;
+    reject(new Error(`Cannot register with server ${link.address}: ${why}`));
+    if (!closing) log(`Lost connection to server ${link.address}: ${reason}`);
     resolveClosed(reason);
   };
   const heartbeat = setInterval(

@@ -6,6 +6,7 @@
  */
 import type { Id } from "../common/attributes.ts";
 import { formatId } from "../common/attributes.ts";
+import { type DataAccess, requestObject } from "../common/data_access.ts";
 import { CONTENT_TYPE_HEADER, DATA_TYPE_HEADER } from "./data_server.ts";
 import { MEMORY_LIMIT, type ObjectStore, type StoredObject } from "./store.ts";
 
@@ -28,6 +29,7 @@ export class InputFetchError extends Error {
  * @param store The store.
  * @param id The object's id.
  * @param source The holder's `host:port`.
+ * @param access The data secret and transport.
  * @returns The stored object.
  * @throws {InputFetchError} When the holder cannot deliver it.
  */
@@ -35,10 +37,11 @@ export async function fetchObject(
   store: ObjectStore,
   id: Id,
   source: string,
+  access: DataAccess,
 ): Promise<StoredObject> {
   let res: Response;
   try {
-    res = await fetch(`http://${source}/objects/${id[0]}/${id[1]}`);
+    res = await requestObject(source, id, access);
   } catch (e) {
     throw new InputFetchError(id, source, (e as Error).message);
   }

@@ -112,7 +112,15 @@ export interface GovernorSummary {
 
 /** A message from the server to the client. */
 export type ServerToClientMessage =
-  | { type: "welcome"; version: number }
+  | {
+    type: "welcome";
+    version: number;
+    /**
+     * The secret of the governors' object data servers, for `fetch()`;
+     * absent when the server runs without authentication.
+     */
+    dataToken?: string;
+  }
   | { type: "reply"; rid: number; value: unknown }
   | { type: "error"; rid: number; message: string; code: string };
 
@@ -193,6 +201,7 @@ export function validateServerToClient(v: unknown): ServerToClientMessage {
   switch (m.type) {
     case "welcome":
       int(m.version, "welcome.version");
+      opt(m.dataToken, "welcome.dataToken", str);
       break;
     case "reply":
       int(m.rid, "reply.rid");

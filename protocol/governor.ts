@@ -28,9 +28,10 @@ import {
  * `assign` and `finished` messages. 3: built-in tasks travel packed
  * ({@linkcode PackedTask}) with their small inputs' data; frees are numbers
  * per session; plain reports of finished tasks are packed
- * ({@linkcode PackedReport}).
+ * ({@linkcode PackedReport}). 4: `registered` carries the data servers'
+ * secret.
  */
-export const GOVERNOR_PROTOCOL_VERSION = 3;
+export const GOVERNOR_PROTOCOL_VERSION = 4;
 
 /** Largest kept output a governor reports with its data (the server ignores larger ones). */
 export const INLINE_LIMIT = 256 * 1024;
@@ -314,7 +315,15 @@ export type ValidGovernorMessage = Exclude<GovernorMessage, { type: "done" }>;
 
 /** A message from the server to a governor. */
 export type ServerToGovernorMessage =
-  | { type: "registered"; id: string }
+  | {
+    type: "registered";
+    id: string;
+    /**
+     * The secret of the governors' object data servers (serving and
+     * fetching); absent when the server runs without authentication.
+     */
+    dataToken?: string;
+  }
   | { type: "refused"; message: string }
   | { type: "assign"; task: AssignedTask }
   | { type: "run"; task: PackedTask }
@@ -430,6 +439,7 @@ export function validateServerToGovernor(v: unknown): ServerToGovernorMessage {
   switch (m.type) {
     case "registered":
       str(m.id, "registered.id");
+      opt(m.dataToken, "registered.dataToken", str);
       break;
     case "refused":
       str(m.message, "refused.message");

@@ -6,14 +6,15 @@
  */
 import process from "node:process";
 import { Hono } from "hono";
-import { upgradeWebSocket, websocket } from "hono/bun";
-import type { ListeningServer, Runtime, ServeOptions, WsUpgrade } from "./types.ts";
+import { getConnInfo, upgradeWebSocket, websocket } from "hono/bun";
+import type { ListeningServer, Runtime, ServeOptions, ServerTls, WsUpgrade } from "./types.ts";
 import { wrapWebSocket } from "./_ws_client.ts";
 import { adaptUpgrade } from "./_hono_ws.ts";
 import { spawnPiped } from "./_piped.ts";
 import { spawnProcess } from "./_child_process.ts";
 import { readFileStream, writeFileStream } from "./_node_files.ts";
 import { nodeProcess } from "./_node_process.ts";
+import { peerAddressOf } from "./_connect.ts";
 
 /** The part of Bun's `ServerWebSocket` used here. */
 interface BunServerWs {
@@ -42,10 +43,14 @@ declare const Bun: {
   serve(options: {
     hostname: string;
     port: number;
+    tls?: ServerTls;
     fetch: (req: Request, server: BunServer) => Response | Promise<Response>;
     websocket: BunWebSocketHandlers;
   }): BunServer;
 };
+
+/** Bun's `fetch` and `WebSocket` take trusted CAs as `tls: { ca }`. */
+type BunTls = { tls?: { ca: string } };
 
 /** Largest accepted frame; Bun's default is 16 MiB, this matches the `ws` package on Node. */
 const MAX_PAYLOAD = 100 * 1024 * 1024;
@@ -88,7 +93,7 @@ function bunWebSocket(open: Set<BunServerWs>, onAllClosed: () => void): BunWebSo
   };
 }
 
-function listen({ hostname, port, build }: ServeOptions): ListeningServer {
+function listen({ hostname, port, tls, build }: ServeOptions): ListeningServer {
   const app = new Hono();
   build(app, wsUpgrade);
   const open = new Set<BunServerWs>();
@@ -96,6 +101,7 @@ function listen({ hostname, port, build }: ServeOptions): ListeningServer {
   const server = Bun.serve({
     hostname,
     port,
+    ...(tls ? { tls } : {}),
     fetch: (req, srv) => app.fetch(req, srv),
     websocket: bunWebSocket(open, () => {
       for (const w of closeWaiters) w();
@@ -137,6 +143,16 @@ export const bunRuntime: Runtime = {
   readFileStream,
   writeFileStream,
   spawnScript: (options) => spawnPiped(options, process.execPath, []),
-  connectWebSocket: (url) => wrapWebSocket(new WebSocket(url) as never, url),
+  connectWebSocket(url, { headers, ca } = {}) {
+    const options: BunTls & { headers?: Record<string, string> } = { headers };
+    if (ca !== undefined) options.tls = { ca };
+    return wrapWebSocket(new WebSocket(url, options as never) as never, url);
+  },
+  httpGet(url, { headers, ca } = {}) {
+    const init: RequestInit & BunTls = { headers };
+    if (ca !== undefined) init.tls = { ca };
+    return fetch(url, init);
+  },
+  peerAddress: (c) => peerAddressOf(() => getConnInfo(c).remote.address),
   ...nodeProcess,
 };

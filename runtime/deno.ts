@@ -5,27 +5,37 @@
  */
 import { Hono } from "hono";
 import WebSocket from "ws";
-import { upgradeWebSocket } from "hono/deno";
+import { getConnInfo, upgradeWebSocket } from "hono/deno";
 import type { Runtime, WsUpgrade } from "./types.ts";
 import { wrapWebSocket } from "./_ws_client.ts";
 import { adaptUpgrade } from "./_hono_ws.ts";
 import { readTail } from "./_stderr_tail.ts";
 import { spawnDenoScript } from "./_deno_piped.ts";
+import { peerAddressOf, wsOptions } from "./_connect.ts";
 
 const wsUpgrade: WsUpgrade = adaptUpgrade<WebSocket>(
   upgradeWebSocket,
   (ws) => ws.raw!.binaryType = "arraybuffer",
 );
 
+/** One HTTP client per trusted CA (a client keeps its connection pool). */
+const httpClients = new Map<string, Deno.HttpClient>();
+
+function httpClient(ca: string): Deno.HttpClient {
+  let client = httpClients.get(ca);
+  if (!client) httpClients.set(ca, client = Deno.createHttpClient({ caCerts: [ca] }));
+  return client;
+}
+
 /** Rain's runtime seam on Deno. */
 export const denoRuntime: Runtime = {
   name: "deno",
-  async serve({ hostname, port, build }) {
+  async serve({ hostname, port, tls, build }) {
     const app = new Hono();
     build(app, wsUpgrade);
     const { promise, resolve } = Promise.withResolvers<Deno.NetAddr>();
     const server = Deno.serve(
-      { hostname, port, onListen: (a) => resolve(a as Deno.NetAddr) },
+      { hostname, port, ...tls, onListen: (a) => resolve(a as Deno.NetAddr) },
       app.fetch,
     );
     const addr = await promise;
@@ -40,7 +50,14 @@ export const denoRuntime: Runtime = {
   embedWebSocket: () => ({ upgrade: wsUpgrade }),
   // The `ws` package sets TCP_NODELAY; Deno's own WebSocket client does not, and
   // frames of a few tens of KB then wait ~40 ms for delayed ACKs.
-  connectWebSocket: (url) => wrapWebSocket(new WebSocket(url) as never, url),
+  connectWebSocket: (url, options) =>
+    wrapWebSocket(new WebSocket(url, wsOptions(options)) as never, url),
+  httpGet(url, options = {}) {
+    const client = options.ca === undefined ? undefined : httpClient(options.ca);
+    return fetch(url, { headers: options.headers, client });
+  },
+  peerAddress: (c) => peerAddressOf(() => getConnInfo(c).remote.address),
+  env: (name) => Deno.env.get(name),
   async spawn({ cmd, args, cwd, stdin, stdout, signal }) {
     // Files first: a program is never started whose stdin or stdout cannot be opened.
     const input = stdin ? await Deno.open(stdin) : null;

@@ -7,17 +7,11 @@
  */
 import { Hono } from "hono";
 import { runtime } from "../runtime/mod.ts";
-import type { ClientLink } from "./client_link.ts";
-import { Coordinator } from "./coordinator.ts";
-import { addRoutes } from "./server.ts";
+import type { Coordinator } from "./coordinator.ts";
+import { type CoreOptions, createCore } from "./core.ts";
 
-/** Options of {@linkcode createServerApp}. */
-export interface ServerAppOptions {
-  /** Log lines (governors joining, protocol errors). @default {() => {}} */
-  log?: (message: string) => void;
-  /** A governor silent this long (ms) is declared lost. @default {5000} */
-  heartbeatTimeoutMs?: number;
-}
+/** Options of {@linkcode createServerApp}: the secret, limits, logging. */
+export type ServerAppOptions = CoreOptions;
 
 /** A server not listening anywhere yet: its app and handlers for the host. */
 export interface ServerApp {
@@ -31,6 +25,8 @@ export interface ServerApp {
   injectWebSocket?: (server: unknown) => void;
   /** The server state. */
   coordinator: Coordinator;
+  /** The secret clients and governors present, or `null` with authentication off. */
+  token: string | null;
   /**
    * Closes every governor and client connection and stops the heartbeat
    * check; stopping the host's server is the host's business.
@@ -53,31 +49,22 @@ export interface ServerApp {
  * Bun.serve({ port: 7210, fetch: rain.fetch, websocket: rain.websocket });
  * ```
  *
- * @param options Logging and the governors' heartbeat timeout.
+ * @param options The secret (a random one by default: read `token`), limits,
+ *   logging and the governors' heartbeat timeout.
  * @returns The app and what the host needs to serve it.
  */
 export function createServerApp(options: ServerAppOptions = {}): ServerApp {
-  const coordinator = new Coordinator();
-  const log = options.log ?? (() => {});
-  const clients = new Set<ClientLink>();
+  const core = createCore(options);
   const app = new Hono();
   const ws = runtime.embedWebSocket(app);
-  addRoutes(app, ws.upgrade, coordinator, log, clients);
-  const timeout = options.heartbeatTimeoutMs ?? 5000;
-  const heartbeats = setInterval(
-    () => coordinator.checkHeartbeats(timeout, log),
-    Math.min(1000, timeout / 2),
-  );
+  core.build(app, ws.upgrade);
   return {
     app,
     fetch: app.fetch,
     websocket: ws.websocket,
     injectWebSocket: ws.injectWebSocket,
-    coordinator,
-    close() {
-      clearInterval(heartbeats);
-      for (const g of coordinator.scheduler.governors) g.close();
-      for (const c of clients) c.close();
-    },
+    coordinator: core.coordinator,
+    token: core.token,
+    close: () => core.close(),
   };
 }

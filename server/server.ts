@@ -1,29 +1,33 @@
 /**
  * The Rain server: a Hono app serving the client and governor protocols
- * over WebSocket, plus a small HTTP API.
+ * over WebSocket, plus a small HTTP API, all behind its secret.
  *
  * @module
  */
-import type { Hono } from "hono";
 import { runtime } from "../runtime/mod.ts";
-import type { ListeningServer, WsUpgrade } from "../runtime/types.ts";
-import { ClientLink, governorSummaries } from "./client_link.ts";
-import { Coordinator } from "./coordinator.ts";
-import { governorHandler } from "./governor_handler.ts";
+import type { ListeningServer, ServerTls } from "../runtime/types.ts";
+import type { Coordinator } from "./coordinator.ts";
+import { type CoreOptions, createCore } from "./core.ts";
+import { DEFAULT_PORT } from "../common/server_address.ts";
+import { removeTokenFile, writeTokenFile } from "../common/token_file.ts";
 
 /** Default port of the server, as in Rain. */
-export const DEFAULT_SERVER_PORT = 7210;
+export const DEFAULT_SERVER_PORT = DEFAULT_PORT;
 
 /** Options of {@linkcode startServer}. */
-export interface ServerOptions {
+export interface ServerOptions extends CoreOptions {
   /** Address to bind. @default {"127.0.0.1"} */
   hostname?: string;
   /** Port to bind; 0 picks a free one. @default {7210} */
   port?: number;
-  /** Log lines (governors joining, protocol errors). @default {() => {}} */
-  log?: (message: string) => void;
-  /** A governor silent this long (ms) is declared lost. @default {5000} */
-  heartbeatTimeoutMs?: number;
+  /** Serve `https://` and `wss://` with this certificate and key (PEM). */
+  tls?: ServerTls;
+  /**
+   * Write the secret to this user's token file for the bound address (as
+   * `rain server` does), where clients and governors of the same user on
+   * this machine find it; removed by `close()`. @default {false}
+   */
+  tokenFile?: boolean;
 }
 
 /** A running server. */
@@ -32,93 +36,69 @@ export interface RainServer {
   hostname: string;
   /** The bound port. */
   port: number;
+  /** Whether it serves TLS (`wss://`, `https://`). */
+  tls: boolean;
+  /**
+   * The secret clients and governors present (`Client.connect(host, port,
+   * { token })`), or `null` with authentication off.
+   */
+  token: string | null;
+  /** The token file written (`tokenFile: true`), or `null`. */
+  tokenFile: string | null;
   /** The server state (for tests and the dashboard). */
   coordinator: Coordinator;
-  /** Stops the server. */
+  /** Stops the server (and removes its token file). */
   close(): Promise<void>;
 }
 
 /**
- * Adds Rain's routes to a Hono app.
- *
- * @param app The app.
- * @param ws The runtime's WebSocket upgrade.
- * @param coordinator The server state.
- * @param log Log sink.
- * @param clients The set of connected clients, kept up to date.
- */
-export function addRoutes(
-  app: Hono,
-  ws: WsUpgrade,
-  coordinator: Coordinator,
-  log: (m: string) => void,
-  clients: Set<ClientLink>,
-): void {
-  app.get(
-    "/ws/client",
-    ws(() => {
-      let link: ClientLink | null = null;
-      return {
-        onOpen: (conn) => clients.add(link = new ClientLink(conn, coordinator)),
-        onMessage: (_conn, data) => link?.onFrame(data),
-        onClose: () => {
-          if (link) clients.delete(link);
-          link?.onClose();
-        },
-      };
-    }),
-  );
-  app.get("/ws/governor", ws(() => governorHandler(coordinator, log)));
-  app.get("/api/info", (c) =>
-    c.json({
-      governors: governorSummaries(coordinator),
-      sessions: [...coordinator.sessions.values()].map((s) => ({
-        id: s.id,
-        name: s.name,
-        state: s.state,
-        tasks: s.tasks.size,
-        unfinished: s.unfinished,
-      })),
-    }));
-  app.get("/", (c) => c.text("Rain server\n"));
-}
-
-/**
- * Starts a server.
+ * Starts a server. Authentication is on unless `noAuth` is set: pass
+ * `server.token` to clients and governors.
  *
  * @example Start a server on a free port
  * ```ts ignore
  * const server = await startServer({ port: 0 });
- * console.log(`listening on ${server.hostname}:${server.port}`);
- * await server.close();
+ * const client = await Client.connect("127.0.0.1", server.port, { token: server.token! });
  * ```
  *
- * @param options Where to listen.
+ * @param options Where to listen, the secret, TLS and limits.
  * @returns The running server.
  */
 export async function startServer(options: ServerOptions = {}): Promise<RainServer> {
-  const coordinator = new Coordinator();
-  const log = options.log ?? (() => {});
-  const clients = new Set<ClientLink>();
-  const listening: ListeningServer = await runtime.serve({
-    hostname: options.hostname ?? "127.0.0.1",
-    port: options.port ?? DEFAULT_SERVER_PORT,
-    build: (app, ws) => addRoutes(app, ws, coordinator, log, clients),
-  });
-  const timeout = options.heartbeatTimeoutMs ?? 5000;
-  const heartbeats = setInterval(
-    () => coordinator.checkHeartbeats(timeout, log),
-    Math.min(1000, timeout / 2),
-  );
+  const core = createCore(options);
+  let listening: ListeningServer;
+  try {
+    listening = await runtime.serve({
+      hostname: options.hostname ?? "127.0.0.1",
+      port: options.port ?? DEFAULT_SERVER_PORT,
+      tls: options.tls,
+      build: (app, ws) => core.build(app, ws),
+    });
+  } catch (e) {
+    core.close();
+    throw e;
+  }
+  let tokenFile: string | null = null;
+  const close = async () => {
+    core.close();
+    await listening.close();
+    if (tokenFile !== null) await removeTokenFile(tokenFile);
+  };
+  if (options.tokenFile && core.token !== null) {
+    try {
+      tokenFile = await writeTokenFile(listening.hostname, listening.port, core.token);
+    } catch (e) {
+      await close();
+      throw new Error(`Cannot write the token file: ${(e as Error).message}`);
+    }
+  }
   return {
     hostname: listening.hostname,
     port: listening.port,
-    coordinator,
-    async close() {
-      clearInterval(heartbeats);
-      for (const g of coordinator.scheduler.governors) g.close();
-      for (const c of clients) c.close();
-      await listening.close();
-    },
+    tls: options.tls !== undefined,
+    token: core.token,
+    tokenFile,
+    coordinator: core.coordinator,
+    close,
   };
 }

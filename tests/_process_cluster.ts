@@ -31,6 +31,8 @@ export interface ProcessCluster extends AsyncDisposable {
   server: RainServer;
   /** The server's `host:port`. */
   address: string;
+  /** The server's secret (also in this user's token file for its address). */
+  token: string;
   /** The governors, in the order of `governors` in the options. */
   governors: GovernorProcess[];
   /** A connected client. */
@@ -49,7 +51,8 @@ export async function startProcessCluster(
   cpus: number[],
   heartbeatTimeoutMs = 5000,
 ): Promise<ProcessCluster> {
-  const server = await startServer({ port: 0, heartbeatTimeoutMs });
+  // The governor processes find the secret in the token file, as users' do.
+  const server = await startServer({ port: 0, heartbeatTimeoutMs, tokenFile: true });
   const address = `127.0.0.1:${server.port}`;
   const governors: GovernorProcess[] = [];
   let client: Client | undefined;
@@ -60,7 +63,7 @@ export async function startProcessCluster(
   };
   try {
     for (const n of cpus) governors.push(await spawnGovernor(address, n));
-    client = await Client.connect(address);
+    client = await Client.connect(address, { token: server.token! });
     const c = client;
     await until(
       async () => (await c.serverInfo()).governors.length === cpus.length,
@@ -71,7 +74,14 @@ export async function startProcessCluster(
     await close();
     throw e;
   }
-  return { server, address, governors, client, [Symbol.asyncDispose]: close };
+  return {
+    server,
+    address,
+    token: server.token!,
+    governors,
+    client,
+    [Symbol.asyncDispose]: close,
+  };
 }
 
 /**

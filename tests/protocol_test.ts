@@ -35,8 +35,14 @@ class RawClient implements AsyncDisposable {
   readonly #queue: Message[] = [];
   #waiting: ((m: Message) => void) | null = null;
 
-  constructor(address: string) {
-    this.ws = new WebSocket(`ws://${address}/ws/client`);
+  /**
+   * @param address The server's `host:port`.
+   * @param token The server's secret, sent as `Authorization: Bearer`.
+   */
+  constructor(address: string, token: string) {
+    // Deno, the `ws` package (Node) and Bun all take headers this way.
+    const options = { headers: { authorization: `Bearer ${token}` } };
+    this.ws = new WebSocket(`ws://${address}/ws/client`, options as never);
     this.ws.binaryType = "arraybuffer";
     this.opened = new Promise((resolve, reject) => {
       this.ws.onopen = () => resolve();
@@ -70,7 +76,9 @@ class RawClient implements AsyncDisposable {
 
   async hello(): Promise<void> {
     this.send(encode([{ type: "hello", version: PROTOCOL_VERSION }]));
-    assert.deepEqual(await this.next(), { type: "welcome", version: PROTOCOL_VERSION });
+    const welcome = await this.next();
+    assert.equal(welcome.type, "welcome");
+    assert.equal(welcome.version, PROTOCOL_VERSION);
   }
 
   /** Sends a request (a submit's tasks and objects written as specs are packed) and reads the answer. */
@@ -123,7 +131,7 @@ async function assertProtocolError(raw: RawClient, pattern: RegExp): Promise<voi
 
 Deno.test("garbage bytes get a protocol error and a close; the server stays up", async () => {
   await using cluster = await startCluster();
-  await using raw = new RawClient(cluster.address);
+  await using raw = new RawClient(cluster.address, cluster.token);
   await raw.opened;
   raw.send(new Uint8Array([0xff, 0xfe, 0xfd, 0x00, 0x13, 0x37]));
   await assertProtocolError(raw, /not valid CBOR/);
@@ -132,7 +140,7 @@ Deno.test("garbage bytes get a protocol error and a close; the server stays up",
 
 Deno.test("a malformed CBOR message (wrong field type) gets a protocol error; the server stays up", async () => {
   await using cluster = await startCluster();
-  await using raw = new RawClient(cluster.address);
+  await using raw = new RawClient(cluster.address, cluster.token);
   await raw.opened;
   await raw.hello();
   raw.send(encode([{ type: "submit", rid: "one", session: 1, tasks: [], objects: [] }]));
@@ -149,7 +157,7 @@ Deno.test("valid CBOR that is not an array of messages gets a protocol error", a
       encode([{ type: "whatever", rid: 1 }]),
     ]
   ) {
-    await using raw = new RawClient(cluster.address);
+    await using raw = new RawClient(cluster.address, cluster.token);
     await raw.opened;
     await raw.hello();
     raw.send(frame);
@@ -164,19 +172,19 @@ Deno.test("valid CBOR that is not an array of messages gets a protocol error", a
 Deno.test("a text frame, a request before hello and a wrong version are protocol errors", async () => {
   await using cluster = await startCluster();
   {
-    await using raw = new RawClient(cluster.address);
+    await using raw = new RawClient(cluster.address, cluster.token);
     await raw.opened;
     raw.send("hello?");
     await assertProtocolError(raw, /Text frames are not accepted/);
   }
   {
-    await using raw = new RawClient(cluster.address);
+    await using raw = new RawClient(cluster.address, cluster.token);
     await raw.opened;
     raw.send(encode([{ type: "serverInfo", rid: 1 }]));
     await assertProtocolError(raw, /Expected a hello message first/);
   }
   {
-    await using raw = new RawClient(cluster.address);
+    await using raw = new RawClient(cluster.address, cluster.token);
     await raw.opened;
     raw.send(encode([{ type: "hello", version: 99 }]));
     await assertProtocolError(raw, /Protocol version 99 is not supported/);
@@ -186,7 +194,7 @@ Deno.test("a text frame, a request before hello and a wrong version are protocol
 
 Deno.test("a request the server refuses gets an error reply and the connection stays open", async () => {
   await using cluster = await startCluster();
-  await using raw = new RawClient(cluster.address);
+  await using raw = new RawClient(cluster.address, cluster.token);
   await raw.opened;
   await raw.hello();
   const refused = await raw.request({ type: "waitAll", rid: 7, session: 12345 });
@@ -203,7 +211,7 @@ Deno.test("a request the server refuses gets an error reply and the connection s
 
 Deno.test("the server itself rejects (and fails the session on) a submit using a non-kept object of an earlier submit", async () => {
   await using cluster = await startCluster();
-  await using raw = new RawClient(cluster.address);
+  await using raw = new RawClient(cluster.address, cluster.token);
   await raw.opened;
   await raw.hello();
   const created = await raw.request({ type: "newSession", rid: 1, name: "raw" });
@@ -251,7 +259,7 @@ Deno.test("the server itself rejects (and fails the session on) a submit using a
 
 Deno.test("the server refuses a submit whose task consumes its own output (a cycle)", async () => {
   await using cluster = await startCluster();
-  await using raw = new RawClient(cluster.address);
+  await using raw = new RawClient(cluster.address, cluster.token);
   await raw.opened;
   await raw.hello();
   const created = await raw.request({ type: "newSession", rid: 1, name: "cycle" });
@@ -284,7 +292,7 @@ Deno.test("the server refuses a submit whose task consumes its own output (a cyc
 
 Deno.test("parts of one submit (more: true) use each other's objects; a part's unkept object is held until the last part", async () => {
   await using cluster = await startCluster();
-  await using raw = new RawClient(cluster.address);
+  await using raw = new RawClient(cluster.address, cluster.token);
   await raw.opened;
   await raw.hello();
   const sid = (await raw.request({ type: "newSession", rid: 1, name: "raw" })).value as number;
