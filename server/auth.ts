@@ -106,8 +106,12 @@ function sameOrigin(c: Context): boolean {
   }
 }
 
-/** The port the request was sent to: cookies are per host, not per port. */
+/**
+ * The port the request was sent to, from its Host header (some hosts build
+ * the request URL of a WebSocket upgrade without it): cookies are per host,
+ * not per port, so each server's cookie is named after its port.
+ */
 function portOf(c: Context): string {
-  const url = new URL(c.req.url);
-  return url.port || (url.protocol === "https:" ? "443" : "80");
+  const port = /:(\d+)$/.exec(c.req.header("host") ?? "")?.[1];
+  return port ?? (new URL(c.req.url).protocol === "https:" ? "443" : "80");
 }
