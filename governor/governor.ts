@@ -132,6 +132,7 @@ export async function startGovernor(options: GovernorOptions): Promise<Governor>
   let closing = false;
   const { promise: closed, resolve: resolveClosed } = Promise.withResolvers<string>();
   const { promise: registered, resolve, reject } = Promise.withResolvers<void>();
+  registered.catch(() => {}); // awaited below; also rejected when the connection never opened
   const handle = (m: ServerToGovernorMessage) => {
     switch (m.type) {
       case "registered":
