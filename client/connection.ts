@@ -6,7 +6,7 @@
  */
 import { RainError, SessionFailedError } from "../common/errors.ts";
 import { authHeaders } from "../common/auth.ts";
-import type { DataAccess } from "../common/data_access.ts";
+import type { DataAccess } from "../protocol/data_plane.ts";
 import { type ClientMessage, validateServerToClient } from "../protocol/client.ts";
 import { decodeFrame, PROTOCOL_VERSION } from "../protocol/codec.ts";
 import { Outbox } from "../protocol/outbox.ts";

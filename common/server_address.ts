@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { formatAddress, parseAddress } from "./address.ts";
 
 /** Default port of the server, as in Rain. */
 export const DEFAULT_PORT = 7210;
@@ -24,24 +25,30 @@ export interface ServerAddress {
 /**
  * Parses a server address.
  *
- * @param value `host`, `host:port`, `[v6]:port` or `scheme://host:port`.
+ * @example
+ * ```ts
+ * import { parseServerAddress } from "./server_address.ts";
+ * parseServerAddress("wss://rain.example.org"); // { host: "rain.example.org", port: 7210, tls: true, ... }
+ * ```
+ *
+ * @param value `host`, `host:port`, `[v6]:port`, each optionally after `scheme://`.
  * @param port A port given separately (overrides one in `value`).
  * @returns The parsed address.
- * @throws {TypeError} When it cannot be parsed.
+ * @throws {RangeError} When it cannot be parsed.
  */
 export function parseServerAddress(value: string, port?: number): ServerAddress {
-  const m = /^(?:(wss|https|ws|http):\/\/)?(\[[^\]]+\]|[^:/[\]]+)(?::(\d+))?\/?$/i.exec(value);
-  if (!m) throw new TypeError(`Invalid server address "${value}": expected host:port`);
-  const scheme = m[1]?.toLowerCase();
-  const p = port ?? (m[3] === undefined ? DEFAULT_PORT : Number(m[3]));
+  const scheme = /^(wss|https|ws|http):\/\//i.exec(value);
+  const rest = value.slice(scheme?.[0].length ?? 0).replace(/\/$/, "");
+  const parsed = parseAddress(rest, DEFAULT_PORT);
+  const p = port ?? parsed.port;
   if (!Number.isInteger(p) || p < 1 || p > 65535) {
-    throw new TypeError(`Invalid port in server address "${value}"`);
+    throw new RangeError(`Invalid server address "${value}": port ${p} is not 1 to 65535`);
   }
-  const host = m[2]!.replace(/^\[|\]$/g, "");
+  const s = scheme?.[1]?.toLowerCase();
   return {
-    host,
+    host: parsed.hostname,
     port: p,
-    address: `${host.includes(":") ? `[${host}]` : host}:${p}`,
-    tls: scheme === undefined ? undefined : scheme === "wss" || scheme === "https",
+    address: formatAddress(parsed.hostname, p),
+    tls: s === undefined ? undefined : s === "wss" || s === "https",
   };
 }

@@ -11,6 +11,7 @@ import { homedir, hostname, networkInterfaces, userInfo } from "node:os";
 import { join } from "node:path";
 import { runtime } from "../runtime/mod.ts";
 import { checkToken } from "./auth.ts";
+import { isLoopback, plainIp } from "./address.ts";
 
 /** Environment variable carrying the secret for clients, governors and the server. */
 export const TOKEN_ENV = "RAIN_TOKEN";
@@ -128,8 +129,8 @@ const ANY = ["0.0.0.0", "::"];
 
 /** The hosts whose token files can belong to the server at `host`. */
 function hostCandidates(host: string): string[] {
-  const h = host.toLowerCase().replace(/^\[|\]$/g, "");
-  if (LOOPBACK.includes(h) || h.startsWith("127.")) return [h, ...LOOPBACK, ...ANY];
+  const h = plainIp(host.toLowerCase().replace(/^\[|\]$/g, ""));
+  if (isLoopback(h)) return [h, ...LOOPBACK, ...ANY];
   return isLocalAddress(h) ? [h, ...ANY] : [h];
 }
 

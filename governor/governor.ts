@@ -8,6 +8,7 @@ import { mkdtemp } from "node:fs/promises";
 import { removeTree } from "./fs_util.ts";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
+import { listenError } from "../common/address.ts";
 import { decodeFrame } from "../protocol/codec.ts";
 import {
   GOVERNOR_PROTOCOL_VERSION,
@@ -22,7 +23,7 @@ import { builtins } from "./builtins/mod.ts";
 import { configureExecutors } from "./builtins/remote.ts";
 import { addDataRoutes } from "./data_server.ts";
 import { fetchObject } from "./transfer.ts";
-import type { DataAccess } from "../common/data_access.ts";
+import type { DataAccess } from "../protocol/data_plane.ts";
 import { type GovernorTls, resolveServerLink } from "./server_link.ts";
 import { TaskRunner } from "./runner.ts";
 import { ObjectStore, type StoredObject } from "./store.ts";
@@ -103,11 +104,13 @@ export async function startGovernor(options: GovernorOptions): Promise<Governor>
   // Data access: the secret arrives with `registered`; until then everything is refused.
   const access: DataAccess = { tls: link.tls, ca: link.ca };
   let dataSecret: string | null | undefined;
+  const bind = { hostname: options.hostname ?? "127.0.0.1", port: options.port ?? 0 };
   const http = await runtime.serve({
-    hostname: options.hostname ?? "127.0.0.1",
-    port: options.port ?? 0,
+    ...bind,
     tls: link.serve,
     build: (app) => addDataRoutes(app, store, () => dataSecret, log),
+  }).catch((e) => {
+    throw listenError(e, bind.hostname, bind.port);
   });
   const address = `${http.hostname}:${http.port}`;
   const ws = runtime.connectWebSocket(link.url, { headers: link.headers, ca: link.ca });

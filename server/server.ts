@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { listenError } from "../common/address.ts";
 import { runtime } from "../runtime/mod.ts";
 import type { ListeningServer, ServerTls } from "../runtime/types.ts";
 import type { Coordinator } from "./coordinator.ts";
@@ -66,17 +67,19 @@ export interface RainServer {
  */
 export async function startServer(options: ServerOptions = {}): Promise<RainServer> {
   const core = createCore(options);
+  const hostname = options.hostname ?? "127.0.0.1";
+  const port = options.port ?? DEFAULT_SERVER_PORT;
   let listening: ListeningServer;
   try {
     listening = await runtime.serve({
-      hostname: options.hostname ?? "127.0.0.1",
-      port: options.port ?? DEFAULT_SERVER_PORT,
+      hostname,
+      port,
       tls: options.tls,
       build: (app, ws) => core.build(app, ws),
     });
   } catch (e) {
     core.close();
-    throw e;
+    throw listenError(e, hostname, port);
   }
   let tokenFile: string | null = null;
   const close = async () => {

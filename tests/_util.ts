@@ -10,6 +10,7 @@ import { blob, type Session, type Task, tasks } from "../mod.ts";
 import { authHeaders } from "../common/auth.ts";
 import { decodeFrame, encodeFrame, PROTOCOL_VERSION } from "../protocol/codec.ts";
 import { runtime } from "../runtime/mod.ts";
+import { objectUrl } from "../protocol/data_plane.ts";
 
 /**
  * Polls a condition until it holds; fails after a timeout. For state that
@@ -124,7 +125,7 @@ export async function governorStatus(
   governor: string,
   id: readonly [number, number],
 ): Promise<number> {
-  const res = await fetch(`http://${governor}/objects/${id[0]}/${id[1]}`, {
+  const res = await fetch(objectUrl(governor, id), {
     headers: authHeaders(await dataToken(server)),
   });
   await res.body?.cancel();

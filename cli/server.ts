@@ -1,0 +1,61 @@
+/**
+ * `rain server`: the server alone; governors join it with `rain governor`.
+ *
+ * @module
+ */
+import { formatAddress } from "../common/address.ts";
+import { DEFAULT_SERVER_PORT, type RainServer, startServer } from "../server/mod.ts";
+import { defineCommand, option, type OptionValues } from "./command.ts";
+import type { Lifecycle } from "./lifecycle.ts";
+import { SERVER_SECURITY_OPTIONS, serverSecurity, warnNoAuth } from "./security_options.ts";
+import { address } from "./values.ts";
+
+/** Options of the server, shared by `rain server` and `rain start`. */
+export const SERVER_OPTIONS = {
+  listen: option(
+    "HOST:PORT",
+    `address of the server (default 127.0.0.1:${DEFAULT_SERVER_PORT}; port 0 picks a free one)`,
+    address(DEFAULT_SERVER_PORT),
+  ),
+  ...SERVER_SECURITY_OPTIONS,
+};
+
+/**
+ * Starts the server, writes its token file and prints where it listens.
+ *
+ * @param values The server's options (where to listen, the secret, TLS).
+ * @param lifecycle The command's lifecycle; the server is stopped with it.
+ * @param log Log sink.
+ * @returns The server and its `host:port`.
+ */
+export async function startServerPart(
+  values: OptionValues<typeof SERVER_OPTIONS>,
+  lifecycle: Lifecycle,
+  log: (message: string) => void,
+): Promise<{ server: RainServer; address: string }> {
+  const listen = values.listen ?? { hostname: "127.0.0.1", port: DEFAULT_SERVER_PORT };
+  const security = serverSecurity(values);
+  if (security.noAuth) warnNoAuth(listen.hostname, listen.port, log);
+  const server = lifecycle.add(
+    await startServer({ ...listen, ...security, tokenFile: true, log }),
+  );
+  const where = formatAddress(server.hostname, server.port);
+  const [tls, http] = server.tls ? [" with TLS", "https"] : ["", "http"];
+  console.log(`Rain server listening on ${where}${tls} (status: ${http}://${where}/api/info)`);
+  if (server.tokenFile) {
+    console.log(`Token file (read by this user's clients and governors): ${server.tokenFile}`);
+  }
+  return { server, address: where };
+}
+
+/** `rain server`. */
+export const serverCommand = defineCommand({
+  name: "server",
+  summary: "Runs the server alone; governors join it with `rain governor SERVER`.",
+  positionals: [],
+  options: SERVER_OPTIONS,
+  async run(values, _positionals, { lifecycle, log }) {
+    await startServerPart(values, lifecycle, log);
+    console.log("Press Ctrl-C to stop.");
+  },
+});
