@@ -35,10 +35,10 @@ export async function startServerPart(
 ): Promise<{ server: RainServer; address: string }> {
   const listen = values.listen ?? { hostname: "127.0.0.1", port: DEFAULT_SERVER_PORT };
   const security = serverSecurity(values);
-  if (security.noAuth) warnNoAuth(listen.hostname, listen.port, log);
   const server = lifecycle.add(
     await startServer({ ...listen, ...security, tokenFile: true, log }),
   );
+  if (security.noAuth) warnNoAuth(server.hostname, server.port, log);
   const where = formatAddress(server.hostname, server.port);
   const [tls, http] = server.tls ? [" with TLS", "https"] : ["", "http"];
   console.log(`Rain server listening on ${where}${tls} (status: ${http}://${where}/api/info)`);
