@@ -11,3 +11,4 @@
  */
 export { DEFAULT_SERVER_PORT, type RainServer, type ServerOptions, startServer } from "./server.ts";
 export { createServerApp, type ServerApp, type ServerAppOptions } from "./app.ts";
+export { DEFAULT_LIMITS, type ServerLimits } from "./limits.ts";
