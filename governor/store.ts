@@ -9,7 +9,7 @@ import { chmod, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { runtime } from "../runtime/mod.ts";
 import { join } from "node:path";
 import type { DataType, Id, ObjectInfo } from "../common/attributes.ts";
-import { emptyObjectInfo } from "../common/attributes.ts";
+import { emptyObjectInfo, formatId } from "../common/attributes.ts";
 import { directorySize, packDirectory, unpackTar } from "../common/tar.ts";
 import { makeReadOnly, removeTree } from "./fs_util.ts";
 import { IdMap } from "./id_map.ts";
@@ -64,7 +64,11 @@ export class ObjectStore {
    */
   putPending(id: Id, arriving: Promise<StoredObject>): void {
     this.#pending.set(id, arriving);
-    arriving.catch(() => {}).finally(() => this.#pending.delete(id[0], id[1]));
+    // The braces matter: a `finally` callback returning the rejected promise
+    // (what `delete` returns) would reject this chain, unhandled.
+    arriving.catch(() => {}).finally(() => {
+      this.#pending.delete(id[0], id[1]);
+    });
   }
 
   /**
@@ -182,7 +186,11 @@ export class ObjectStore {
   async putTar(id: Id, tar: Uint8Array, contentType: string): Promise<StoredObject> {
     const path = this.pathFor(id);
     await removeTree(path);
-    await unpackTar(tar, path);
+    try {
+      await unpackTar(tar, path);
+    } catch (e) {
+      throw new Error(`Cannot store directory object ${formatId(id)}: ${(e as Error).message}`);
+    }
     await makeReadOnly(path);
     const info = { ...emptyObjectInfo(), size: await directorySize(path), contentType };
     return this.put({ id, dataType: "dir", data: null, path, info });

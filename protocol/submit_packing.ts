@@ -19,7 +19,7 @@ import {
 } from "../common/attributes.ts";
 import { ProtocolError } from "../common/errors.ts";
 import type { SubmitObject } from "./client.ts";
-import { bool, bytes, dataType, int, str, user } from "./validate.ts";
+import { bool, bytes, dataType, int, shallow, str, user } from "./validate.ts";
 
 /**
  * A task spec in a submit:
@@ -128,7 +128,7 @@ export function unpackTaskSpec(v: unknown, session: number, what: string): TaskS
   return {
     id: [session, int(v[0], `${what}[0]`)],
     taskType: str(v[1], `${what}[1]`),
-    config: v[2],
+    config: shallow(v[2], `${what}[2]`),
     inputs,
     outputs,
     resources: cpus === 1 ? ONE_CPU : { cpus },

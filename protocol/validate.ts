@@ -156,6 +156,39 @@ export function id(v: unknown, what: string): Id {
 }
 
 /**
+ * Deepest nesting of arrays and objects accepted in free-form values (`user`
+ * attributes, task configs). A deeper value may decode but not encode again
+ * (the encoder recurses and runs out of stack), and the server must be able
+ * to send on everything it accepted.
+ */
+export const MAX_NESTING = 100;
+
+/**
+ * Checks that a free-form value nests at most {@linkcode MAX_NESTING} levels
+ * (iteratively: a deep value cannot overflow the check itself).
+ *
+ * @param v The value.
+ * @param what Name of the field.
+ * @returns The value.
+ */
+export function shallow<T>(v: T, what: string): T {
+  if (typeof v !== "object" || v === null || v instanceof Uint8Array) return v;
+  const stack: [object, number][] = [[v, 1]];
+  while (stack.length > 0) {
+    const [x, depth] = stack.pop()!;
+    if (depth > MAX_NESTING) {
+      throw new ProtocolError(`${what}: nested deeper than ${MAX_NESTING} levels`);
+    }
+    for (const c of Array.isArray(x) ? x : Object.values(x)) {
+      if (typeof c === "object" && c !== null && !(c instanceof Uint8Array)) {
+        stack.push([c, depth + 1]);
+      }
+    }
+  }
+  return v;
+}
+
+/**
  * Checks a `user` attribute dictionary.
  *
  * @param v The value.
@@ -163,7 +196,7 @@ export function id(v: unknown, what: string): Id {
  * @returns The dictionary.
  */
 export function user(v: unknown, what: string): Record<string, unknown> {
-  return rec(v, what);
+  return shallow(rec(v, what), what);
 }
 
 /**

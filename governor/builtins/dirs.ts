@@ -6,18 +6,14 @@
 import { lstat, mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { checkInside, checkRelativePath, isDirPath } from "../../common/paths.ts";
-import type {
-  MakeDirectoryConfig,
-  PathConfig,
-  SliceDirectoryConfig,
-} from "../../protocol/task_configs.ts";
+import { makeDirectoryConfig, pathConfig, sliceDirectoryConfig } from "./configs.ts";
 import { place } from "../fs_util.ts";
 import { fsCause } from "./files.ts";
 import type { Builtin } from "./types.ts";
 
 /** Runs a loadDir task: a directory of the governor's file system becomes a dir object. */
 export const loadDir: Builtin = async (ctx) => {
-  const { path } = ctx.task.spec.config as PathConfig;
+  const { path } = pathConfig(ctx);
   try {
     if (!(await stat(path)).isDirectory()) throw Object.assign(new Error(), { code: "ENOTDIR" });
   } catch (e) {
@@ -28,10 +24,7 @@ export const loadDir: Builtin = async (ctx) => {
 
 /** Runs a makeDirectory task: the inputs placed at relative paths of a new directory. */
 export const makeDirectory: Builtin = async (ctx) => {
-  const { paths } = ctx.task.spec.config as MakeDirectoryConfig;
-  if (paths.length !== ctx.inputs.length) {
-    throw new Error("makeDirectory: one path per input is required");
-  }
+  const { paths } = makeDirectoryConfig(ctx);
   const root = await mkdtemp(join(ctx.store.tasksDir, "mkdir-"));
   try {
     for (let i = 0; i < paths.length; i++) {
@@ -56,7 +49,7 @@ export const makeDirectory: Builtin = async (ctx) => {
 
 /** Runs a sliceDirectory task: a file (or, for a path ending in "/", a sub-directory) of a dir. */
 export const sliceDirectory: Builtin = async (ctx) => {
-  const { path } = ctx.task.spec.config as SliceDirectoryConfig;
+  const { path } = sliceDirectoryConfig(ctx);
   const rel = checkRelativePath(path, "sliceDirectory path");
   const root = ctx.inputs[0]!.path!;
   const target = join(root, rel);

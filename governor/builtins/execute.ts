@@ -9,6 +9,7 @@ import { chmod, cp, lstat, mkdir, readdir, rename, rm, symlink, writeFile } from
 import { dirname, join } from "node:path";
 import { checkInside, checkRelativePath, checkTreeInside } from "../../common/paths.ts";
 import type { ExecuteConfig } from "../../protocol/task_configs.ts";
+import { executeConfig } from "./configs.ts";
 import { runtime } from "../../runtime/mod.ts";
 import type { StoredObject } from "../store.ts";
 import { taskDirs } from "../task_dirs.ts";
@@ -16,7 +17,7 @@ import type { Builtin, BuiltinContext, BuiltinOutput } from "./types.ts";
 
 /** Runs an execute task. */
 export const execute: Builtin = async (ctx) => {
-  const config = ctx.task.spec.config as ExecuteConfig;
+  const config = executeConfig(ctx);
   const dirs = taskDirs(ctx.store);
   const dir = await dirs.acquire();
   // Stdout goes beside the task directory, where the program cannot see it.

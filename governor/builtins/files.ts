@@ -7,7 +7,8 @@
 import { copyFile, cp, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { MEMORY_LIMIT } from "../store.ts";
-import { type Builtin, configField } from "./types.ts";
+import type { Builtin } from "./types.ts";
+import { pathConfig } from "./configs.ts";
 
 /**
  * Describes a file-system error the way a user wants to read it.
@@ -26,7 +27,7 @@ export function fsCause(e: unknown): string {
 
 /** Runs a load task: the file's bytes become the output. */
 export const load: Builtin = async (ctx) => {
-  const path = configField<string>(ctx, "path");
+  const { path } = pathConfig(ctx);
   try {
     const st = await stat(path);
     if (!st.isFile()) throw Object.assign(new Error("not a file"), { code: "EISDIR" });
@@ -39,7 +40,7 @@ export const load: Builtin = async (ctx) => {
 
 /** Runs a store task: writes its input to a file (a directory for dirs); no output. */
 export const store: Builtin = async (ctx) => {
-  const path = configField<string>(ctx, "path");
+  const { path } = pathConfig(ctx);
   const obj = ctx.inputs[0]!;
   try {
     await mkdir(dirname(path), { recursive: true });

@@ -3,11 +3,12 @@
  *
  * @module
  */
-import { type Builtin, configField } from "./types.ts";
+import type { Builtin } from "./types.ts";
+import { sleepConfig } from "./configs.ts";
 
 /** Runs a sleep task; resolves early (with an error) when the session stops. */
 export const sleep: Builtin = async (ctx) => {
-  const seconds = configField<number>(ctx, "seconds");
+  const { seconds } = sleepConfig(ctx);
   await new Promise<void>((resolve, reject) => {
     const stop = () => {
       clearTimeout(timer);

@@ -42,19 +42,3 @@ export type BuiltinOutput =
 export type Builtin =
   & ((ctx: BuiltinContext) => BuiltinOutput[] | Promise<BuiltinOutput[]>)
   & { shutdown?: (store: ObjectStore) => void };
-
-/**
- * Reads a task's config as an object with the given string/number fields.
- *
- * @param ctx The context.
- * @param field The field to read.
- * @returns The field's value.
- * @throws {Error} When the config lacks the field.
- */
-export function configField<T>(ctx: BuiltinContext, field: string): T {
-  const config = ctx.task.spec.config as Record<string, unknown> | null;
-  if (!config || !(field in config)) {
-    throw new Error(`Invalid ${ctx.task.spec.taskType} config: missing "${field}"`);
-  }
-  return config[field] as T;
-}
