@@ -25,6 +25,7 @@ import { addDataRoutes } from "./data_server.ts";
 import { fetchObject } from "./transfer.ts";
 import type { DataAccess } from "../protocol/data_plane.ts";
 import { type GovernorTls, resolveServerLink } from "./server_link.ts";
+import { FsRoots } from "./fs_roots.ts";
 import { TaskRunner } from "./runner.ts";
 import { ObjectStore, type StoredObject } from "./store.ts";
 
@@ -47,6 +48,11 @@ export interface GovernorOptions {
   cpus?: number;
   /** Work directory; a fresh temporary one when not given. */
   workDir?: string;
+  /**
+   * Directories that `load`, `loadDir` and `store` tasks may act in
+   * (symlinks resolved); anywhere the governor's user may when not given.
+   */
+  fsRoots?: string[];
   /** Address to serve object data on. @default {"127.0.0.1"} */
   hostname?: string;
   /** Port to serve object data on. @default {0} */
@@ -95,6 +101,7 @@ export async function startGovernor(options: GovernorOptions): Promise<Governor>
     throw new RangeError(`Invalid executorMemoryMb: ${memoryMb}`);
   }
   const link = await resolveServerLink(options.server, options.token, options.tls);
+  const fsRoots = options.fsRoots ? await FsRoots.of(options.fsRoots) : FsRoots.ANYWHERE;
   const ownWorkDir = options.workDir === undefined;
   const workDir = options.workDir ?? await mkdtemp(join(tmpdir(), "rain-governor-"));
   const store = new ObjectStore(workDir);
@@ -121,6 +128,7 @@ export async function startGovernor(options: GovernorOptions): Promise<Governor>
     address,
     store,
     taskTypes: builtins,
+    fsRoots,
     send: (m) => outbox.push(m),
     fetchRemote(id, source) {
       const key = id.join("/");

@@ -20,6 +20,7 @@ import {
 } from "../protocol/governor.ts";
 import type { Builtin, BuiltinOutput } from "./builtins/types.ts";
 import { MEMORY_LIMIT, type ObjectStore, type StoredObject } from "./store.ts";
+import type { FsRoots } from "./fs_roots.ts";
 
 /** How long (ms) smaller tasks may overtake a queued task that does not fit. */
 const RESERVE_AFTER_MS = 500;
@@ -34,6 +35,8 @@ export interface RunnerOptions {
   store: ObjectStore;
   /** Task implementations by task type. */
   taskTypes: ReadonlyMap<string, Builtin>;
+  /** Where `load`, `loadDir` and `store` may act. */
+  fsRoots: FsRoots;
   /** Sends a report to the server (batched by the caller). */
   send(m: GovernorMessage): void;
   /** Fetches an input held by another governor into the store. */
@@ -241,8 +244,9 @@ export class TaskRunner {
     const t = run.task;
     const impl = this.#o.taskTypes.get(t.spec.taskType);
     if (!impl) throw new Error(`Unknown task type "${t.spec.taskType}"`);
-    const { store, address: governor } = this.#o;
-    const result = impl({ task: t, inputs, store, signal: run.signal, info: run, governor });
+    const { store, address: governor, fsRoots } = this.#o;
+    const signal = run.signal;
+    const result = impl({ task: t, inputs, store, signal, info: run, governor, fsRoots });
     return result instanceof Promise
       ? result.then((r) => this.#storeAll(t, r))
       : this.#storeAll(t, result);

@@ -14,12 +14,14 @@ import type { Builtin } from "./types.ts";
 /** Runs a loadDir task: a directory of the governor's file system becomes a dir object. */
 export const loadDir: Builtin = async (ctx) => {
   const { path } = pathConfig(ctx);
+  let real: string;
   try {
-    if (!(await stat(path)).isDirectory()) throw Object.assign(new Error(), { code: "ENOTDIR" });
+    real = await ctx.fsRoots.check(path);
+    if (!(await stat(real)).isDirectory()) throw Object.assign(new Error(), { code: "ENOTDIR" });
   } catch (e) {
     throw new Error(`Cannot load directory "${path}": ${fsCause(e)}`);
   }
-  return [{ file: path, dataType: "dir" }];
+  return [{ file: real, dataType: "dir" }];
 };
 
 /** Runs a makeDirectory task: the inputs placed at relative paths of a new directory. */

@@ -29,10 +29,11 @@ export function fsCause(e: unknown): string {
 export const load: Builtin = async (ctx) => {
   const { path } = pathConfig(ctx);
   try {
-    const st = await stat(path);
+    const real = await ctx.fsRoots.check(path);
+    const st = await stat(real);
     if (!st.isFile()) throw Object.assign(new Error("not a file"), { code: "EISDIR" });
-    if (st.size > MEMORY_LIMIT) return [{ file: path }];
-    return [{ data: new Uint8Array(await readFile(path)) }];
+    if (st.size > MEMORY_LIMIT) return [{ file: real }];
+    return [{ data: new Uint8Array(await readFile(real)) }];
   } catch (e) {
     throw new Error(`Cannot load "${path}": ${fsCause(e)}`);
   }
@@ -43,11 +44,12 @@ export const store: Builtin = async (ctx) => {
   const { path } = pathConfig(ctx);
   const obj = ctx.inputs[0]!;
   try {
-    await mkdir(dirname(path), { recursive: true });
-    if (obj.data) await writeFile(path, obj.data);
+    const real = await ctx.fsRoots.check(path);
+    await mkdir(dirname(real), { recursive: true });
+    if (obj.data) await writeFile(real, obj.data);
     else if (obj.dataType === "dir") {
-      await cp(obj.path!, path, { recursive: true, verbatimSymlinks: true });
-    } else await copyFile(obj.path!, path);
+      await cp(obj.path!, real, { recursive: true, verbatimSymlinks: true });
+    } else await copyFile(obj.path!, real);
   } catch (e) {
     throw new Error(`Cannot store to "${path}": ${fsCause(e)}`);
   }

@@ -6,6 +6,7 @@
 import type { DataType } from "../../common/attributes.ts";
 import type { AssignedTask } from "../../protocol/governor.ts";
 import type { ObjectStore, StoredObject } from "../store.ts";
+import type { FsRoots } from "../fs_roots.ts";
 
 /** What a built-in gets to run one task. */
 export interface BuiltinContext {
@@ -21,6 +22,8 @@ export interface BuiltinContext {
   info: { debug: string; user: Record<string, unknown> };
   /** The governor's id (`host:port`). */
   governor: string;
+  /** Where `load`, `loadDir` and `store` may act. */
+  fsRoots: FsRoots;
 }
 
 /**
