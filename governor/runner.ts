@@ -6,7 +6,7 @@
  * @module
  */
 import { type DataType, type Id, isEmptyRecord, type TaskInfo } from "../common/attributes.ts";
-import { place } from "./fs_util.ts";
+import { place, removeTree } from "./fs_util.ts";
 import { InputFetchError } from "./transfer.ts";
 import { isSubtype } from "../common/content_type.ts";
 import {
@@ -19,7 +19,7 @@ import {
   reportsData,
 } from "../protocol/governor.ts";
 import type { Builtin, BuiltinOutput } from "./builtins/types.ts";
-import { MEMORY_LIMIT, type ObjectStore, type StoredObject } from "./store.ts";
+import { MEMORY_LIMIT, type ObjectStore, type StoredObject, storeError } from "./store.ts";
 import type { FsRoots } from "./fs_roots.ts";
 
 /** How long (ms) smaller tasks may overtake a queued task that does not fit. */
@@ -305,6 +305,10 @@ export class TaskRunner {
     return place(from, path, mode).then((size) => {
       info.size = size;
       return outputReport(t, i, store.put({ id: spec.id, dataType, data: null, path, info }));
+    }, async (e) => {
+      // No partial copy left behind (but never a file that was there before).
+      if ((e as { code?: string }).code !== "EEXIST") await removeTree(path).catch(() => {});
+      throw storeError(spec.id, e);
     });
   }
 

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import type { DataType, Id, ObjectInfo } from "../common/attributes.ts";
 import { emptyObjectInfo, formatId } from "../common/attributes.ts";
 import { directorySize, packDirectory, unpackTar } from "../common/tar.ts";
-import { makeReadOnly, removeTree } from "./fs_util.ts";
+import { fsCause, makeReadOnly, removeTree } from "./fs_util.ts";
 import { IdMap } from "./id_map.ts";
 
 /** Blobs up to this size stay in memory. */
@@ -50,8 +50,14 @@ export class ObjectStore {
     this.tasksDir = join(workDir, "tasks");
   }
 
-  /** Creates the store's directories. */
+  /**
+   * Creates the store's directories, removing what a governor that did not
+   * stop cleanly (killed, crashed) left in them; nothing else of the work
+   * directory is touched.
+   */
   async init(): Promise<void> {
+    await removeTree(this.#dir);
+    await removeTree(this.tasksDir);
     await mkdir(this.#dir, { recursive: true });
     await mkdir(this.tasksDir, { recursive: true });
   }
@@ -120,7 +126,12 @@ export class ObjectStore {
       return this.put({ id, dataType: "blob", data, path: null, info });
     }
     const path = this.pathFor(id);
-    await writeFile(path, data, { mode: 0o444 });
+    try {
+      await writeFile(path, data, { mode: 0o444 });
+    } catch (e) {
+      await rm(path, { force: true }); // no partial file left behind
+      throw storeError(id, e);
+    }
     return this.put({ id, dataType: "blob", data: null, path, info });
   }
 
@@ -143,7 +154,7 @@ export class ObjectStore {
       size = await runtime.writeFileStream(path, stream);
     } catch (e) {
       await rm(path, { force: true });
-      throw e;
+      throw storeError(id, e);
     }
     await chmod(path, 0o444);
     const info = { ...emptyObjectInfo(), size, contentType };
@@ -250,4 +261,16 @@ export class ObjectStore {
     await removeTree(this.#dir);
     await removeTree(this.tasksDir);
   }
+}
+
+/**
+ * The error of a failed write into the store (disk full, permission...),
+ * which fails the task that wrote, never the governor.
+ *
+ * @param id The object being stored.
+ * @param e The file-system error.
+ * @returns `Cannot store object S/N: cause`.
+ */
+export function storeError(id: Id, e: unknown): Error {
+  return new Error(`Cannot store object ${formatId(id)}: ${fsCause(e)}`, { cause: e });
 }

@@ -60,6 +60,11 @@ export async function fetchObject(
     }
     return await store.putStream(id, response.body!, contentType);
   } catch (e) {
+    // This governor's disk failing is this task's failure, not a sign that the holder lost it.
+    if (LOCAL_WRITE_ERRORS.has((e as { cause?: { code?: string } }).cause?.code ?? "")) throw e;
     throw new InputFetchError(id, source, (e as Error).message);
   }
 }
+
+/** Codes of errors writing into this governor's store. */
+const LOCAL_WRITE_ERRORS = new Set(["ENOSPC", "EDQUOT", "EROFS", "EACCES", "EPERM", "EIO"]);

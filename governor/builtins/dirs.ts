@@ -7,8 +7,7 @@ import { lstat, mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { checkInside, checkRelativePath, isDirPath } from "../../common/paths.ts";
 import { makeDirectoryConfig, pathConfig, sliceDirectoryConfig } from "./configs.ts";
-import { place } from "../fs_util.ts";
-import { fsCause } from "./files.ts";
+import { fsCause, place } from "../fs_util.ts";
 import type { Builtin } from "./types.ts";
 
 /** Runs a loadDir task: a directory of the governor's file system becomes a dir object. */

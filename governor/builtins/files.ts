@@ -8,22 +8,8 @@ import { copyFile, cp, mkdir, readFile, stat, writeFile } from "node:fs/promises
 import { dirname } from "node:path";
 import { MEMORY_LIMIT } from "../store.ts";
 import type { Builtin } from "./types.ts";
+import { fsCause } from "../fs_util.ts";
 import { pathConfig } from "./configs.ts";
-
-/**
- * Describes a file-system error the way a user wants to read it.
- *
- * @param e The error.
- * @returns A short cause, e.g. `"no such file or directory"`.
- */
-export function fsCause(e: unknown): string {
-  const code = (e as { code?: string }).code;
-  if (code === "ENOENT") return "no such file or directory";
-  if (code === "EACCES" || code === "EPERM") return "permission denied";
-  if (code === "EISDIR") return "is a directory";
-  if (code === "ENOTDIR") return "not a directory";
-  return (e as Error).message;
-}
 
 /** Runs a load task: the file's bytes become the output. */
 export const load: Builtin = async (ctx) => {
