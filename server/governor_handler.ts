@@ -48,7 +48,7 @@ export function governorHandler(coordinator: Coordinator, context: PeerContext):
       }
       for (const m of messages) {
         if (m.type === "register") {
-          if (link) return refuse(conn, "Protocol error: governor registered twice");
+          if (link) return malformedFrame(conn, "Protocol error: governor registered twice");
           if (m.version !== GOVERNOR_PROTOCOL_VERSION) {
             return refuse(
               conn,
@@ -68,7 +68,9 @@ export function governorHandler(coordinator: Coordinator, context: PeerContext):
           log(`Governor ${link.id} joined from ${peer} with ${link.cpus} cpus`);
           continue;
         }
-        if (!link) return refuse(conn, "Protocol error: expected a register message first");
+        if (!link) {
+          return malformedFrame(conn, "Protocol error: expected a register message first");
+        }
         link.lastSeen = Date.now();
         if (m.type === "heartbeat") continue;
         if (m.type === "started") coordinator.started(link, m.id, m.startTime);
