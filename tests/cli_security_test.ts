@@ -156,5 +156,25 @@ Deno.test({
       await client.close();
     }
     await assert.rejects(Client.connect(address), /Cannot connect to Rain server/);
+    // rain start: its local governor uses the same certificate and trusts --tls-ca.
+    await using start = startCli([
+      "start",
+      "--simple",
+      "--cpus",
+      "1",
+      "--listen",
+      "127.0.0.1:0",
+      ...tls,
+      "--tls-ca",
+      join(ca.dir, "ca.pem"),
+    ]);
+    const started = (await start.waitFor(/^Rain server listening on (\S+:\d+) with TLS/))[1]!;
+    await start.waitFor(/^Governor \S+ with 1 cpus joined/);
+    const local = await Client.connect(`wss://${started}`, { tls: { ca: ca.ca } });
+    try {
+      await concat(local);
+    } finally {
+      await local.close();
+    }
   },
 });
