@@ -13,7 +13,7 @@ import { DEFAULT_PORT } from "../common/server_address.ts";
 import { removeTokenFile, writeTokenFile } from "../common/token_file.ts";
 
 /** Default port of the server, as in Rain. */
-export const DEFAULT_SERVER_PORT = DEFAULT_PORT;
+export const DEFAULT_SERVER_PORT: number = DEFAULT_PORT;
 
 /** Options of {@linkcode startServer}. */
 export interface ServerOptions extends CoreOptions {
