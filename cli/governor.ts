@@ -16,7 +16,7 @@ export const governorCommand = defineCommand({
   name: "governor",
   summary:
     `Runs a governor that joins the server at SERVER (HOST[:PORT], port ${DEFAULT_SERVER_PORT} by ` +
-    "default; wss://HOST[:PORT] for TLS).",
+    "default;\nwss://HOST[:PORT] for TLS).",
   positionals: ["SERVER"],
   options: {
     ...GOVERNOR_OPTIONS,

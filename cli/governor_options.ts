@@ -24,7 +24,7 @@ export const GOVERNOR_OPTIONS = {
   ),
   "fs-root": repeatable(
     "DIR",
-    "load/loadDir/store tasks may only act inside DIR (default: anywhere the user may)",
+    "load/loadDir/store only inside DIR (default: anywhere)",
     existingDirectory,
   ),
 };

@@ -20,11 +20,10 @@ import { flag, option, type OptionValues, UsageError } from "./command.ts";
 export const SERVER_SECURITY_OPTIONS = {
   "token-file": option(
     "FILE",
-    `the secret clients and governors must present, first line of FILE ("-": stdin; ` +
-      `default: ${TOKEN_ENV}, else a new random one)`,
+    `the secret: line 1 of FILE, - for stdin (default: ${TOKEN_ENV} or random)`,
     secretFile,
   ),
-  "no-auth": flag("no secret: anyone who can reach the server may use it (Rain's old behaviour)"),
+  "no-auth": flag("no secret: anyone who reaches the server can use it (Rain's old way)"),
   "tls-cert": option(
     "FILE",
     "serve wss:// and https:// with this certificate chain (PEM)",
@@ -37,21 +36,12 @@ export const SERVER_SECURITY_OPTIONS = {
 export const GOVERNOR_SECURITY_OPTIONS = {
   "token-file": option(
     "FILE",
-    `the server's secret, first line of FILE ("-": stdin; default: ${TOKEN_ENV}, else the ` +
-      "token file the server wrote for this user)",
+    `the server's secret: line 1 of FILE, - for stdin (default: ${TOKEN_ENV}, token file)`,
     secretFile,
   ),
-  "tls-cert": option(
-    "FILE",
-    "certificate (PEM) of the governor's data server; needed when the server uses TLS",
-    pemFile,
-  ),
+  "tls-cert": option("FILE", "certificate (PEM) of its data server, needed with TLS", pemFile),
   "tls-key": option("FILE", "the certificate's private key (PEM)", pemFile),
-  "tls-ca": option(
-    "FILE",
-    "CA certificates (PEM) trusted for the server and other governors (default: the system's)",
-    pemFile,
-  ),
+  "tls-ca": option("FILE", "CA certificates (PEM) to trust instead of the system's", pemFile),
 };
 
 /** `--tls-ca` alone, for the local governors of `rain start`. */

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { ensureArrowFor } from "../common/arrow.ts";
+import { ensureCodecsFor } from "../common/optional.ts";
 import type { ObjectInfo } from "../common/attributes.ts";
 import { DataInstance } from "../common/data_instance.ts";
 import { SessionFailedError } from "../common/errors.ts";
@@ -169,6 +169,7 @@ export class Session {
       const o = objects[i]!;
       o.spec.id[0] = id;
       if (o.sourcePath !== null) o.data = await packDirectory(o.sourcePath);
+      else if (o.encodeLater) o.data = await o.encodeLater();
       if (o.data) bytes += o.data.length;
       wire[i] = packSubmitObject(o.spec, o.isKept(), o.data);
     }
@@ -295,7 +296,7 @@ export class Session {
     o.info = reply.info as ObjectInfo;
     o.state = "finished";
     const instance = new DataInstance(o.spec, o.info, data, unpackTar);
-    await ensureArrowFor(instance.contentType); // load() of "arrow" needs apache-arrow
+    await ensureCodecsFor(instance.contentType); // so that load() is synchronous
     return instance;
   }
 
@@ -314,6 +315,16 @@ export class Session {
       else tasks.push(item);
     }
     return { tasks, objects };
+  }
+
+  /**
+   * Throws when the session is closed or has failed (internal, for uses that
+   * need no server round trip).
+   *
+   * @throws {SessionFailedError} When the session has failed.
+   */
+  _checkUsable(): void {
+    this.#checkUsable();
   }
 
   #checkUsable(): void {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Hono } from "hono";
+import type { Hono } from "npm:hono@^4.10.0";
 import { bearerToken, tokensEqual } from "../common/auth.ts";
 import { packDirectory } from "../common/tar.ts";
 import { OBJECT_ROUTE, objectHeaders, parseObjectId } from "../protocol/data_plane.ts";

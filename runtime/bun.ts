@@ -5,8 +5,8 @@
  * @module
  */
 import process from "node:process";
-import { Hono } from "hono";
-import { getConnInfo, upgradeWebSocket, websocket } from "hono/bun";
+import { Hono } from "npm:hono@^4.10.0";
+import { getConnInfo, upgradeWebSocket, websocket } from "npm:hono@^4.10.0/bun";
 import type { ListeningServer, Runtime, ServeOptions, ServerTls, WsUpgrade } from "./types.ts";
 import { wrapWebSocket } from "./_ws_client.ts";
 import { adaptUpgrade } from "./_hono_ws.ts";

@@ -3,9 +3,9 @@
  *
  * @module
  */
-import { Hono } from "hono";
-import WebSocket from "ws";
-import { getConnInfo, upgradeWebSocket } from "hono/deno";
+import { Hono } from "npm:hono@^4.10.0";
+import WebSocket from "npm:ws@^8.18.0";
+import { getConnInfo, upgradeWebSocket } from "npm:hono@^4.10.0/deno";
 import type { Runtime, WsUpgrade } from "./types.ts";
 import { wrapWebSocket } from "./_ws_client.ts";
 import { adaptUpgrade } from "./_hono_ws.ts";

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Context, Hono, MiddlewareHandler } from "hono";
+import type { Context, Hono, MiddlewareHandler } from "npm:hono@^4.10.0";
 
 /** One accepted WebSocket connection, as the core sees it. */
 export interface WsConnection {

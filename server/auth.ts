@@ -11,8 +11,8 @@
  *
  * @module
  */
-import type { Context, MiddlewareHandler } from "hono";
-import { getCookie, setCookie } from "hono/cookie";
+import type { Context, MiddlewareHandler } from "npm:hono@^4.10.0";
+import { getCookie, setCookie } from "npm:hono@^4.10.0/cookie";
 import { bearerToken, tokensEqual } from "../common/auth.ts";
 import { runtime } from "../runtime/mod.ts";
 

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { Hono } from "hono";
+import type { Hono } from "npm:hono@^4.10.0";
 import { checkToken, newToken } from "../common/auth.ts";
 import type { WsUpgrade } from "../runtime/types.ts";
 import { ClientLink, governorSummaries } from "./client_link.ts";

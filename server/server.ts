@@ -46,7 +46,11 @@ export interface RainServer {
   token: string | null;
   /** The token file written (`tokenFile: true`), or `null`. */
   tokenFile: string | null;
-  /** The server state (for tests and the dashboard). */
+  /**
+   * The server state (the project's own tools read it: tests, dashboard).
+   *
+   * @ignore
+   */
   coordinator: Coordinator;
   /** Stops the server (and removes its token file). */
   close(): Promise<void>;

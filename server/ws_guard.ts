@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { Context, MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "npm:hono@^4.10.0";
 import { AUTH_CLOSE_CODE, LIMIT_CLOSE_CODE } from "../common/auth.ts";
 import { runtime } from "../runtime/mod.ts";
 import type { WsHandler, WsUpgrade } from "../runtime/types.ts";

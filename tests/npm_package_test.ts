@@ -2,8 +2,10 @@
  * The npm package: built and packed by `scripts/build-npm.ts` + `npm pack`,
  * installed from the tarball into a temp Node project (npm) and a temp Bun
  * project (`bun add`), where `rain start --simple` runs a server and a
- * governor and a client script (`import ... from "rain"`) runs a concat and
- * a remote function, on that runtime. The package's declarations are
+ * governor and a client script (`import ... from "@rain/rain"`) runs a concat,
+ * a remote function and a msgpack constant, on that runtime, and fetching an
+ * arrow object names the optional peer dependency apache-arrow, which is not
+ * installed. The package's declarations are
  * type-checked by tsc as a TypeScript user would.
  *
  * @module
@@ -56,6 +58,8 @@ async function pipeline(runtime: ProcessRuntime, dir: string): Promise<void> {
       client: runtime,
       concat: "Hello world!",
       remote: `HELLO WORLD! (executor on ${runtime})`,
+      msgpack: { n: [1, 2] },
+      arrow: 'Cannot use content type "arrow": the package "apache-arrow" cannot be imported',
     });
     await started.close("SIGINT");
     assert.equal((await started.status).code, 0, `rain stderr:\n${started.stderr()}`);
