@@ -26,13 +26,13 @@ export type DataSecret = () => string | null | undefined;
  * address.
  *
  * @param app The governor's app.
- * @param store The governor's store.
+ * @param store The governor's current store (none before it first registered).
  * @param secret The data secret.
  * @param log Log sink.
  */
 export function addDataRoutes(
   app: Hono,
-  store: ObjectStore,
+  store: () => ObjectStore | undefined,
   secret: DataSecret,
   log: (message: string) => void,
 ): void {
@@ -53,7 +53,7 @@ export function addDataRoutes(
   });
   app.get(OBJECT_ROUTE, async (c) => {
     const id = parseObjectId(c.req.param("session"), c.req.param("n"));
-    const obj = id && store.get(id);
+    const obj = id && store()?.get(id);
     if (!obj) return c.text("No such object\n", 404);
     const { contentType, size } = obj.info;
     const headers = objectHeaders({ contentType, dataType: obj.dataType, size });

@@ -7,8 +7,9 @@
  * @module
  */
 import { authHeaders, checkToken } from "../common/auth.ts";
+import type { HostPort } from "../common/address.ts";
 import { parseServerAddress } from "../common/server_address.ts";
-import { findToken } from "../common/token_file.ts";
+import { findToken, TOKEN_ENV } from "../common/token_file.ts";
 import type { ServerTls } from "../runtime/types.ts";
 
 /** A governor's TLS: its data server's certificate and the CA it trusts. */
@@ -21,22 +22,40 @@ export interface GovernorTls {
   ca?: string;
 }
 
+/** The secret to present, as headers, and where it came from. */
+export interface Credentials {
+  /** Headers presenting the secret (none without one). */
+  headers: Record<string, string>;
+  /** Says where the secret came from, or that none was found, for errors. */
+  hint: string;
+  /**
+   * Whether the secret is given (option, `--token-file`, `RAIN_TOKEN`), so a
+   * refusal is final; one from the token file, or none, may change (a
+   * restarted server writes a new file).
+   */
+  fixed: boolean;
+}
+
 /** What a governor needs to connect and serve. */
 export interface ServerLink {
+  /** The server's host and port. */
+  server: HostPort;
   /** The server's `host:port`. */
   address: string;
   /** The governor WebSocket's URL. */
   url: string;
-  /** Headers presenting the secret. */
-  headers: Record<string, string>;
-  /** Where the secret came from (for errors), if there is one. */
-  tokenSource?: string;
   /** Whether the cluster uses TLS. */
   tls: boolean;
   /** The data server's certificate, with TLS. */
   serve?: ServerTls;
   /** The trusted CA, if not the system's. */
   ca?: string;
+  /**
+   * The secret for the next connection attempt: one found in the token file
+   * is looked up again each time, so a governor rejoins a restarted server
+   * that wrote a new one.
+   */
+  credentials(): Promise<Credentials>;
 }
 
 /**
@@ -48,11 +67,11 @@ export interface ServerLink {
  * @returns The link.
  * @throws {Error} When the TLS options contradict the address or miss the certificate.
  */
-export async function resolveServerLink(
+export function resolveServerLink(
   server: string,
   token: string | undefined,
   tls: GovernorTls | undefined,
-): Promise<ServerLink> {
+): ServerLink {
   const target = parseServerAddress(server);
   if (target.tls === false && tls !== undefined) {
     throw new Error(`TLS options are given but the server address "${server}" is plain ws://`);
@@ -64,16 +83,25 @@ export async function resolveServerLink(
         "and key (tls.cert and tls.key; rain governor --tls-cert FILE --tls-key FILE)",
     );
   }
-  let tokenSource: string | undefined;
   if (token !== undefined) checkToken(token, "the token option");
-  else ({ token, source: tokenSource } = await findToken(target.host, target.port) ?? {});
   return {
+    server: { hostname: target.host, port: target.port },
     address: target.address,
     url: `${useTls ? "wss" : "ws"}://${target.address}/ws/governor`,
-    headers: authHeaders(token),
-    tokenSource: token === undefined ? undefined : tokenSource ?? "the token option",
     tls: useTls,
     serve: useTls ? { cert: tls!.cert!, key: tls!.key! } : undefined,
     ca: tls?.ca,
+    async credentials() {
+      if (token !== undefined) {
+        return { headers: authHeaders(token), hint: "the token came from the option", fixed: true };
+      }
+      const found = await findToken(target.host, target.port);
+      if (!found) {
+        const hint = "no token was found: pass --token-file or set RAIN_TOKEN";
+        return { headers: {}, hint, fixed: false };
+      }
+      const hint = `the token came from ${found.source}`;
+      return { headers: authHeaders(found.token), hint, fixed: found.source === TOKEN_ENV };
+    },
   };
 }

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { advertisedAddressProblem } from "../common/address.ts";
 import { decodeFrame, encodeFrame } from "../protocol/codec.ts";
 import {
   GOVERNOR_PROTOCOL_VERSION,
@@ -53,6 +54,15 @@ export function governorHandler(coordinator: Coordinator, context: PeerContext):
             return refuse(
               conn,
               `Protocol version ${m.version} is not supported (server speaks ${GOVERNOR_PROTOCOL_VERSION})`,
+            );
+          }
+          const problem = advertisedAddressProblem(m.address, peer);
+          if (problem) {
+            log(`Refused governor at ${peer}: address "${m.address}" is ${problem}`);
+            return refuse(
+              conn,
+              `Cannot use governor address "${m.address}": ${problem}; ` +
+                "start the governor with --advertise HOST[:PORT] (an address others reach it at)",
             );
           }
           if (coordinator.scheduler.governors.some((g) => g.id === m.address)) {

@@ -4,16 +4,15 @@
  *
  * @module
  */
-import { listenError } from "../common/address.ts";
+import { DEFAULT_SERVER_PORT, listenError } from "../common/address.ts";
 import { runtime } from "../runtime/mod.ts";
 import type { ListeningServer, ServerTls } from "../runtime/types.ts";
 import type { Coordinator } from "./coordinator.ts";
 import { type CoreOptions, createCore } from "./core.ts";
-import { DEFAULT_PORT } from "../common/server_address.ts";
 import { removeTokenFile, writeTokenFile } from "../common/token_file.ts";
 
 /** Default port of the server, as in Rain. */
-export const DEFAULT_SERVER_PORT: number = DEFAULT_PORT;
+export { DEFAULT_SERVER_PORT };
 
 /** Options of {@linkcode startServer}. */
 export interface ServerOptions extends CoreOptions {

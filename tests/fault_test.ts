@@ -2,16 +2,19 @@
  * Faults with real processes, while another client's session runs: SIGKILL
  * of an executor, of a governor (which is then restarted, rejoins and takes
  * work) and of a client. The server goes on serving everyone else
- * correctly.
+ * correctly. And SIGKILL of the server: restarted with the same secret, its
+ * governor rejoins (`reconnect_test.ts` covers a governor finding a
+ * restarted server's new token file).
  *
  * @module
  */
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { blob, Client, remote, type Session, type Task, tasks } from "../mod.ts";
 import { startProcessCluster } from "./_process_cluster.ts";
 import { startCli } from "./_cli.ts";
+import { newToken } from "../common/auth.ts";
 import { tempDir, until } from "./_util.ts";
 
 /** A chain of `n` short steps in `session`, its expected text. */
@@ -137,4 +140,37 @@ Deno.test("SIGKILL of a client mid-run: its sessions are closed and their tasks 
   await s.submit();
   assert.equal((await t.output.fetch()).text(), "both cpus");
   assert.ok(performance.now() - start < 10_000, "the killed client's sleeps were stopped");
+});
+
+Deno.test("a server killed and restarted with the same --token-file: a governor given it rejoins", async () => {
+  await using dir = await tempDir();
+  const file = join(dir.path, "token");
+  await writeFile(file, `${newToken()}\n`, { mode: 0o600 });
+  const token = (await readFile(file, "utf8")).trim();
+  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const at = `127.0.0.1:${(probe.addr as Deno.NetAddr).port}`;
+  probe.close();
+  const server = () => startCli(["server", "--listen", at, "--token-file", file]);
+  const first = server();
+  await first.waitFor(/Rain server listening/);
+  await using gov = startCli(["governor", at, "--cpus", "1", "--token-file", file]);
+  const id = (await gov.waitFor(/^Governor (\S+) with 1 cpus joined/))[1]!;
+  first.child.kill("SIGKILL");
+  await first.exited();
+  await gov.waitFor(/Lost connection to server/, 10_000, "stderr");
+  await using second = server();
+  await second.waitFor(/Rain server listening/);
+  await gov.waitFor(/Rejoined server/, 20_000, "stderr");
+  const client = await Client.connect(at, { token });
+  try {
+    await using s = client.newSession();
+    const t = tasks.concat([blob("after "), blob("restart")]);
+    t.output.keep();
+    await s.submit();
+    assert.equal((await t.output.fetch()).text(), "after restart");
+    await t.update();
+    assert.equal(t.info!.governor, id);
+  } finally {
+    await client.close();
+  }
 });

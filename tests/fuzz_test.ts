@@ -16,7 +16,6 @@ import { blob, Client, tasks } from "../mod.ts";
 import { authHeaders } from "../common/auth.ts";
 import { findToken } from "../common/token_file.ts";
 import { decodeFrame, encodeFrame, PROTOCOL_VERSION } from "../protocol/codec.ts";
-import { GOVERNOR_PROTOCOL_VERSION } from "../protocol/governor.ts";
 import { runtime } from "../runtime/mod.ts";
 import type { WsClient } from "../runtime/types.ts";
 import { startCli } from "./_cli.ts";

@@ -13,7 +13,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { pathToFileURL } from "node:url";
-import { blob, Client, tasks } from "../mod.ts";
+import { Client, tasks } from "../mod.ts";
 import { startServer } from "../server/mod.ts";
 import { startCli } from "./_cli.ts";
 import { ROOT } from "./_runtime_process.ts";

@@ -14,6 +14,7 @@ import assert from "node:assert/strict";
 import { copyFile, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startCli } from "./_cli.ts";
 import { packPackage, run } from "./_package.ts";
 import { executable, type ProcessRuntime, ROOT, startReady } from "./_runtime_process.ts";
 
@@ -69,6 +70,42 @@ async function pipeline(runtime: ProcessRuntime, dir: string): Promise<void> {
   }
 }
 
+/**
+ * `rain start --governor-host-file` of the installed package with its default governor command:
+ * an `ssh` stand-in runs the remote command from the project directory (the "login directory"),
+ * with no `rain` on the PATH, so the governor is the one `npx --no` finds there.
+ */
+async function hostFileLaunch(dir: string): Promise<void> {
+  const bin = await mkdtemp(join(tmpdir(), "rain-npm-ssh-"));
+  try {
+    await writeFile(join(bin, "ssh"), `#!/bin/sh\ncd "$RAIN_TEST_HOME" && exec sh -c "$4"\n`, {
+      mode: 0o755,
+    });
+    await writeFile(join(bin, "hosts"), "localhost\n");
+    await using rain = startCli(
+      [
+        "start",
+        "--governor-host-file",
+        join(bin, "hosts"),
+        "--listen",
+        "127.0.0.1:0",
+        "--cpus",
+        "1",
+      ],
+      {
+        prefix: [join(dir, "node_modules/.bin/rain")],
+        env: { PATH: `${bin}:/usr/bin:/bin`, RAIN_TEST_HOME: dir },
+      },
+    );
+    await rain.waitFor(/\[localhost\] Governor localhost:\d+ with 1 cpus joined/, 60_000, "stderr");
+    rain.child.kill("SIGINT");
+    assert.equal((await rain.exited(15_000)).code, 0, rain.stderr.join("\n"));
+    assert.deepEqual(await processesUnder(dir), [], "the remote governor stopped with rain start");
+  } finally {
+    await rm(bin, { recursive: true, force: true });
+  }
+}
+
 Deno.test("npm package: packed, installed in a Node and a Bun project, runs a pipeline on each", async (t) => {
   await using pack = await packPackage();
   for (const runtime of ["node", "bun"] as const) {
@@ -79,6 +116,7 @@ Deno.test("npm package: packed, installed in a Node and a Bun project, runs a pi
         try {
           await pipeline(runtime, dir);
           if (runtime === "node") {
+            await hostFileLaunch(dir);
             // The declarations, as a TypeScript user of the package sees them (strict, no skipLibCheck).
             await copyFile(join(FIXTURES, "npm_types_check.ts"), join(dir, "check.ts"));
             await writeFile(
