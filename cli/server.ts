@@ -7,10 +7,10 @@ import { lookup } from "node:dns/promises";
 import { hostname, networkInterfaces } from "node:os";
 import { formatAddress, isLoopback, isWildcard } from "../common/address.ts";
 import { DEFAULT_SERVER_PORT, type RainServer, startServer } from "../server/mod.ts";
-import { defineCommand, option, type OptionValues } from "./command.ts";
+import { defineCommand, flag, option, type OptionValues, UsageError } from "./command.ts";
 import type { Lifecycle } from "./lifecycle.ts";
 import { SERVER_SECURITY_OPTIONS, serverSecurity, warnNoAuth } from "./security_options.ts";
-import { address } from "./values.ts";
+import { address, positiveInteger } from "./values.ts";
 
 /** Options of the server, shared by `rain server` and `rain start`. */
 export const SERVER_OPTIONS = {
@@ -19,13 +19,29 @@ export const SERVER_OPTIONS = {
     `address of the server (default 127.0.0.1:${DEFAULT_SERVER_PORT}; port 0 picks a free one)`,
     address(DEFAULT_SERVER_PORT),
   ),
+  "log-dir": option("DIR", "append the event log to a new NDJSON file in DIR"),
+  quiet: flag("log only failed sessions and lost governors"),
+  verbose: flag("log every event (several lines per task)"),
+  "retain-tasks": option(
+    "N",
+    "tasks of closed sessions kept for the dashboard (default 100000)",
+    positiveInteger,
+  ),
+  "retain-sessions": option(
+    "N",
+    "closed sessions kept for the dashboard (default 1000)",
+    positiveInteger,
+  ),
+  "retain-events": option("N", "events kept in memory (default 100000)", positiveInteger),
   ...SERVER_SECURITY_OPTIONS,
 };
 
 /**
- * Starts the server, writes its token file and prints where it listens.
+ * Starts the server, writes its token file and prints where it listens,
+ * where its dashboard is (the URL carries the secret, as a browser needs it
+ * once) and where its event log goes.
  *
- * @param values The server's options (where to listen, the secret, TLS).
+ * @param values The server options given.
  * @param lifecycle The command's lifecycle; the server is stopped with it.
  * @param log Log sink.
  * @returns The server, its `host:port`, and the `host:port` governors join it at (when it
@@ -36,10 +52,24 @@ export async function startServerPart(
   lifecycle: Lifecycle,
   log: (message: string) => void,
 ): Promise<{ server: RainServer; address: string; joinAt: string }> {
-  const listen = values.listen ?? { hostname: "127.0.0.1", port: DEFAULT_SERVER_PORT };
+  if (values.quiet && values.verbose) {
+    throw new UsageError("--quiet and --verbose exclude each other");
+  }
   const security = serverSecurity(values);
   const server = lifecycle.add(
-    await startServer({ ...listen, ...security, tokenFile: true, log }),
+    await startServer({
+      ...(values.listen ?? { hostname: "127.0.0.1", port: DEFAULT_SERVER_PORT }),
+      ...security,
+      tokenFile: true,
+      log,
+      logLevel: values.quiet ? "quiet" : values.verbose ? "verbose" : "normal",
+      logDir: values["log-dir"],
+      retention: {
+        tasks: values["retain-tasks"],
+        sessions: values["retain-sessions"],
+        events: values["retain-events"],
+      },
+    }),
   );
   if (security.noAuth) warnNoAuth(server.hostname, server.port, log);
   const where = formatAddress(server.hostname, server.port);
@@ -48,6 +78,9 @@ export async function startServerPart(
   if (server.tokenFile) {
     console.log(`Token file (read by this user's clients and governors): ${server.tokenFile}`);
   }
+  const secret = server.token === null ? "" : `?token=${encodeURIComponent(server.token)}`;
+  console.log(`Dashboard: ${http}://${where}/dashboard/${secret}`);
+  if (server.logFile) console.log(`Event log: ${server.logFile}`);
   const joinAt = isWildcard(server.hostname)
     ? formatAddress(await machineAddress(), server.port)
     : where;

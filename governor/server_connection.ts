@@ -123,7 +123,10 @@ export function openServerConnection(options: ConnectionOptions): ServerConnecti
     ws.opened.then(() => registered.reject(closedError), (e) => registered.reject(e));
     closed.resolve(reason);
   };
-  const heartbeat = setInterval(() => outbox.push({ type: "heartbeat" }), options.heartbeatMs);
+  const heartbeat = setInterval(
+    () => outbox.push({ type: "heartbeat", memory: runtime.residentMemory() }),
+    options.heartbeatMs,
+  );
   ws.opened.then(
     () =>
       outbox.push({

@@ -308,7 +308,7 @@ export type GovernorMessage =
   | { type: "finished"; id: Id; info: FinishedInfo; outputs: OutputReport[] }
   | { type: "done"; report: PackedReport }
   | { type: "failed"; id: Id; info: TaskInfo; lostInput?: LostInput }
-  | { type: "heartbeat" };
+  | { type: "heartbeat"; memory?: number };
 
 /** A governor's message after validation: a `done` comes as the `finished` it packs. */
 export type ValidGovernorMessage = Exclude<GovernorMessage, { type: "done" }>;
@@ -379,6 +379,7 @@ export function validateGovernorMessage(v: unknown): ValidGovernorMessage {
       });
       break;
     case "heartbeat":
+      opt(m.memory, "heartbeat.memory", int);
       break;
     default:
       throw new ProtocolError(`Unknown governor message type "${String(m.type)}"`);

@@ -10,6 +10,7 @@ import { getConnInfo, upgradeWebSocket, websocket } from "npm:hono@^4.10.0/bun";
 import type { ListeningServer, Runtime, ServeOptions, ServerTls, WsUpgrade } from "./types.ts";
 import { wrapWebSocket } from "./_ws_client.ts";
 import { adaptUpgrade } from "./_hono_ws.ts";
+import { peer } from "./_peer.ts";
 import { spawnPiped } from "./_piped.ts";
 import { spawnProcess } from "./_child_process.ts";
 import { readFileStream, writeFileStream } from "./_node_files.ts";
@@ -153,6 +154,7 @@ export const bunRuntime: Runtime = {
     if (ca !== undefined) init.tls = { ca };
     return fetch(url, init);
   },
+  clientAddress: (c) => peer(() => getConnInfo(c).remote),
   peerAddress: (c) => peerAddressOf(() => getConnInfo(c).remote.address),
   ...nodeProcess,
 };

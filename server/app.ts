@@ -7,11 +7,24 @@
  */
 import { Hono } from "npm:hono@^4.10.0";
 import { runtime } from "../runtime/mod.ts";
+import type { EmbeddedWebSocket } from "../runtime/types.ts";
 import type { Coordinator } from "./coordinator.ts";
 import { type CoreOptions, createCore } from "./core.ts";
+import type { Monitoring } from "./monitoring.ts";
 
-/** Options of {@linkcode createServerApp}: the secret, limits, logging. */
-export type ServerAppOptions = CoreOptions;
+export type { RepeatTimer } from "./core.ts";
+
+/** Options of {@linkcode createServerApp}: the secret, limits, logging, and the host's own parts. */
+export interface ServerAppOptions extends CoreOptions {
+  /**
+   * WebSocket support of a host that accepts sockets itself (the Durable
+   * Object of `edge/`); by default the runtime's `embedWebSocket(app)`. (Left
+   * out of the API reference, which does not document Hono's types.)
+   *
+   * @ignore
+   */
+  webSocket?: EmbeddedWebSocket;
+}
 
 /** A server not listening anywhere yet: its app and handlers for the host. */
 export interface ServerApp {
@@ -41,6 +54,8 @@ export interface ServerApp {
    * @ignore
    */
   coordinator: Coordinator;
+  /** The event stream and what it feeds (the dashboard's monitor). */
+  monitoring: Monitoring;
   /** The secret clients and governors present, or `null` with authentication off. */
   token: string | null;
   /**
@@ -66,13 +81,14 @@ export interface ServerApp {
  * ```
  *
  * @param options The secret (a random one by default: read `token`), limits,
- *   logging and the governors' heartbeat timeout.
+ *   logging, the governors' heartbeat timeout, and the host's WebSocket
+ *   support and timer when it has its own.
  * @returns The app and what the host needs to serve it.
  */
 export function createServerApp(options: ServerAppOptions = {}): ServerApp {
   const core = createCore(options);
   const app = new Hono();
-  const ws = runtime.embedWebSocket(app);
+  const ws = options.webSocket ?? runtime.embedWebSocket(app);
   core.build(app, ws.upgrade);
   return {
     app,
@@ -80,6 +96,7 @@ export function createServerApp(options: ServerAppOptions = {}): ServerApp {
     websocket: ws.websocket,
     injectWebSocket: ws.injectWebSocket,
     coordinator: core.coordinator,
+    monitoring: core.monitoring,
     token: core.token,
     close: () => core.close(),
   };

@@ -9,6 +9,7 @@ import { RainError } from "../common/errors.ts";
 import {
   type GovernorSummary,
   type ObjectUpdate,
+  type ProgressReply,
   type ServerToClientMessage,
   type TaskUpdate,
   validateClientMessage,
@@ -18,6 +19,7 @@ import { decodeFrame, PROTOCOL_VERSION } from "../protocol/codec.ts";
 import { Outbox } from "../protocol/outbox.ts";
 import type { WsConnection } from "../runtime/types.ts";
 import type { Coordinator } from "./coordinator.ts";
+import type { Monitor } from "./monitor/monitor.ts";
 import type { ObjectNode, SessionState, TaskNode, Waiter } from "./model.ts";
 import type { PeerContext } from "./peer.ts";
 
@@ -30,9 +32,12 @@ interface SubmitTally {
 
 /** A connected client. */
 export class ClientLink {
+  /** The client's `host:port` (`""` when the host serving the app does not say). */
+  readonly address: string;
   readonly #outbox: Outbox<ServerToClientMessage>;
   readonly #conn: WsConnection;
   readonly #coordinator: Coordinator;
+  readonly #monitor: Monitor | null;
   readonly #sessions = new Set<SessionState>();
   readonly #context: PeerContext;
   /** Per session with a submit in parts: what its parts so far carry. */
@@ -44,8 +49,18 @@ export class ClientLink {
    * @param conn The client's WebSocket.
    * @param coordinator The server state.
    * @param context The data secret, limits, log and the peer's address.
+   * @param address The client's `host:port`.
+   * @param monitor The monitor, which counts each session's tasks per state (for `progress`).
    */
-  constructor(conn: WsConnection, coordinator: Coordinator, context: PeerContext) {
+  constructor(
+    conn: WsConnection,
+    coordinator: Coordinator,
+    context: PeerContext,
+    address = "",
+    monitor: Monitor | null = null,
+  ) {
+    this.address = address;
+    this.#monitor = monitor;
     this.#conn = conn;
     this.#coordinator = coordinator;
     this.#context = context;
@@ -261,6 +276,14 @@ export class ClientLink {
           this.#submits.delete(s);
         }
         return this.#reply(m.rid, null);
+      }
+      case "progress": {
+        // A failed session still has counts to show: looked up without c.session()'s check.
+        const s = c.sessions.get(m.session);
+        const counts = s?.client === this ? this.#monitor?.progress(s.id) : undefined;
+        if (!s || !counts) throw new RainError(`Session ${m.session} is not open`, "NO_SESSION");
+        const reply: ProgressReply = { ...counts, state: s.state === "failed" ? "failed" : "open" };
+        return this.#reply(m.rid, reply);
       }
       case "serverInfo":
         return this.#reply(m.rid, { governors: governorSummaries(c) });

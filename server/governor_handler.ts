@@ -68,21 +68,29 @@ export function governorHandler(coordinator: Coordinator, context: PeerContext):
           if (coordinator.scheduler.governors.some((g) => g.id === m.address)) {
             return refuse(conn, `A governor at ${m.address} is already registered`);
           }
-          link = new GovernorLink(m.address, m.cpus, conn);
+          link = new GovernorLink(m.address, m.cpus, conn, coordinator.events);
           link.send(
             dataToken === null
               ? { type: "registered", id: link.id }
               : { type: "registered", id: link.id, dataToken },
           );
           coordinator.addGovernor(link);
-          log(`Governor ${link.id} joined from ${peer} with ${link.cpus} cpus`);
           continue;
         }
         if (!link) {
           return malformedFrame(conn, "Protocol error: expected a register message first");
         }
         link.lastSeen = Date.now();
-        if (m.type === "heartbeat") continue;
+        if (m.type === "heartbeat") {
+          if (m.memory !== undefined && link.memoryChanged(m.memory)) {
+            coordinator.events.emit({
+              type: "governor:heartbeat",
+              governor: link.id,
+              memory: m.memory,
+            });
+          }
+          continue;
+        }
         if (m.type === "started") coordinator.started(link, m.id, m.startTime);
         else if (m.type === "finished") coordinator.finished(link, m.id, m.info, m.outputs);
         else coordinator.failed(link, m.id, m.info, m.lostInput);
@@ -90,8 +98,7 @@ export function governorHandler(coordinator: Coordinator, context: PeerContext):
     },
     onClose() {
       if (!link || link.lost) return;
-      log(`Governor ${link.id} left`);
-      coordinator.removeGovernor(link);
+      coordinator.removeGovernor(link, "its connection closed");
       link = null;
     },
   };

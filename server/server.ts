@@ -1,6 +1,7 @@
 /**
  * The Rain server: a Hono app serving the client and governor protocols
- * over WebSocket, plus a small HTTP API, all behind its secret.
+ * over WebSocket, plus a small HTTP API and the dashboard, all behind its
+ * secret.
  *
  * @module
  */
@@ -9,6 +10,7 @@ import { runtime } from "../runtime/mod.ts";
 import type { ListeningServer, ServerTls } from "../runtime/types.ts";
 import type { Coordinator } from "./coordinator.ts";
 import { type CoreOptions, createCore } from "./core.ts";
+import type { Monitoring } from "./monitoring.ts";
 import { removeTokenFile, writeTokenFile } from "../common/token_file.ts";
 
 /** Default port of the server, as in Rain. */
@@ -28,6 +30,8 @@ export interface ServerOptions extends CoreOptions {
    * this machine find it; removed by `close()`. @default {false}
    */
   tokenFile?: boolean;
+  /** Appends the event log to a new NDJSON file in this directory (made when missing). */
+  logDir?: string;
 }
 
 /** A running server. */
@@ -51,6 +55,10 @@ export interface RainServer {
    * @ignore
    */
   coordinator: Coordinator;
+  /** The event stream and what it feeds (the dashboard's monitor). */
+  monitoring: Monitoring;
+  /** The event log file being written (`--log-dir`), or `null`. */
+  logFile: string | null;
   /** Stops the server (and removes its token file). */
   close(): Promise<void>;
 }
@@ -65,29 +73,36 @@ export interface RainServer {
  * const client = await Client.connect("127.0.0.1", server.port, { token: server.token! });
  * ```
  *
- * @param options Where to listen, the secret, TLS and limits.
+ * @param options Where to listen, the secret, TLS, limits, logging.
  * @returns The running server.
  */
 export async function startServer(options: ServerOptions = {}): Promise<RainServer> {
   const core = createCore(options);
+  const { monitoring } = core;
   const hostname = options.hostname ?? "127.0.0.1";
   const port = options.port ?? DEFAULT_SERVER_PORT;
   let listening: ListeningServer;
+  let logFile: string | null = null;
   try {
+    logFile = options.logDir ? await monitoring.writeTo(options.logDir) : null;
     listening = await runtime.serve({
       hostname,
       port,
       tls: options.tls,
       build: (app, ws) => core.build(app, ws),
+    }).catch((e) => {
+      throw listenError(e, hostname, port);
     });
   } catch (e) {
     core.close();
-    throw listenError(e, hostname, port);
+    await monitoring.close();
+    throw e;
   }
   let tokenFile: string | null = null;
   const close = async () => {
     core.close();
     await listening.close();
+    await monitoring.close();
     if (tokenFile !== null) await removeTokenFile(tokenFile);
   };
   if (options.tokenFile && core.token !== null) {
@@ -105,6 +120,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RainServ
     token: core.token,
     tokenFile,
     coordinator: core.coordinator,
+    monitoring,
+    logFile,
     close,
   };
 }

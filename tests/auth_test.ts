@@ -74,7 +74,8 @@ async function stranger(
 ): Promise<StrangerResult> {
   const home = await mkdtemp(join(tmpdir(), "rain-stranger-"));
   try {
-    const [cmd, pre, mod, gov] = CLUSTER_RUNTIME === "deno"
+    // The client side is Deno but in the Node and Bun runs (workerd hosts only the server).
+    const [cmd, pre, mod, gov] = CLUSTER_RUNTIME === "deno" || CLUSTER_RUNTIME === "workerd"
       ? [Deno.execPath(), ["run", "-A"], `${ROOT}mod.ts`, `${ROOT}governor/mod.ts`]
       : [executable(CLUSTER_RUNTIME), [], `${bundleDir()}/mod.js`, `${bundleDir()}/governor.js`];
     const child = new Deno.Command(cmd, {
