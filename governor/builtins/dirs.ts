@@ -14,8 +14,7 @@ import {
   type SliceDirectoryConfig,
   sliceDirectoryConfig,
 } from "../../protocol/task_configs.ts";
-import { place } from "../fs_util.ts";
-import { fsCause } from "./files.ts";
+import { fsCause, place } from "../fs_util.ts";
 import { type Builtin, onlyInput } from "./types.ts";
 
 /** Runs a loadDir task: a directory of the governor's file system becomes a dir object. */
@@ -23,12 +22,14 @@ export const loadDir: Builtin<PathConfig> = {
   config: pathConfig,
   run: async (ctx) => {
     const { path } = ctx.config;
+    let real: string;
     try {
-      if (!(await stat(path)).isDirectory()) throw Object.assign(new Error(), { code: "ENOTDIR" });
+      real = await ctx.resources.fsRoots.check(path);
+      if (!(await stat(real)).isDirectory()) throw Object.assign(new Error(), { code: "ENOTDIR" });
     } catch (e) {
       throw new Error(`Cannot load directory "${path}": ${fsCause(e)}`);
     }
-    return [{ file: path, dataType: "dir" }];
+    return [{ file: real, dataType: "dir" }];
   },
 };
 
