@@ -13,7 +13,7 @@ import {
   type OpenedObject,
   openObject,
 } from "../protocol/data_plane.ts";
-import { type ObjectStore, type StoredObject } from "./store.ts";
+import type { ObjectStore, StoredObject } from "./store.ts";
 
 /** An input could not be fetched from the governor that was to hold it. */
 export class InputFetchError extends Error {
