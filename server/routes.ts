@@ -61,7 +61,7 @@ export function addRoutes(
         id: s.id,
         name: s.name,
         state: s.state,
-        tasks: s.tasks.size,
+        tasks: s.tasks.size + s.archive.tasks,
         unfinished: s.unfinished,
       })),
     }));
