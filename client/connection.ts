@@ -6,6 +6,8 @@
  * @module
  */
 import { RainError, SessionFailedError } from "../common/errors.ts";
+import { authHeaders } from "../common/auth.ts";
+import type { DataAccess } from "../protocol/data_plane.ts";
 import {
   type ClientMessage,
   type RequestType,
@@ -32,6 +34,20 @@ interface Pending {
   reject(error: Error): void;
 }
 
+/** Where and how to connect. */
+export interface ConnectTarget {
+  /** The server's `host:port`. */
+  address: string;
+  /** Whether to use TLS (`wss://`). */
+  tls: boolean;
+  /** Certificates (PEM) trusted instead of the system's CAs. */
+  ca?: string | undefined;
+  /** The secret to present, if any. */
+  token?: string | undefined;
+  /** Where the secret came from, for errors (e.g. `"RAIN_TOKEN"`, a file). */
+  tokenSource?: string | undefined;
+}
+
 /** An open, greeted connection to a Rain server. */
 export class Connection {
   readonly #ws: WsClient;
@@ -39,32 +55,45 @@ export class Connection {
   readonly #pending = new Map<number, Pending>();
   #nextRid = 1;
   #closed: string | null = null;
+  /** How to reach governors' object data; the data secret arrives with `welcome`. */
+  readonly dataAccess: DataAccess;
 
-  private constructor(ws: WsClient) {
+  private constructor(ws: WsClient, target: ConnectTarget) {
     this.#ws = ws;
     this.#outbox = new Outbox((frame) => ws.send(frame));
+    this.dataAccess = { tls: target.tls, ca: target.ca };
   }
 
   /**
-   * Connects and completes the version handshake.
+   * Connects, presenting the secret, and completes the version handshake.
    *
-   * @param address The server's `host:port`.
+   * @param target The server, TLS and the secret.
    * @returns The connection.
+   * @throws {Error} When the server cannot be reached or refuses the credentials.
    */
-  static async open(address: string): Promise<Connection> {
-    const ws = runtime.connectWebSocket(`ws://${address}/ws/client`);
-    const conn = new Connection(ws);
+  static async open(target: ConnectTarget): Promise<Connection> {
+    const { address, tls } = target;
+    const url = `${tls ? "wss" : "ws"}://${address}/ws/client`;
+    const ws = runtime.connectWebSocket(url, {
+      headers: authHeaders(target.token),
+      ca: target.ca,
+    });
+    const conn = new Connection(ws, target);
     const welcome = Promise.withResolvers<void>();
     welcome.promise.catch(() => {}); // rejected by onClose even when the connect itself failed
     ws.onMessage = (data) => conn.#onFrame(data, welcome);
     ws.onClose = (reason) => {
-      welcome.reject(new Error(`Cannot connect to Rain server at ${address}: ${reason}`));
+      welcome.reject(
+        new Error(`Cannot connect to Rain server at ${address}: ${explain(reason, target)}`),
+      );
       conn.#shutdown(`Connection to Rain server at ${address} closed: ${reason}`);
     };
     try {
       await ws.opened;
-    } catch {
-      throw new Error(`Cannot connect to Rain server at ${address}: connection refused`);
+    } catch (e) {
+      throw new Error(
+        `Cannot connect to Rain server at ${address}: ${causeOf((e as Error).message, url)}`,
+      );
     }
     conn.#outbox.push({ type: "hello", version: PROTOCOL_VERSION });
     await welcome.promise;
@@ -126,6 +155,7 @@ export class Connection {
     }
     for (const m of messages) {
       if (m.type === "welcome") {
+        if (m.dataToken !== undefined) this.dataAccess.token = m.dataToken;
         welcome.resolve();
         continue;
       }
@@ -156,4 +186,22 @@ export class Connection {
       }
     }
   }
+}
+
+/** The cause in a runtime's "Cannot connect to URL: cause" error. */
+function causeOf(message: string, url: string): string {
+  const prefix = `Cannot connect to ${url}`;
+  if (!message.startsWith(prefix)) return message;
+  return message.slice(prefix.length).replace(/^: /, "") || "connection refused";
+}
+
+/** Explains a close at connect time; a refused credential says where the secret came from. */
+function explain(reason: string, target: ConnectTarget): string {
+  if (!reason.startsWith("Unauthorized")) return reason;
+  if (target.token === undefined) {
+    return `${reason}. No token was found: pass { token } to Client.connect(), set RAIN_TOKEN, ` +
+      "or run the client as the user who started the server, on its machine (the server writes " +
+      "its token to a file only that user can read)";
+  }
+  return `${reason} (the token came from ${target.tokenSource ?? "the token option"})`;
 }

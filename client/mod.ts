@@ -7,7 +7,13 @@
 import { concat, load, loadDir, makeDirectory, sleep, sliceDirectory, store } from "./builtins.ts";
 import { execute } from "./execute.ts";
 
-export { Client, type GovernorSummary, type NewSessionOptions, type ServerInfo } from "./client.ts";
+export {
+  Client,
+  type ConnectOptions,
+  type GovernorSummary,
+  type NewSessionOptions,
+  type ServerInfo,
+} from "./client.ts";
 export { Session, type SessionState } from "./session.ts";
 export type { Progress, ProgressOptions } from "./progress.ts";
 export { formatProgress, progressBar, type ProgressBarOptions } from "./progress_bar.ts";

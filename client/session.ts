@@ -287,7 +287,8 @@ export class Session {
     for (let attempt = 1;; attempt++) {
       reply = await this.#call({ type: "fetch", session: this.#id, id: o.spec.id[1] });
       try {
-        data = reply.data ?? await fetchObjectBytes(reply.location!, o.spec.id);
+        data = reply.data ??
+          await fetchObjectBytes(reply.location!, o.spec.id, this.#conn.dataAccess);
         break;
       } catch (e) {
         // The holder may have just been lost: the server recomputes the object; ask again.

@@ -19,6 +19,8 @@ import { TaskRunner } from "./runner.ts";
 import type { ServerConnection } from "./server_connection.ts";
 import type { ObjectStore, StoredObject } from "./store.ts";
 import { fetchObject } from "./transfer.ts";
+import type { DataAccess } from "../protocol/data_plane.ts";
+import type { FsRoots } from "./fs_roots.ts";
 
 /** What a membership is made with. */
 export interface MembershipOptions {
@@ -32,6 +34,9 @@ export interface MembershipOptions {
   address: string;
   /** Heap limit of executors (MB). */
   executorMemoryMb?: number | undefined;
+  access: DataAccess;
+  /** Where `load`, `loadDir` and `store` may act. */
+  fsRoots: FsRoots;
 }
 
 /** The resources and task runner of one registration with a server. */
@@ -48,7 +53,7 @@ export class Membership {
 
   private constructor(store: ObjectStore, options: MembershipOptions) {
     this.store = store;
-    this.resources = governorResources(store, options.address);
+    this.resources = governorResources(store, options.address, options.fsRoots);
     this.#ownDir = options.ownDir ? options.dir : undefined;
     this.runner = new TaskRunner({
       cpus: options.cpus,
@@ -59,7 +64,8 @@ export class Membership {
         const key = id.join("/");
         let p = this.#fetching.get(key);
         if (!p) {
-          p = fetchObject(store, id, source).finally(() => this.#fetching.delete(key));
+          p = fetchObject(store, id, source, options.access)
+            .finally(() => this.#fetching.delete(key));
           this.#fetching.set(key, p);
         }
         return p;

@@ -9,6 +9,7 @@
 import { ExecutorPool } from "./executor_pool.ts";
 import { MEMORY_LIMIT, ObjectStore } from "./store.ts";
 import { TaskDirs } from "./task_dirs.ts";
+import type { FsRoots } from "./fs_roots.ts";
 
 /** A governor's limits. */
 export interface GovernorLimits {
@@ -30,6 +31,8 @@ export interface GovernorResources {
   readonly taskDirs: TaskDirs;
   /** Its limits. */
   readonly limits: Readonly<GovernorLimits>;
+  /** Where `load`, `loadDir` and `store` may act. */
+  readonly fsRoots: FsRoots;
 }
 
 /**
@@ -52,15 +55,21 @@ export async function openStore(workDir: string, executorMemoryMb?: number): Pro
  *
  * @param store The store (from {@linkcode openStore}).
  * @param address The governor's `host:port`.
+ * @param fsRoots Where `load`, `loadDir` and `store` may act.
  * @returns The resources; close them with {@linkcode closeResources}.
  */
-export function governorResources(store: ObjectStore, address: string): GovernorResources {
+export function governorResources(
+  store: ObjectStore,
+  address: string,
+  fsRoots: FsRoots,
+): GovernorResources {
   return {
     address,
     store,
     executors: new ExecutorPool(store.tasksDir, { memoryMb: store.limits.executorMemoryMb }),
     taskDirs: new TaskDirs(store.tasksDir),
     limits: store.limits,
+    fsRoots,
   };
 }
 

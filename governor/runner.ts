@@ -6,7 +6,7 @@
  * @module
  */
 import { type DataType, type Id, isEmptyRecord, type TaskInfo } from "../common/attributes.ts";
-import { place } from "./fs_util.ts";
+import { place, removeTree } from "./fs_util.ts";
 import { InputFetchError } from "./transfer.ts";
 import { isSubtype } from "../common/content_type.ts";
 import type { AssignedTask } from "../protocol/assigned_task.ts";
@@ -14,7 +14,7 @@ import { type GovernorMessage, type LostInput, reportsData } from "../protocol/g
 import { type FinishedInfo, type OutputReport, packReport } from "../protocol/packed_report.ts";
 import type { Builtin, BuiltinOutput } from "./builtins/types.ts";
 import type { GovernorResources } from "./resources.ts";
-import type { StoredObject } from "./store.ts";
+import { type StoredObject, storeError } from "./store.ts";
 import { validate } from "../protocol/validate.ts";
 
 /** How long (ms) smaller tasks may overtake a queued task that does not fit. */
@@ -297,6 +297,10 @@ export class TaskRunner {
     return place(from, path, mode).then((size) => {
       info.size = size;
       return outputReport(t, i, store.put({ id: spec.id, dataType, data: null, path, info }));
+    }, async (e) => {
+      // No partial copy left behind (but never a file that was there before).
+      if ((e as { code?: string }).code !== "EEXIST") await removeTree(path).catch(() => {});
+      throw storeError(spec.id, e);
     });
   }
 
@@ -333,7 +337,9 @@ export class TaskRunner {
  */
 function checkConfig<C>(impl: Builtin<C>, t: AssignedTask): C {
   try {
-    return validate(impl.config, t.spec.config, "config");
+    const config = validate(impl.config, t.spec.config, "config");
+    impl.fits?.(config, t);
+    return config;
   } catch (e) {
     throw new Error(`Invalid ${t.spec.taskType} config: ${(e as Error).message}`);
   }

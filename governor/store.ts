@@ -9,9 +9,9 @@ import { chmod, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { runtime } from "../runtime/mod.ts";
 import { join } from "node:path";
 import type { DataType, Id, ObjectInfo } from "../common/attributes.ts";
-import { emptyObjectInfo } from "../common/attributes.ts";
+import { emptyObjectInfo, formatId } from "../common/attributes.ts";
 import { directorySize, packDirectory, unpackTar } from "../common/tar.ts";
-import { makeReadOnly, removeTree } from "./fs_util.ts";
+import { fsCause, makeReadOnly, removeTree } from "./fs_util.ts";
 import { IdMap } from "./id_map.ts";
 import type { GovernorLimits } from "./resources.ts";
 
@@ -55,8 +55,14 @@ export class ObjectStore {
     this.tasksDir = join(workDir, "tasks");
   }
 
-  /** Creates the store's directories. */
+  /**
+   * Creates the store's directories, removing what a governor that did not
+   * stop cleanly (killed, crashed) left in them; nothing else of the work
+   * directory is touched.
+   */
   async init(): Promise<void> {
+    await removeTree(this.#dir);
+    await removeTree(this.tasksDir);
     await mkdir(this.#dir, { recursive: true });
     await mkdir(this.tasksDir, { recursive: true });
   }
@@ -69,7 +75,11 @@ export class ObjectStore {
    */
   putPending(id: Id, arriving: Promise<StoredObject>): void {
     this.#pending.set(id, arriving);
-    arriving.catch(() => {}).finally(() => this.#pending.delete(id[0], id[1]));
+    // The braces matter: a `finally` callback returning the rejected promise
+    // (what `delete` returns) would reject this chain, unhandled.
+    arriving.catch(() => {}).finally(() => {
+      this.#pending.delete(id[0], id[1]);
+    });
   }
 
   /**
@@ -121,7 +131,12 @@ export class ObjectStore {
       return this.put({ id, dataType: "blob", data, path: null, info });
     }
     const path = this.pathFor(id);
-    await writeFile(path, data, { mode: 0o444 });
+    try {
+      await writeFile(path, data, { mode: 0o444 });
+    } catch (e) {
+      await rm(path, { force: true }); // no partial file left behind
+      throw storeError(id, e);
+    }
     return this.put({ id, dataType: "blob", data: null, path, info });
   }
 
@@ -144,7 +159,7 @@ export class ObjectStore {
       size = await runtime.writeFileStream(path, stream);
     } catch (e) {
       await rm(path, { force: true });
-      throw e;
+      throw storeError(id, e);
     }
     await chmod(path, 0o444);
     const info = { ...emptyObjectInfo(), size, contentType };
@@ -187,7 +202,11 @@ export class ObjectStore {
   async putTar(id: Id, tar: Uint8Array, contentType: string): Promise<StoredObject> {
     const path = this.pathFor(id);
     await removeTree(path);
-    await unpackTar(tar, path);
+    try {
+      await unpackTar(tar, path);
+    } catch (e) {
+      throw new Error(`Cannot store directory object ${formatId(id)}: ${(e as Error).message}`);
+    }
     await makeReadOnly(path);
     const info = { ...emptyObjectInfo(), size: await directorySize(path), contentType };
     return this.put({ id, dataType: "dir", data: null, path, info });
@@ -247,4 +266,16 @@ export class ObjectStore {
     await removeTree(this.#dir);
     await removeTree(this.tasksDir);
   }
+}
+
+/**
+ * The error of a failed write into the store (disk full, permission...),
+ * which fails the task that wrote, never the governor.
+ *
+ * @param id The object being stored.
+ * @param e The file-system error.
+ * @returns `Cannot store object S/N: cause`.
+ */
+export function storeError(id: Id, e: unknown): Error {
+  return new Error(`Cannot store object ${formatId(id)}: ${fsCause(e)}`, { cause: e });
 }

@@ -7,7 +7,12 @@
  */
 import type { Id } from "../common/attributes.ts";
 import { formatId } from "../common/attributes.ts";
-import { ObjectFetchError, type OpenedObject, openObject } from "../protocol/data_plane.ts";
+import {
+  type DataAccess,
+  ObjectFetchError,
+  type OpenedObject,
+  openObject,
+} from "../protocol/data_plane.ts";
 import type { ObjectStore, StoredObject } from "./store.ts";
 
 /** An input could not be fetched from the governor that was to hold it. */
@@ -29,6 +34,7 @@ export class InputFetchError extends Error {
  * @param store The store.
  * @param id The object's id.
  * @param source The holder's `host:port`.
+ * @param access The data secret and transport.
  * @returns The stored object.
  * @throws {InputFetchError} When the holder cannot deliver it.
  */
@@ -36,10 +42,11 @@ export async function fetchObject(
   store: ObjectStore,
   id: Id,
   source: string,
+  access: DataAccess,
 ): Promise<StoredObject> {
   let opened: OpenedObject;
   try {
-    opened = await openObject(source, id);
+    opened = await openObject(source, id, access);
   } catch (e) {
     throw new InputFetchError(id, source, e instanceof ObjectFetchError ? e.reason : String(e));
   }
@@ -53,6 +60,11 @@ export async function fetchObject(
     }
     return await store.putStream(id, response.body!, contentType);
   } catch (e) {
+    // This governor's disk failing is this task's failure, not a sign that the holder lost it.
+    if (LOCAL_WRITE_ERRORS.has((e as { cause?: { code?: string } }).cause?.code ?? "")) throw e;
     throw new InputFetchError(id, source, (e as Error).message);
   }
 }
+
+/** Codes of errors writing into this governor's store. */
+const LOCAL_WRITE_ERRORS = new Set(["ENOSPC", "EDQUOT", "EROFS", "EACCES", "EPERM", "EIO"]);

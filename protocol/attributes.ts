@@ -26,6 +26,7 @@ import {
   optional,
   record,
   refine,
+  shallow,
   str,
   type Validator,
 } from "./validate.ts";
@@ -39,7 +40,10 @@ export const id: Validator<Id> = (v) => {
 };
 
 /** Checks a `user` attribute dictionary (any JSON-like values). */
-export const user: Validator<Record<string, unknown>> = record;
+export const user: Validator<Record<string, unknown>> = (v) => {
+  shallow(v);
+  return record(v);
+};
 
 /** Checks a data type, `"blob"` or `"dir"`. */
 export const dataType: Validator<DataType> = literal("blob", "dir");

@@ -137,7 +137,7 @@ export type RequestType = Exclude<ClientMessage["type"], "hello">;
  */
 export const validateServerToClient = variant("server message", {
   /** The answer to `hello`: the server's protocol version. */
-  welcome: { version: int },
+  welcome: { version: int, dataToken: optional(str) },
   /** A request's result. */
   reply: { rid: int, value: anything },
   /** A request's failure (`rid` 0: the connection's, after a protocol error). */

@@ -10,9 +10,16 @@
  * archive, with the object's run-time content type and its data type in
  * headers; a blob's response has a `content-length`.
  *
+ * Every request carries the data secret (`Authorization: Bearer`), which the
+ * server hands to governors (`registered`) and clients (`welcome`) once they
+ * authenticated; a governor refuses any request without it. With TLS (the
+ * server reached over `wss://`) governors serve their data over HTTPS.
+ *
  * @module
  */
 import { type DataType, formatId, type Id } from "../common/attributes.ts";
+import { authHeaders } from "../common/auth.ts";
+import { runtime } from "../runtime/mod.ts";
 
 /** The Hono route pattern of an object's data on a governor. */
 export const OBJECT_ROUTE = "/objects/:session/:n";
@@ -22,6 +29,19 @@ export const CONTENT_TYPE_HEADER = "x-rain-content-type";
 
 /** Header carrying an object's data type (`"blob"` or `"dir"`). */
 export const DATA_TYPE_HEADER = "x-rain-data-type";
+
+/** Credentials and transport for governors' data servers. */
+export interface DataAccess {
+  /** The data secret from the server's handshake; none with authentication off. */
+  token?: string | undefined;
+  /** Whether governors serve data over HTTPS (as the server connection uses TLS). */
+  tls: boolean;
+  /** Certificates (PEM) trusted instead of the system's CAs. */
+  ca?: string | undefined;
+}
+
+/** Plain HTTP without a secret: a server without authentication and TLS. */
+export const OPEN_ACCESS: DataAccess = Object.freeze({ tls: false });
 
 /**
  * The URL of an object's data on the governor holding it.
@@ -34,10 +54,11 @@ export const DATA_TYPE_HEADER = "x-rain-data-type";
  *
  * @param location The governor's `host:port`.
  * @param id The object's id.
+ * @param tls Whether governors serve HTTPS.
  * @returns The URL.
  */
-export function objectUrl(location: string, id: Readonly<Id>): string {
-  return `http://${location}/objects/${id[0]}/${id[1]}`;
+export function objectUrl(location: string, id: Readonly<Id>, tls = false): string {
+  return `${tls ? "https" : "http"}://${location}/objects/${id[0]}/${id[1]}`;
 }
 
 /**
@@ -117,19 +138,29 @@ export interface OpenedObject extends ObjectMeta {
  *
  * @param location The governor's `host:port`.
  * @param id The object's id.
+ * @param access The data secret and transport.
  * @returns The opened response.
- * @throws {ObjectFetchError} When the governor cannot be reached or does not have the object.
+ * @throws {ObjectFetchError} When the governor cannot be reached, refuses the
+ *   secret (with its reason) or does not have the object.
  */
-export async function openObject(location: string, id: Id): Promise<OpenedObject> {
+export async function openObject(
+  location: string,
+  id: Id,
+  access: DataAccess,
+): Promise<OpenedObject> {
   let response: Response;
   try {
-    response = await fetch(objectUrl(location, id));
+    response = await runtime.httpGet(objectUrl(location, id, access.tls), {
+      headers: authHeaders(access.token),
+      ca: access.ca,
+    });
   } catch (e) {
     throw new ObjectFetchError(id, location, (e as Error).message);
   }
   if (!response.ok) {
-    await response.body?.cancel();
-    throw new ObjectFetchError(id, location, `HTTP ${response.status}`);
+    const why = response.status === 401 ? ` (${(await response.text()).trim()})` : "";
+    if (response.status !== 401) await response.body?.cancel();
+    throw new ObjectFetchError(id, location, `HTTP ${response.status}${why}`);
   }
   return { ...readObjectHeaders(response.headers), response };
 }
@@ -139,11 +170,16 @@ export async function openObject(location: string, id: Id): Promise<OpenedObject
  *
  * @param location The governor's `host:port`.
  * @param id The object's id.
+ * @param access The data secret and transport.
  * @returns The bytes (a tar archive for a dir).
  * @throws {ObjectFetchError} When the governor cannot deliver it.
  */
-export async function fetchObjectBytes(location: string, id: Id): Promise<Uint8Array> {
-  const { response } = await openObject(location, id);
+export async function fetchObjectBytes(
+  location: string,
+  id: Id,
+  access: DataAccess,
+): Promise<Uint8Array> {
+  const { response } = await openObject(location, id, access);
   try {
     return new Uint8Array(await response.arrayBuffer());
   } catch (e) {

@@ -29,9 +29,10 @@ import {
  * `assign` and `finished` messages. 3: built-in tasks travel packed
  * (`packed_task.ts`) with their small inputs' data; frees are numbers
  * per session; plain reports of finished tasks are packed
- * (`packed_report.ts`).
+ * (`packed_report.ts`). 4: `registered` carries the data servers'
+ * secret.
  */
-export const GOVERNOR_PROTOCOL_VERSION = 3;
+export const GOVERNOR_PROTOCOL_VERSION = 4;
 
 /** Largest kept output a governor reports with its data (the server ignores larger ones). */
 export const INLINE_LIMIT = 256 * 1024;
@@ -109,7 +110,7 @@ export interface ValidRun extends UnpackedTask {
  */
 export const validateServerToGovernor = variant("server message", {
   /** The answer to `register`: the governor's id. */
-  registered: { id: str },
+  registered: { id: str, dataToken: optional(str) },
   /** The server refused the governor. */
   refused: { message: str },
   /** A remote-function task, with full specs. */
@@ -136,7 +137,15 @@ export type ValidServerToGovernor = Infer<typeof validateServerToGovernor>;
  * compile-time check below keeps it equal to what the validator accepts).
  */
 export type ServerToGovernorMessage =
-  | { type: "registered"; id: string }
+  | {
+    type: "registered";
+    id: string;
+    /**
+     * The secret of the governors' object data servers (serving and
+     * fetching); absent when the server runs without authentication.
+     */
+    dataToken?: string;
+  }
   | { type: "refused"; message: string }
   | { type: "assign"; task: AssignedTask }
   | { type: "run"; task: PackedTask }

@@ -19,7 +19,7 @@ import {
 } from "../common/attributes.ts";
 import type { SubmitObject } from "./client.ts";
 import { dataTypeAt, user } from "./attributes.ts";
-import { at, boolAt, bytesAt, intAt, InvalidField, strAt } from "./validate.ts";
+import { at, boolAt, bytesAt, intAt, InvalidField, shallow, strAt } from "./validate.ts";
 
 /** The fields of a {@linkcode PackedTaskSpec} before its inputs; `user` is `null` when empty. */
 export type PackedTaskSpecHeader = [
@@ -143,7 +143,7 @@ export function unpackTaskSpec(v: unknown, session: number): TaskSpec {
   return {
     id: [session, intAt(v, 0)],
     taskType: strAt(v, 1),
-    config: v[2],
+    config: at(v, 2, shallow),
     inputs,
     outputs,
     resources: cpus === 1 ? ONE_CPU : { cpus },

@@ -24,10 +24,17 @@ import {
 /** `concat` has no config. */
 export const concatConfig: Validator<null> = nil;
 
+/** Longest sleep: the longest timer JavaScript runtimes keep (2^31 - 1 ms, ~24.8 days). */
+export const MAX_SLEEP_SECONDS = (2 ** 31 - 1) / 1000;
+
 /** Checks a `sleep` config: forwards its single input after `seconds`. */
 export const sleepConfig = object({
   /** The delay in seconds. */
-  seconds: refine(num, (s) => s >= 0, "must not be negative"),
+  seconds: refine(
+    refine(num, (s) => s >= 0, "must not be negative"),
+    (s) => s <= MAX_SLEEP_SECONDS,
+    `must be at most ${MAX_SLEEP_SECONDS} (the longest timer)`,
+  ),
 });
 
 /** `sleep`: forwards its single input after `seconds`. */
@@ -36,7 +43,7 @@ export type SleepConfig = Infer<typeof sleepConfig>;
 /** Checks a `load`, `loadDir` or `store` config: an absolute path on the governor. */
 export const pathConfig = object({
   /** Absolute path on the governor's file system. */
-  path: str,
+  path: refine(str, (p) => p.startsWith("/") && !p.includes("\0"), "must be an absolute path"),
 });
 
 /** `load`, `loadDir`, `store`: an absolute path on the governor. */

@@ -156,6 +156,33 @@ export const nil: Validator<null> = (v) => {
   return v;
 };
 
+/**
+ * Deepest nesting of arrays and objects accepted in free-form values (`user`
+ * attributes, task configs). A deeper value may decode but not encode again
+ * (the encoder recurses and runs out of stack), and the server must be able
+ * to send on everything it accepted.
+ */
+export const MAX_NESTING = 100;
+
+/**
+ * Checks that a free-form value nests at most {@linkcode MAX_NESTING} levels
+ * (iteratively: a deep value cannot overflow the check itself).
+ */
+export const shallow: Validator<unknown> = (v) => {
+  if (typeof v !== "object" || v === null || v instanceof Uint8Array) return v;
+  const stack: [object, number][] = [[v, 1]];
+  while (stack.length > 0) {
+    const [x, depth] = stack.pop()!;
+    if (depth > MAX_NESTING) throw new InvalidField(`nested deeper than ${MAX_NESTING} levels`);
+    for (const c of Array.isArray(x) ? x : Object.values(x)) {
+      if (typeof c === "object" && c !== null && !(c instanceof Uint8Array)) {
+        stack.push([c, depth + 1]);
+      }
+    }
+  }
+  return v;
+};
+
 /** Checks a plain object (not an array, not bytes), without looking at its fields. */
 export const record: Validator<Record<string, unknown>> = (v) => {
   if (typeof v !== "object" || v === null || Array.isArray(v) || v instanceof Uint8Array) {

@@ -54,8 +54,10 @@ export function wrapWebSocket(socket: WebSocketLike, url: string): WsClient {
         open = true;
         resolve();
       };
-      socket.onerror = () => {
-        if (!open) reject(new Error(`Cannot connect to ${url}`));
+      socket.onerror = (ev) => {
+        // `ws` and Bun say why (e.g. "unable to verify the first certificate").
+        const why = (ev as { message?: unknown }).message;
+        if (!open) reject(new Error(`Cannot connect to ${url}${why ? `: ${why}` : ""}`));
       };
     }),
     onMessage: () => {},

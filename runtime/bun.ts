@@ -7,7 +7,7 @@
 import process from "node:process";
 import { Hono } from "npm:hono@^4.10.0";
 import { getConnInfo, upgradeWebSocket, websocket } from "npm:hono@^4.10.0/bun";
-import type { ListeningServer, Runtime, ServeOptions, WsUpgrade } from "./types.ts";
+import type { ListeningServer, Runtime, ServeOptions, ServerTls, WsUpgrade } from "./types.ts";
 import { wrapWebSocket } from "./_ws_client.ts";
 import { adaptUpgrade } from "./_hono_ws.ts";
 import { peer } from "./_peer.ts";
@@ -40,10 +40,14 @@ declare const Bun: {
   serve(options: {
     hostname: string;
     port: number;
+    tls?: ServerTls;
     fetch: (req: Request, server: BunServer) => Response | Promise<Response>;
     websocket: BunWebSocketHandlers;
   }): BunServer;
 };
+
+/** Bun's `fetch` and `WebSocket` take trusted CAs as `tls: { ca }`. */
+type BunTls = { tls?: { ca: string } };
 
 /** Largest accepted frame; Bun's default is 16 MiB, this matches the `ws` package on Node. */
 const MAX_PAYLOAD = 100 * 1024 * 1024;
@@ -86,7 +90,7 @@ function bunWebSocket(open: Set<BunServerWs>, onAllClosed: () => void): BunWebSo
   };
 }
 
-function listen({ hostname, port, build }: ServeOptions): ListeningServer {
+function listen({ hostname, port, tls, build }: ServeOptions): ListeningServer {
   const app = new Hono();
   build(app, wsUpgrade);
   const open = new Set<BunServerWs>();
@@ -94,6 +98,7 @@ function listen({ hostname, port, build }: ServeOptions): ListeningServer {
   const server = Bun.serve({
     hostname,
     port,
+    ...(tls ? { tls } : {}),
     fetch: (req, srv) => app.fetch(req, srv),
     websocket: bunWebSocket(open, () => {
       for (const w of closeWaiters) w();
@@ -135,7 +140,18 @@ export const bunRuntime: Runtime = {
   readFileStream,
   writeFileStream,
   spawnScript: (options) => spawnPiped(options, process.execPath, []),
-  connectWebSocket: (url) => wrapWebSocket(new WebSocket(url), url),
+  connectWebSocket(url, { headers, ca } = {}) {
+    const options: BunTls & { headers?: Record<string, string> } = {};
+    if (headers !== undefined) options.headers = headers;
+    if (ca !== undefined) options.tls = { ca };
+    return wrapWebSocket(new WebSocket(url, options as never) as never, url);
+  },
+  httpGet(url, { headers, ca } = {}) {
+    const init: RequestInit & BunTls = {};
+    if (headers !== undefined) init.headers = headers;
+    if (ca !== undefined) init.tls = { ca };
+    return fetch(url, init);
+  },
   clientAddress: (c) => peer(() => getConnInfo(c).remote),
   peerAddress: (c) => peerAddressOf(() => getConnInfo(c).remote.address),
   ...nodeProcess,

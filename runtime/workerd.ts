@@ -39,6 +39,7 @@ export const workerdRuntime: Runtime = {
       "pass the Durable Object's WebSocket support as createServerApp({ webSocket })",
     ),
   connectWebSocket: () => unsupported("open a WebSocket client", NO_OS),
+  httpGet: () => unsupported("fetch object data", NO_OS),
   peerAddress: (c) => c.req.header(CONNECTING_IP) || "unknown",
   // The platform gives the sender's address only, never its port.
   clientAddress: (c) => peer(() => ({ address: c.req.header(CONNECTING_IP) })),

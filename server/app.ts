@@ -8,23 +8,14 @@
 import { Hono } from "npm:hono@^4.10.0";
 import { runtime } from "../runtime/mod.ts";
 import type { EmbeddedWebSocket } from "../runtime/types.ts";
-import type { ClientLink } from "./client_link.ts";
-import { Coordinator } from "./coordinator.ts";
-import { EVENT_LOG_VERSION } from "./events/event_map.ts";
-import type { LogLevel } from "./events/log_lines.ts";
-import { createMonitoring, type Monitoring, type RetentionOptions } from "./monitoring.ts";
-import { addRoutes } from "./routes.ts";
+import type { Coordinator } from "./coordinator.ts";
+import { type CoreOptions, createCore } from "./core.ts";
+import type { Monitoring } from "./monitoring.ts";
 
-/** Options of {@linkcode createServerApp}. */
-export interface ServerAppOptions {
-  /** Log lines (sessions and governors at `logLevel`, protocol errors). @default {() => {}} */
-  log?: ((message: string) => void) | undefined;
-  /** How much is logged to `log`. @default {"normal"} */
-  logLevel?: LogLevel | undefined;
-  /** A governor silent this long (ms) is declared lost. @default {5000} */
-  heartbeatTimeoutMs?: number | undefined;
-  /** How much history (events, closed sessions) is kept in memory. */
-  retention?: RetentionOptions | undefined;
+export type { RepeatTimer } from "./core.ts";
+
+/** Options of {@linkcode createServerApp}: the secret, limits, logging, and the host's own parts. */
+export interface ServerAppOptions extends CoreOptions {
   /**
    * WebSocket support of a host that accepts sockets itself (the Durable
    * Object of `edge/`); by default the runtime's `embedWebSocket(app)`. (Left
@@ -33,21 +24,7 @@ export interface ServerAppOptions {
    * @ignore
    */
   webSocket?: EmbeddedWebSocket | undefined;
-  /**
-   * Runs the governors' heartbeat check every `everyMs` until the returned
-   * function is called; for a host whose timers do not outlive a request (a
-   * Durable Object uses alarms). @default {setInterval}
-   */
-  heartbeatTimer?: RepeatTimer | undefined;
 }
-
-/** Calls `check` every `everyMs` ms; the returned function stops it. */
-export type RepeatTimer = (check: () => void, everyMs: number) => () => void;
-
-const intervalTimer: RepeatTimer = (check, everyMs) => {
-  const id = setInterval(check, everyMs);
-  return () => clearInterval(id);
-};
 
 /** A server not listening anywhere yet: its app and handlers for the host. */
 export interface ServerApp {
@@ -79,6 +56,8 @@ export interface ServerApp {
   coordinator: Coordinator;
   /** The event stream and what it feeds (the dashboard's monitor). */
   monitoring: Monitoring;
+  /** The secret clients and governors present, or `null` with authentication off. */
+  token: string | null;
   /**
    * Closes every governor and client connection and stops the heartbeat
    * check; stopping the host's server is the host's business.
@@ -101,36 +80,24 @@ export interface ServerApp {
  * Bun.serve({ port: 7210, fetch: rain.fetch, websocket: rain.websocket });
  * ```
  *
- * @param options Logging, the governors' heartbeat timeout, and the host's
- *   WebSocket support and timer when it has its own.
+ * @param options The secret (a random one by default: read `token`), limits,
+ *   logging, the governors' heartbeat timeout, and the host's WebSocket
+ *   support and timer when it has its own.
  * @returns The app and what the host needs to serve it.
  */
 export function createServerApp(options: ServerAppOptions = {}): ServerApp {
-  const monitoring = createMonitoring(options);
-  monitoring.events.emit({ type: "server:started", version: EVENT_LOG_VERSION });
-  const coordinator = new Coordinator(monitoring.events);
-  const log = options.log ?? (() => {});
-  const clients = new Set<ClientLink>();
+  const core = createCore(options);
   const app = new Hono();
   const ws = options.webSocket ?? runtime.embedWebSocket(app);
-  addRoutes(app, ws.upgrade, coordinator, monitoring, log, clients);
-  const timeout = options.heartbeatTimeoutMs ?? 5000;
-  const stopHeartbeats = (options.heartbeatTimer ?? intervalTimer)(
-    () => coordinator.checkHeartbeats(timeout),
-    Math.min(1000, timeout / 2),
-  );
+  core.build(app, ws.upgrade);
   return {
     app,
     fetch: app.fetch,
     websocket: ws.websocket,
     injectWebSocket: ws.injectWebSocket,
-    coordinator,
-    monitoring,
-    close() {
-      stopHeartbeats();
-      for (const g of coordinator.scheduler.governors) g.close();
-      for (const c of clients) c.close();
-      monitoring.close();
-    },
+    coordinator: core.coordinator,
+    monitoring: core.monitoring,
+    token: core.token,
+    close: () => core.close(),
   };
 }

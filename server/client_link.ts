@@ -26,6 +26,14 @@ import type { Coordinator } from "./coordinator.ts";
 import type { Monitor } from "./monitor/monitor.ts";
 import { archivedObjectInfo, archivedTaskInfo } from "./monitor/infos.ts";
 import type { ObjectNode, SessionState, TaskNode, Waiter } from "./model.ts";
+import type { PeerContext } from "./peer.ts";
+
+/** What the open submit of a session (the parts so far) carries, for the limits. */
+interface SubmitTally {
+  tasks: number;
+  objects: number;
+  bytes: number;
+}
 
 /** A connected client. */
 export class ClientLink {
@@ -36,20 +44,32 @@ export class ClientLink {
   readonly #coordinator: Coordinator;
   readonly #monitor: Monitor;
   readonly #sessions = new Set<SessionState>();
+  readonly #context: PeerContext;
+  /** Per session with a submit in parts: what its parts so far carry. */
+  readonly #submits = new Map<SessionState, SubmitTally>();
   #greeted = false;
+  #malformed = 0;
 
   /**
    * @param conn The client's WebSocket.
    * @param coordinator The server state.
+   * @param context The data secret, limits, log and the peer's address.
    * @param address The client's `host:port`.
    * @param monitor The monitor, which counts each session's tasks per state (for `progress`)
    *   and remembers the infos of archived tasks and objects.
    */
-  constructor(conn: WsConnection, coordinator: Coordinator, address: string, monitor: Monitor) {
+  constructor(
+    conn: WsConnection,
+    coordinator: Coordinator,
+    context: PeerContext,
+    address: string,
+    monitor: Monitor,
+  ) {
     this.address = address;
     this.#monitor = monitor;
     this.#conn = conn;
     this.#coordinator = coordinator;
+    this.#context = context;
     this.#outbox = new Outbox((frame) => conn.send(frame));
   }
 
@@ -76,10 +96,16 @@ export class ClientLink {
         if (m.version !== PROTOCOL_VERSION) {
           return this.#protocolError(
             `Protocol version ${m.version} is not supported (server speaks ${PROTOCOL_VERSION})`,
+            true,
           );
         }
         this.#greeted = true;
-        this.#outbox.push({ type: "welcome", version: PROTOCOL_VERSION });
+        const { dataToken } = this.#context;
+        this.#outbox.push(
+          dataToken === null
+            ? { type: "welcome", version: PROTOCOL_VERSION }
+            : { type: "welcome", version: PROTOCOL_VERSION, dataToken },
+        );
         continue;
       }
       if (!this.#greeted) return this.#protocolError("Expected a hello message first");
@@ -101,9 +127,18 @@ export class ClientLink {
   onClose(): void {
     for (const s of this.#sessions) this.#coordinator.closeSession(s);
     this.#sessions.clear();
+    this.#submits.clear();
   }
 
-  #protocolError(message: string): void {
+  /**
+   * Answers a malformed frame with a protocol error; the one that reaches
+   * the `malformedFrames` limit (or a `fatal` one, such as a wrong version)
+   * also closes the connection. The rest of the frame is dropped either way.
+   */
+  #protocolError(message: string, fatal = false): void {
+    const { limits, log, peer } = this.#context;
+    const last = ++this.#malformed >= limits.malformedFrames || fatal;
+    log(`Protocol error from client at ${peer}: ${message}`);
     this.#outbox.push({
       type: "error",
       rid: 0,
@@ -111,7 +146,44 @@ export class ClientLink {
       code: "PROTOCOL",
     });
     this.#outbox.flush();
-    this.#conn.close(1002, "protocol error");
+    if (last) this.#conn.close(1002, "protocol error");
+  }
+
+  /**
+   * Adds a part to its submit's tally and checks the submit's limits.
+   *
+   * @throws {RainError} When the submit so far exceeds one.
+   */
+  #checkSubmitLimits(
+    s: SessionState,
+    tasks: number,
+    objects: readonly { data?: Uint8Array }[],
+    more: boolean,
+  ): void {
+    const tally = this.#submits.get(s) ?? { tasks: 0, objects: 0, bytes: 0 };
+    tally.tasks += tasks;
+    tally.objects += objects.length;
+    for (const o of objects) tally.bytes += o.data?.length ?? 0;
+    if (more) this.#submits.set(s, tally);
+    else this.#submits.delete(s);
+    const limits = this.#context.limits;
+    const over = (count: number, limit: number, what: string, name: string) => {
+      if (count <= limit) return;
+      this.#submits.delete(s);
+      throw new RainError(
+        `Invalid submit to session ${s.id}: it has ${count} ${what}, more than the server's ` +
+          `limit of ${limit} (${name})`,
+        "LIMIT",
+      );
+    };
+    over(tally.tasks, limits.tasksPerSubmit, "tasks", "tasksPerSubmit");
+    over(tally.objects, limits.objectsPerSubmit, "objects", "objectsPerSubmit");
+    over(
+      tally.bytes,
+      limits.constantBytesPerSubmit,
+      "bytes of constants",
+      "constantBytesPerSubmit",
+    );
   }
 
   /** Answers a request; the value has the type the client checks its reply against. */
@@ -159,6 +231,14 @@ export class ClientLink {
     const c = this.#coordinator;
     switch (m.type) {
       case "newSession": {
+        const max = this.#context.limits.sessionsPerClient;
+        if (this.#sessions.size >= max) {
+          throw new RainError(
+            `Cannot open a session: this client has ${this.#sessions.size} open sessions, ` +
+              `the server's limit (sessionsPerClient); close some first`,
+            "LIMIT",
+          );
+        }
         const s = c.newSession(this, m.name);
         this.#sessions.add(s);
         return this.#reply(m, s.id);
@@ -166,9 +246,11 @@ export class ClientLink {
       case "submit": {
         const s = c.session(this, m.session);
         try {
+          this.#checkSubmitLimits(s, m.tasks.length, m.objects, m.more === true);
           c.submit(s, m.tasks, m.objects, m.more);
         } catch (e) {
           // An invalid graph fails its session, like a failing task would.
+          this.#submits.delete(s);
           c.failSession(s, (e as Error).message);
           throw new RainError(s.error, "SESSION_FAILED");
         }
@@ -223,6 +305,7 @@ export class ClientLink {
         if (s && s.client === this) {
           c.closeSession(s);
           this.#sessions.delete(s);
+          this.#submits.delete(s);
         }
         return this.#reply(m, null);
       }

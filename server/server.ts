@@ -1,40 +1,38 @@
 /**
- * The Rain server listening on a port of its own: the routes of
- * `routes.ts` served by the runtime, the heartbeat check, and (on request)
- * the event log file.
+ * The Rain server listening on a port of its own: the routes of `core.ts`
+ * (behind its secret) served by the runtime, over TLS when asked, its token
+ * file, and (on request) the event log file.
  *
  * @module
  */
 import { DEFAULT_SERVER_PORT, listenError } from "../common/address.ts";
 import { runtime } from "../runtime/mod.ts";
-import type { ListeningServer } from "../runtime/types.ts";
-import type { ClientLink } from "./client_link.ts";
-import { Coordinator } from "./coordinator.ts";
-import { EVENT_LOG_VERSION } from "./events/event_map.ts";
+import type { ListeningServer, ServerTls } from "../runtime/types.ts";
+import type { Coordinator } from "./coordinator.ts";
+import { type CoreOptions, createCore } from "./core.ts";
 import { writeLogFile } from "./events/log_file.ts";
-import type { LogLevel } from "./events/log_lines.ts";
-import { createMonitoring, type Monitoring, type RetentionOptions } from "./monitoring.ts";
-import { addRoutes } from "./routes.ts";
+import { createMonitoring, type Monitoring } from "./monitoring.ts";
+import { removeTokenFile, writeTokenFile } from "../common/token_file.ts";
 
 /** Default port of the server, as in Rain. */
 export { DEFAULT_SERVER_PORT };
 
 /** Options of {@linkcode startServer}. */
-export interface ServerOptions {
+export interface ServerOptions extends CoreOptions {
   /** Address to bind. @default {"127.0.0.1"} */
   hostname?: string | undefined;
   /** Port to bind; 0 picks a free one. @default {7210} */
   port?: number | undefined;
-  /** Log lines (sessions and governors at `logLevel`, protocol errors). @default {() => {}} */
-  log?: ((message: string) => void) | undefined;
-  /** How much is logged to `log`. @default {"normal"} */
-  logLevel?: LogLevel | undefined;
-  /** A governor silent this long (ms) is declared lost. @default {5000} */
-  heartbeatTimeoutMs?: number | undefined;
+  /** Serve `https://` and `wss://` with this certificate and key (PEM). */
+  tls?: ServerTls | undefined;
+  /**
+   * Write the secret to this user's token file for the bound address (as
+   * `rain server` does), where clients and governors of the same user on
+   * this machine find it; removed by `close()`. @default {false}
+   */
+  tokenFile?: boolean | undefined;
   /** Appends the event log to a new NDJSON file in this directory (made when missing). */
   logDir?: string | undefined;
-  /** How much history (events, closed sessions) is kept in memory. */
-  retention?: RetentionOptions | undefined;
 }
 
 /** A running server. */
@@ -43,6 +41,15 @@ export interface RainServer {
   hostname: string;
   /** The bound port. */
   port: number;
+  /** Whether it serves TLS (`wss://`, `https://`). */
+  tls: boolean;
+  /**
+   * The secret clients and governors present (`Client.connect(host, port,
+   * { token })`), or `null` with authentication off.
+   */
+  token: string | null;
+  /** The token file written (`tokenFile: true`), or `null`. */
+  tokenFile: string | null;
   /**
    * The server state (the project's own tools read it: tests, dashboard).
    *
@@ -53,25 +60,24 @@ export interface RainServer {
   monitoring: Monitoring;
   /** The event log file being written (`--log-dir`), or `null`. */
   logFile: string | null;
-  /** Stops the server. */
+  /** Stops the server (and removes its token file). */
   close(): Promise<void>;
 }
 
 /**
- * Starts a server.
+ * Starts a server. Authentication is on unless `noAuth` is set: pass
+ * `server.token` to clients and governors.
  *
  * @example Start a server on a free port
  * ```ts ignore
  * const server = await startServer({ port: 0 });
- * console.log(`listening on ${server.hostname}:${server.port}`);
- * await server.close();
+ * const client = await Client.connect("127.0.0.1", server.port, { token: server.token! });
  * ```
  *
- * @param options Where to listen.
+ * @param options Where to listen, the secret, TLS, limits, logging.
  * @returns The running server.
  */
 export async function startServer(options: ServerOptions = {}): Promise<RainServer> {
-  const log = options.log ?? (() => {});
   const monitoring = createMonitoring(options);
   const logFile = options.logDir
     ? await writeLogFile(
@@ -80,9 +86,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RainServ
       (e) => (options.log ?? console.error)(e.message),
     )
     : null;
-  monitoring.events.emit({ type: "server:started", version: EVENT_LOG_VERSION });
-  const coordinator = new Coordinator(monitoring.events);
-  const clients = new Set<ClientLink>();
+  const core = createCore(options, monitoring);
   const hostname = options.hostname ?? "127.0.0.1";
   const port = options.port ?? DEFAULT_SERVER_PORT;
   let listening: ListeningServer;
@@ -90,32 +94,40 @@ export async function startServer(options: ServerOptions = {}): Promise<RainServ
     listening = await runtime.serve({
       hostname,
       port,
-      build: (app, ws) => addRoutes(app, ws, coordinator, monitoring, log, clients),
+      tls: options.tls,
+      build: (app, ws) => core.build(app, ws),
+    }).catch((e) => {
+      throw listenError(e, hostname, port);
     });
   } catch (e) {
-    monitoring.close();
+    core.close();
     await logFile?.close();
-    throw listenError(e, hostname, port);
+    throw e;
   }
-  const timeout = options.heartbeatTimeoutMs ?? 5000;
-  const heartbeats = setInterval(
-    () => coordinator.checkHeartbeats(timeout),
-    Math.min(1000, timeout / 2),
-  );
+  let tokenFile: string | null = null;
+  const close = async () => {
+    core.close();
+    await listening.close();
+    await logFile?.close();
+    if (tokenFile !== null) await removeTokenFile(tokenFile);
+  };
+  if (options.tokenFile && core.token !== null) {
+    try {
+      tokenFile = await writeTokenFile(listening.hostname, listening.port, core.token);
+    } catch (e) {
+      await close();
+      throw new Error(`Cannot write the token file: ${(e as Error).message}`);
+    }
+  }
   return {
     hostname: listening.hostname,
     port: listening.port,
-    coordinator,
+    tls: options.tls !== undefined,
+    token: core.token,
+    tokenFile,
+    coordinator: core.coordinator,
     monitoring,
     logFile: logFile?.path ?? null,
-    async close() {
-      clearInterval(heartbeats);
-      for (const g of coordinator.scheduler.governors) g.close();
-      for (const c of clients) c.close();
-      // Open dashboard streams would keep the HTTP server from stopping.
-      monitoring.close();
-      await listening.close();
-      await logFile?.close();
-    },
+    close,
   };
 }

@@ -1,13 +1,17 @@
 /**
  * The Rain server in workerd, as the edge deploys it: the worker bundle
  * (`edge/build.ts`) served by the repository's `edge/workerd.capnp`, on a free
- * loopback port.
+ * loopback port, with a fresh secret (`RAIN_TOKEN`) written to this user's
+ * token file for that address, as `rain server` writes its own: the tests'
+ * clients and governors find it there.
  *
  * @module
  */
 import { rename } from "node:fs/promises";
 import { buildWorker, WORKER_BUNDLE } from "../edge/build.ts";
 import type { RainServer } from "../server/mod.ts";
+import { newToken } from "../common/auth.ts";
+import { removeTokenFile, writeTokenFile } from "../common/token_file.ts";
 import { type ReadyProcess, ROOT, startReady } from "./_runtime_process.ts";
 
 /** The workerd binary of the npm `workerd` package. */
@@ -50,6 +54,8 @@ export interface WorkerdOptions {
   config?: string;
   /** The loopback port to serve on; 0 picks a free one. @default {0} */
   port?: number;
+  /** The server's secret. @default {a new one} */
+  token?: string;
 }
 
 /** A server in workerd, shaped like a {@linkcode RainServer} for the test harnesses. */
@@ -72,6 +78,7 @@ export interface WorkerdServer {
  */
 export async function startWorkerd(options: WorkerdOptions = {}): Promise<WorkerdServer> {
   await buildWorkerOnce();
+  const token = options.token ?? newToken();
   const process = await startReady({
     cmd: WORKERD,
     args: [
@@ -84,12 +91,19 @@ export async function startWorkerd(options: WorkerdOptions = {}): Promise<Worker
       "1",
     ],
     ready: /"event":"listen","socket":"http","port":(\d+)/,
-    env: { RAIN_HEARTBEAT_TIMEOUT_MS: String(options.heartbeatTimeoutMs ?? 5000) },
+    env: {
+      RAIN_HEARTBEAT_TIMEOUT_MS: String(options.heartbeatTimeoutMs ?? 5000),
+      RAIN_TOKEN: token,
+    },
   });
   const port = Number(process.ready[1]);
+  const tokenFile = await writeTokenFile("127.0.0.1", port, token);
   const server: RainServer = {
     hostname: "127.0.0.1",
     port,
+    tls: false,
+    token,
+    tokenFile,
     get coordinator(): never {
       return inWorkerd("coordinator");
     },
@@ -97,7 +111,10 @@ export async function startWorkerd(options: WorkerdOptions = {}): Promise<Worker
       return inWorkerd("monitoring");
     },
     logFile: null,
-    close: () => process.close("SIGKILL"),
+    async close() {
+      await process.close("SIGKILL");
+      await removeTokenFile(tokenFile);
+    },
   };
   return { server, address: `127.0.0.1:${port}`, process };
 }

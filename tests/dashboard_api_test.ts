@@ -10,7 +10,10 @@ import { blob, tasks } from "../mod.ts";
 import { type Cluster, startCluster } from "./_cluster.ts";
 
 function get(cluster: Cluster, path: string): Promise<Response> {
-  return fetch(`http://${cluster.address}${path}`, { redirect: "manual" });
+  return fetch(`http://${cluster.address}${path}`, {
+    redirect: "manual",
+    headers: { authorization: `Bearer ${cluster.token}` },
+  });
 }
 
 async function json<T = Record<string, unknown>>(cluster: Cluster, path: string): Promise<T> {

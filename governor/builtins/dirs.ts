@@ -14,8 +14,7 @@ import {
   type SliceDirectoryConfig,
   sliceDirectoryConfig,
 } from "../../protocol/task_configs.ts";
-import { place } from "../fs_util.ts";
-import { fsCause } from "./files.ts";
+import { fsCause, place } from "../fs_util.ts";
 import { type Builtin, onlyInput } from "./types.ts";
 
 /** Runs a loadDir task: a directory of the governor's file system becomes a dir object. */
@@ -23,23 +22,28 @@ export const loadDir: Builtin<PathConfig> = {
   config: pathConfig,
   run: async (ctx) => {
     const { path } = ctx.config;
+    let real: string;
     try {
-      if (!(await stat(path)).isDirectory()) throw Object.assign(new Error(), { code: "ENOTDIR" });
+      real = await ctx.resources.fsRoots.check(path);
+      if (!(await stat(real)).isDirectory()) throw Object.assign(new Error(), { code: "ENOTDIR" });
     } catch (e) {
       throw new Error(`Cannot load directory "${path}": ${fsCause(e)}`);
     }
-    return [{ file: path, dataType: "dir" }];
+    return [{ file: real, dataType: "dir" }];
   },
 };
 
 /** Runs a makeDirectory task: the inputs placed at relative paths of a new directory. */
 export const makeDirectory: Builtin<MakeDirectoryConfig> = {
   config: makeDirectoryConfig,
+  fits(config, task) {
+    const inputs = task.spec.inputs.length;
+    if (config.paths.length !== inputs) {
+      throw new Error(`config.paths: ${config.paths.length} for ${inputs} inputs`);
+    }
+  },
   run: async (ctx) => {
     const { paths } = ctx.config;
-    if (paths.length !== ctx.inputs.length) {
-      throw new Error("makeDirectory: one path per input is required");
-    }
     const root = await mkdtemp(join(ctx.resources.store.tasksDir, "mkdir-"));
     try {
       for (let i = 0; i < paths.length; i++) {
