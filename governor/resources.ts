@@ -10,6 +10,7 @@ import { ExecutorPool } from "./executor_pool.ts";
 import { MEMORY_LIMIT, ObjectStore } from "./store.ts";
 import { TaskDirs } from "./task_dirs.ts";
 import type { FsRoots } from "./fs_roots.ts";
+import { runtime } from "../runtime/mod.ts";
 
 /** A governor's limits. */
 export interface GovernorLimits {
@@ -63,6 +64,8 @@ export function governorResources(
   address: string,
   fsRoots: FsRoots,
 ): GovernorResources {
+  // The first execute tasks should not wait for the spawn threads to start.
+  runtime.prepareSpawn();
   return {
     address,
     store,

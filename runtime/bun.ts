@@ -137,6 +137,7 @@ export const bunRuntime: Runtime = {
   serve: (options) => new Promise((resolve) => resolve(listen(options))),
   embedWebSocket: () => ({ upgrade: wsUpgrade, websocket: bunWebSocket(new Set(), () => {}) }),
   spawn: spawnProcess,
+  prepareSpawn: () => {},
   readFileStream,
   writeFileStream,
   spawnScript: (options) => spawnPiped(options, process.execPath, []),

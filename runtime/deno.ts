@@ -10,14 +10,33 @@ import type { Runtime, WsUpgrade } from "./types.ts";
 import { wrapWebSocket } from "./_ws_client.ts";
 import { adaptUpgrade } from "./_hono_ws.ts";
 import { peer } from "./_peer.ts";
-import { readTail } from "./_stderr_tail.ts";
 import { spawnDenoScript } from "./_deno_piped.ts";
 import { peerAddressOf, wsOptions } from "./_connect.ts";
-import { canTrackTrees, killTree, newTag, TAG_VARIABLE } from "./_process_tree.ts";
+import { SpawnPool } from "./_spawn_pool.ts";
 
 const wsUpgrade: WsUpgrade = adaptUpgrade<WebSocket>(
   upgradeWebSocket,
   (ws) => ws.raw!.binaryType = "arraybuffer",
+);
+
+/**
+ * Set by the npm build (`scripts/_bundle.ts`) to the bundled spawn worker's
+ * path relative to the bundle's files; undefined in the sources.
+ */
+declare const RAIN_BUNDLED_SPAWN_WORKER: string | undefined;
+
+/**
+ * Programs start on two worker threads (see `_spawn_pool.ts`): two spawns at
+ * once already keep a core busy in the kernel, and each thread costs memory.
+ */
+const spawnPool = new SpawnPool(
+  new URL(
+    typeof RAIN_BUNDLED_SPAWN_WORKER === "string"
+      ? RAIN_BUNDLED_SPAWN_WORKER
+      : "./_deno_spawn_worker.ts",
+    import.meta.url,
+  ),
+  2,
 );
 
 /** One HTTP client per trusted CA (a client keeps its connection pool). */
@@ -62,58 +81,8 @@ export const denoRuntime: Runtime = {
   },
   peerAddress: (c) => peerAddressOf(() => getConnInfo(c).remote.address),
   env: (name) => Deno.env.get(name),
-  async spawn({ cmd, args, cwd, stdin, stdout, signal }) {
-    // Files first: a program is never started whose stdin or stdout cannot be opened.
-    const input = stdin ? await Deno.open(stdin) : null;
-    const output = stdout
-      ? await Deno.open(stdout, { write: true, create: true, truncate: true }).catch((e) => {
-        input?.close();
-        throw e;
-      })
-      : null;
-    let child: Deno.ChildProcess;
-    // Stopping it also stops what it started: found by its tag (see _process_tree.ts), or
-    // where that cannot be done, as its own process group (which makes Deno fork, 4-5x slower).
-    const tag = canTrackTrees ? newTag() : "";
-    try {
-      child = new Deno.Command(cmd, {
-        args,
-        cwd,
-        stdin: stdin ? "piped" : "null",
-        stdout: stdout ? "piped" : "null",
-        stderr: "piped",
-        ...tag ? { env: { [TAG_VARIABLE]: tag } } : { detached: true },
-      }).spawn();
-    } catch (e) {
-      input?.close();
-      output?.close();
-      if (e instanceof Deno.errors.NotFound) {
-        throw Object.assign(new Error(`${cmd}: not found`), { code: "ENOENT" });
-      }
-      throw e;
-    }
-    const kill = () => {
-      if (tag) return killTree(child.pid, tag);
-      try {
-        Deno.kill(-child.pid, "SIGKILL");
-      } catch {
-        // Already exited.
-      }
-    };
-    if (signal?.aborted) kill();
-    signal?.addEventListener("abort", kill, { once: true });
-    const io: Promise<unknown>[] = [readTail(child.stderr)];
-    // A program that does not read all its stdin breaks the pipe: not an error.
-    if (input) io.push(input.readable.pipeTo(child.stdin).catch(() => {}));
-    if (output) io.push(child.stdout.pipeTo(output.writable));
-    const [status, stderr] = await Promise.all([
-      child.status,
-      io[0] as Promise<Uint8Array>,
-      ...io.slice(1),
-    ]);
-    signal?.removeEventListener("abort", kill);
-    return { code: status.code, signal: status.signal, stderr };
-  },
+  spawn: (options) => spawnPool.spawn(options),
+  prepareSpawn: () => spawnPool.prepare(),
   spawnScript: spawnDenoScript,
   async readFileStream(path) {
     return (await Deno.open(path)).readable;

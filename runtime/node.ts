@@ -103,6 +103,7 @@ export const nodeRuntime: Runtime = {
     };
   },
   spawn: spawnProcess,
+  prepareSpawn: () => {},
   readFileStream,
   writeFileStream,
   spawnScript: (options) =>

@@ -185,6 +185,12 @@ export interface Runtime {
    */
   spawn(options: SpawnOptions): Promise<SpawnResult>;
   /**
+   * Gets {@linkcode Runtime.spawn} ready ahead of the first program (on Deno
+   * it starts the threads that spawn, ~0.1 s each), so a governor's first
+   * tasks do not wait for it.
+   */
+  prepareSpawn(): void;
+  /**
    * Starts a module of this project as a child process of the same runtime
    * (Deno: `deno run -A`), talking over piped stdin/stdout.
    */

@@ -50,6 +50,7 @@ export const workerdRuntime: Runtime = {
   // Settings come as the worker's bindings (`edge/platform.ts`), not as an environment.
   env: () => undefined,
   spawn: () => unsupported("run programs", NO_OS),
+  prepareSpawn: () => {},
   spawnScript: () => unsupported("start executors", NO_OS),
   readFileStream: () => unsupported("read files", NO_OS),
   writeFileStream: () => unsupported("write files", NO_OS),

@@ -3,10 +3,11 @@
  * the tests that run Rain on Node and Bun and `bench/all_runtimes.ts`.
  *
  * One ESM file per entry point plus shared chunks, all in one flat directory
- * (the bundled governor finds `executor.js` beside itself). npm dependencies
- * stay external imports, their `npm:` specifiers made bare (`hono/ws`, see
- * `scripts/npm_specifier.mjs`); code is lowered for Node 20 (`using` declarations)
- * and `Promise.withResolvers` is replaced by a stand-in.
+ * (the bundled governor finds `executor.js`, and on Deno `spawn_worker.js`,
+ * beside itself). npm dependencies stay external imports, their `npm:`
+ * specifiers made bare (`hono/ws`, see `scripts/npm_specifier.mjs`); code is
+ * lowered for Node 20 (`using` declarations) and `Promise.withResolvers` is
+ * replaced by a stand-in.
  *
  * @module
  */
@@ -26,6 +27,8 @@ export const ENTRY_POINTS: Readonly<Record<string, string>> = {
   governor: "governor/mod.ts",
   cli: "cli/bin.ts",
   executor: "executor/main.ts",
+  // The threads that start programs when the package runs on Deno (runtime/_spawn_pool.ts).
+  spawn_worker: "runtime/_deno_spawn_worker.ts",
 };
 
 /**
@@ -64,6 +67,7 @@ export async function bundle(outdir: string, extra: Record<string, string> = {})
       logLevel: "warning",
       define: {
         RAIN_BUNDLED_EXECUTOR: JSON.stringify("./executor.js"),
+        RAIN_BUNDLED_SPAWN_WORKER: JSON.stringify("./spawn_worker.js"),
         "import.meta.main": "false",
         "Promise.withResolvers": "promiseWithResolvers",
       },

@@ -227,6 +227,8 @@ for (const target of targets.filter((t) => !t.skip)) {
         bigStderr: { code: 0, signal: null, stderr: `${STDERR_TAIL} bytes` },
         missing: "ENOENT",
         aborted: { code: 137, signal: "SIGKILL", stderr: "", fast: true },
+        abortedFirst: { code: 137, signal: "SIGKILL", stderr: "", fast: true },
+        many: ["1:1\n", "2:2\n", "3:3\n", "4:4\n", "5:5\n"],
       });
     } finally {
       try {
