@@ -19,6 +19,7 @@ port.on("message", (request: SpawnRequest) => {
     reply({ id: request.id, error: { message: e.message, code: e.code } })
   );
 });
+reply({ ready: true });
 
 function reply(message: SpawnReply, transfer: ArrayBuffer[] = []): void {
   port.postMessage(message, transfer);

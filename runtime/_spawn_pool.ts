@@ -48,8 +48,13 @@ export interface SpawnRequest {
   tag: string;
 }
 
-/** A spawn worker's reply: how the program ended, or why it could not start. */
+/**
+ * A spawn worker's reply: how the program ended, or why it could not start;
+ * or, first, that it listens (messages sent before are lost when its module
+ * is imported from a remote URL).
+ */
 export type SpawnReply =
+  | { ready: true }
   | { id: number; code: number; signal: string | null; stderr: Uint8Array }
   | { id: number; error: { message: string; code: string | undefined } };
 
@@ -63,6 +68,8 @@ export interface SpawnWorkerData {
 interface Slot {
   worker: Worker;
   running: number;
+  /** Requests held until the worker says it listens (`null` once it does). */
+  held: SpawnRequest[] | null;
 }
 
 /** A request waiting for its reply. */
@@ -117,9 +124,9 @@ export class SpawnPool {
     signal?.addEventListener("abort", kill, { once: true });
     this.#pending.set(id, { slot, cell, tag, resolve, reject });
     if (slot.running++ === 0) slot.worker.ref();
-    slot.worker.postMessage(
-      { id, cell, cmd, args, cwd, stdin, stdout, tag } satisfies SpawnRequest,
-    );
+    const request: SpawnRequest = { id, cell, cmd, args, cwd, stdin, stdout, tag };
+    if (slot.held) slot.held.push(request);
+    else slot.worker.postMessage(request);
     return promise.finally(() => signal?.removeEventListener("abort", kill));
   }
 
@@ -137,19 +144,25 @@ export class SpawnPool {
   }
 
   #start(): Slot {
-    const worker = new Worker(this.#script, {
-      workerData: { cells: this.#cells } satisfies SpawnWorkerData,
-    });
+    const workerData: SpawnWorkerData = { cells: this.#cells };
+    // node:worker_threads starts only local modules; a remote one (JSR) is imported from one.
+    const worker = this.#script.protocol === "file:"
+      ? new Worker(this.#script, { workerData })
+      : new Worker(`import(${JSON.stringify(this.#script.href)});`, { eval: true, workerData });
     worker.unref();
-    const slot: Slot = { worker, running: 0 };
-    worker.on("message", (reply: SpawnReply) => this.#receive(reply));
+    const slot: Slot = { worker, running: 0, held: [] };
+    worker.on("message", (reply: SpawnReply) => {
+      if (!("ready" in reply)) return this.#receive(reply);
+      for (const request of slot.held!) worker.postMessage(request);
+      slot.held = null;
+    });
     worker.on("error", (e: Error) => this.#lose(slot, e));
     worker.on("exit", () => this.#lose(slot, new Error("The spawn worker exited")));
     this.#slots.push(slot);
     return slot;
   }
 
-  #receive(reply: SpawnReply): void {
+  #receive(reply: Exclude<SpawnReply, { ready: true }>): void {
     const pending = this.#pending.get(reply.id);
     if (!pending) return;
     this.#end(reply.id, pending);
