@@ -133,6 +133,30 @@ export async function governorStatus(
 }
 
 /**
+ * Settles as `p` does, or rejects when that takes longer than `ms`: for a
+ * promise that a bug would leave pending, so that the test fails instead of
+ * hanging.
+ *
+ * @param p The promise.
+ * @param ms The time limit.
+ * @param what What is awaited, for the error.
+ * @returns What `p` resolves to.
+ */
+export async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      p,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
  * Milliseconds since `start`.
  *
  * @param start A `performance.now()` value.
