@@ -3,6 +3,7 @@
  *
  * @module
  */
+import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -154,6 +155,29 @@ export async function within<T>(p: Promise<T>, ms: number, what: string): Promis
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * Runs a concat of the parts in a session, keeping its output, and checks
+ * that the fetched result is the parts joined: work runs end to end (client,
+ * server, governor, data plane).
+ *
+ * @example
+ * ```ts ignore
+ * await using session = client.newSession();
+ * const t = await checkConcat(session, "Hello ", "world!");
+ * ```
+ *
+ * @param session The session (kept open by the caller, with the output).
+ * @param parts The strings to concatenate, each a blob.
+ * @returns The task, its output fetched.
+ */
+export async function checkConcat(session: Session, ...parts: string[]): Promise<Task> {
+  const t = tasks.concat(parts.map((p) => blob(p)));
+  t.output.keep();
+  await session.submit();
+  assert.equal((await t.output.fetch()).text(), parts.join(""));
+  return t;
 }
 
 /**

@@ -21,7 +21,7 @@ import { GOVERNOR_PROTOCOL_VERSION } from "../protocol/governor.ts";
 import { runtime } from "../runtime/mod.ts";
 import { type Cluster, CLUSTER_RUNTIME, startCluster } from "./_cluster.ts";
 import { bundleDir, executable, ROOT } from "./_runtime_process.ts";
-import { dataToken, until } from "./_util.ts";
+import { checkConcat, dataToken, until } from "./_util.ts";
 
 const WRONG = "not-the-server-token-0123456789";
 
@@ -170,10 +170,7 @@ Deno.test("a wrong token is refused with the reason on the WebSockets, every rou
   assert.equal(ok.status, 200);
   assert.equal((JSON.parse(ok.body) as { governors: unknown[] }).governors.length, 1);
   await using session = cluster.client.newSession();
-  const t = tasks.concat([blob("still "), blob("running")]);
-  t.output.keep();
-  await session.submit();
-  assert.equal((await t.output.fetch()).text(), "still running");
+  await checkConcat(session, "still ", "running");
 });
 
 Deno.test("a browser opens ?token= once and gets an HttpOnly cookie; a foreign page's cookie is refused", async () => {
@@ -250,10 +247,7 @@ Deno.test("refusals are logged with the peer's address; noAuth lets anyone in", 
     const client = await Client.connect(address, { token: WRONG }); // ignored: no auth
     try {
       await using session = client.newSession();
-      const t = tasks.concat([blob("no "), blob("auth")]);
-      t.output.keep();
-      await session.submit();
-      assert.equal((await t.output.fetch()).text(), "no auth");
+      const t = await checkConcat(session, "no ", "auth");
       const [s, n] = t.output.spec.id;
       assert.equal((await get(`http://${gov.id}/objects/${s}/${n}`)).status, 200);
     } finally {

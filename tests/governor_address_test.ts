@@ -10,9 +10,10 @@
  */
 import assert from "node:assert/strict";
 import { networkInterfaces } from "node:os";
-import { blob, Client, tasks } from "../mod.ts";
+import { Client, tasks } from "../mod.ts";
 import { startServer } from "../server/mod.ts";
 import { runCli, startCli } from "./_cli.ts";
+import { checkConcat } from "./_util.ts";
 
 const REGISTER_AS = new URL("./fixtures/register_as.ts", import.meta.url).pathname;
 
@@ -116,10 +117,7 @@ Deno.test({
       await using g = startCli(["governor", at, "--cpus", "1", "--advertise", `${lan}:${port}`]);
       await g.waitFor(new RegExp(`Governor ${lan}:${port} with 1 cpus joined`));
       await using session = client.newSession();
-      const t = tasks.concat([blob("advertised "), blob("data")]);
-      t.output.keep();
-      await session.submit();
-      assert.equal((await t.output.fetch()).text(), "advertised data");
+      await checkConcat(session, "advertised ", "data");
 
       const own = await runCli(["governor", at, "--advertise", "127.0.0.1:5000"]);
       assert.equal(own.code, 1);

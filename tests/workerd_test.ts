@@ -15,7 +15,7 @@ import { ROOT } from "./_runtime_process.ts";
 import { startWorkerd, type WorkerdServer } from "./_workerd.ts";
 import { newToken } from "../common/auth.ts";
 import { silentGovernorIsLost } from "./_silent_governor.ts";
-import { within } from "./_util.ts";
+import { checkConcat, within } from "./_util.ts";
 
 /** Request options that present a server's secret. */
 function auth(token: string | null): RequestInit {
@@ -234,10 +234,7 @@ Deno.test("edge (workerd): rain governor rejoins the edge server after it restar
     const client = await Client.connect(address);
     try {
       await using session = client.newSession();
-      const t = tasks.concat([blob("after "), blob("restart")]);
-      t.output.keep();
-      await session.submit();
-      assert.equal((await t.output.fetch()).text(), "after restart");
+      await checkConcat(session, "after ", "restart");
     } finally {
       await client.close();
     }
@@ -271,10 +268,7 @@ Deno.test("edge (workerd): the deploy configuration edge/wrangler.jsonc serves t
     try {
       client = await Client.connect(workerd.address);
       await using session = client.newSession();
-      const t = tasks.concat([blob("wrangler "), blob("config")]);
-      t.output.keep();
-      await session.submit();
-      assert.equal((await t.output.fetch()).text(), "wrangler config");
+      await checkConcat(session, "wrangler ", "config");
       const info =
         await (await fetch(`http://${workerd.address}/api/info`, auth(workerd.server.token)))
           .json();
