@@ -10,14 +10,12 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { pathToFileURL } from "node:url";
 import { Client, tasks } from "../mod.ts";
 import { startServer } from "../server/mod.ts";
 import { startCli } from "./_cli.ts";
 import { ROOT } from "./_runtime_process.ts";
 import { until } from "./_util.ts";
+import { runStranger, type StrangerResult } from "./_stranger.ts";
 import { netnsUnusable, setUpNetwork, tearDownNetwork, type TestNetwork } from "./_netns.ts";
 
 const CLI = new URL("../cli/main.ts", import.meta.url).pathname;
@@ -43,43 +41,21 @@ const net: TestNetwork = {
 };
 
 /** Runs the stranger fixture in its namespace, with no token file and the given RAIN_TOKEN. */
-async function stranger(
+function stranger(
   server: string,
   governor: string,
   objectPath: string,
   rainToken: string,
-): Promise<Record<string, unknown>> {
-  const home = await mkdtemp(`${tmpdir()}/rain-stranger-`);
-  try {
-    const child = new Deno.Command("ip", {
-      args: [
-        "netns",
-        "exec",
-        strangerNs.ns,
-        Deno.execPath(),
-        "run",
-        "-A",
-        `${ROOT}tests/fixtures/stranger.mjs`,
-        pathToFileURL(`${ROOT}mod.ts`).href,
-        pathToFileURL(`${ROOT}governor/mod.ts`).href,
-        server,
-        governor,
-        objectPath,
-      ],
-      cwd: ROOT,
-      env: { HOME: home, XDG_RUNTIME_DIR: "", RAIN_TOKEN: rainToken },
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    const [out, err] = await Promise.all([
-      new Response(child.stdout).text(),
-      new Response(child.stderr).text(),
-    ]);
-    assert.equal((await child.status).code, 0, `stranger failed:\n${out}\n${err}`);
-    return JSON.parse(out.trim().split("\n").at(-1)!);
-  } finally {
-    await rm(home, { recursive: true, force: true });
-  }
+): Promise<StrangerResult> {
+  return runStranger({
+    command: ["ip", "netns", "exec", strangerNs.ns, Deno.execPath(), "run", "-A"],
+    mod: `${ROOT}mod.ts`,
+    governorMod: `${ROOT}governor/mod.ts`,
+    server,
+    governor,
+    objectPath,
+    rainToken,
+  });
 }
 
 const skip = await netnsUnusable("netns_auth_test");
@@ -128,8 +104,8 @@ async function strangerRefused(): Promise<void> {
       const [s, n] = kept.output.spec.id;
 
       const r = await stranger(address, gov!.id, `/objects/${s}/${n}`, "");
-      assert.match(String((r.client as { error?: string }).error), /Unauthorized: no token/);
-      assert.match(String((r.governor as { error?: string }).error), /Unauthorized: no token/);
+      assert.match(String(r.client.error), /Unauthorized: no token/);
+      assert.match(String(r.governor.error), /Unauthorized: no token/);
       assert.equal(r.info, 401);
       assert.equal(r.root, 401);
       assert.equal(r.object, 401, "the governor's data server refuses it too");
