@@ -9,10 +9,11 @@
  * the main thread only sends a request and receives the outcome, and
  * several spawns can run in parallel. Stopping a program (its whole tree,
  * see `_process_tree.ts`) stays on the main thread, by the pid the worker
- * reports as soon as the program started.
+ * puts in shared memory as soon as the program started.
  *
- * The workers start when first needed, one more only while every started
- * one is busy spawning, and never keep the process alive when idle.
+ * The workers start with the governor ({@linkcode SpawnPool.prepare}) or at
+ * the first spawns; each program goes to the worker following the fewest,
+ * and an idle pool never keeps the process alive.
  *
  * @module
  */
@@ -21,7 +22,10 @@ import { Worker } from "node:worker_threads";
 import type { SpawnOptions, SpawnResult } from "./types.ts";
 import { canTrackTrees, killTree, newTag } from "./_process_tree.ts";
 
-/** Most programs one pool follows at once (one pid cell each). */
+/**
+ * Most programs one pool follows at once (one pid cell each): far above the
+ * cpus of the governors in one process, as each program holds at least one.
+ */
 const CELLS = 4096;
 
 /** What the main thread asks a spawn worker to run. */
@@ -77,6 +81,8 @@ interface Pending {
   slot: Slot;
   cell: number;
   tag: string;
+  /** Stops listening to the caller's signal (before the cell goes to another request). */
+  unlisten(): void;
   resolve(result: SpawnResult): void;
   reject(error: Error): void;
 }
@@ -122,12 +128,13 @@ export class SpawnPool {
     };
     if (signal?.aborted) kill();
     signal?.addEventListener("abort", kill, { once: true });
-    this.#pending.set(id, { slot, cell, tag, resolve, reject });
+    const unlisten = () => signal?.removeEventListener("abort", kill);
+    this.#pending.set(id, { slot, cell, tag, unlisten, resolve, reject });
     if (slot.running++ === 0) slot.worker.ref();
     const request: SpawnRequest = { id, cell, cmd, args, cwd, stdin, stdout, tag };
     if (slot.held) slot.held.push(request);
     else slot.worker.postMessage(request);
-    return promise.finally(() => signal?.removeEventListener("abort", kill));
+    return promise;
   }
 
   /** Starts every worker thread now rather than at the first spawns. */
@@ -172,6 +179,7 @@ export class SpawnPool {
   }
 
   #end(id: number, pending: Pending): void {
+    pending.unlisten();
     this.#pending.delete(id);
     this.#freeCells.push(pending.cell);
     if (--pending.slot.running === 0) pending.slot.worker.unref();

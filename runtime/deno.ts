@@ -27,8 +27,9 @@ declare const RAIN_BUNDLED_SPAWN_WORKER: string | undefined;
 
 /**
  * Programs start on worker threads (see `_spawn_pool.ts`), one per core up to
- * four (each costs memory), at least two: on 2 cores one thread ran 45-50% of
- * the bare spawn rate, two 55-93%, as one spawns while the other waits.
+ * four (each costs memory), at least two: on 2 cores `execute("true")` ran at
+ * 45-50% of the bare spawn rate with one thread and 74-93% with two (warm),
+ * as one thread spawns while the other waits for its program.
  */
 const spawnPool = new SpawnPool(
   new URL(
