@@ -7,8 +7,8 @@
 import process from "node:process";
 import type { Runtime } from "./types.ts";
 
-/** Signals, arguments and exit over `node:process`. */
-export const nodeProcess: Pick<Runtime, "onShutdownSignal" | "args" | "exit"> = {
+/** Signals, arguments, environment and exit over `node:process`. */
+export const nodeProcess: Pick<Runtime, "onShutdownSignal" | "args" | "env" | "exit"> = {
   onShutdownSignal(handler) {
     process.on("SIGINT", handler);
     process.on("SIGTERM", handler);
@@ -18,5 +18,6 @@ export const nodeProcess: Pick<Runtime, "onShutdownSignal" | "args" | "exit"> = 
     };
   },
   args: () => process.argv.slice(2),
+  env: (name) => process.env[name],
   exit: (code) => process.exit(code),
 };

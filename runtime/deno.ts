@@ -108,5 +108,10 @@ export const denoRuntime: Runtime = {
     };
   },
   args: () => Deno.args,
+  env(name) {
+    // Asking without the permission would prompt on a terminal: check first.
+    const { state } = Deno.permissions.querySync({ name: "env", variable: name });
+    return state === "granted" ? Deno.env.get(name) : undefined;
+  },
   exit: (code) => Deno.exit(code),
 };

@@ -166,6 +166,11 @@ export interface Runtime {
   onShutdownSignal(handler: () => void): () => void;
   /** The command-line arguments after the script. */
   args(): string[];
+  /**
+   * An environment variable, or `undefined` when it is unset or may not be
+   * read (Deno without `--allow-env` for it: never a permission prompt).
+   */
+  env(name: string): string | undefined;
   /** Ends the process. */
   exit(code: number): never;
 }
