@@ -8,6 +8,8 @@ import type { ObjectInfo } from "../common/attributes.ts";
 import { DataInstance } from "../common/data_instance.ts";
 import { SessionFailedError } from "../common/errors.ts";
 import { packDirectory, unpackTar } from "../common/tar.ts";
+import { hashBytes } from "../common/content_hash.ts";
+import { hashDirectory } from "../common/dir_hash.ts";
 import type { FetchReply, ObjectUpdate, TaskUpdate } from "../protocol/client.ts";
 import type { Connection } from "./connection.ts";
 import { MAX_FRAME_BYTES } from "../protocol/codec.ts";
@@ -160,7 +162,10 @@ export class Session {
     for (const t of tasks) this.#submittedTasks.push(t);
   }
 
-  /** Fills in ids, reads client directories, checks the data's size and packs the objects. */
+  /**
+   * Fills in ids, hashes the constants, reads client directories, checks the
+   * data's size and packs the objects.
+   */
   async #prepare(objects: DataObject[]): Promise<PackedObject[]> {
     const id = await this.#created;
     const wire = new Array<PackedObject>(objects.length);
@@ -168,9 +173,13 @@ export class Session {
     for (let i = 0; i < objects.length; i++) {
       const o = objects[i]!;
       o.spec.id[0] = id;
-      if (o.sourcePath !== null) o.data = await packDirectory(o.sourcePath);
+      let hash: string | null = null;
+      if (o.sourcePath !== null) {
+        hash = await hashDirectory(o.sourcePath);
+        o.data = await packDirectory(o.sourcePath);
+      } else if (o.data) hash = hashBytes(o.data);
       if (o.data) bytes += o.data.length;
-      wire[i] = packSubmitObject(o.spec, o.isKept(), o.data);
+      wire[i] = packSubmitObject(o.spec, o.isKept(), o.data, hash);
     }
     if (bytes > MAX_SUBMIT_DATA) {
       const mib = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;

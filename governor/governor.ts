@@ -130,7 +130,8 @@ export async function startGovernor(options: GovernorOptions): Promise<Governor>
             dataType: "blob",
             data,
             path: null,
-            info: { error: "", size: data.length, contentType, debug: "", user: {} },
+            // The hash is computed if it is ever needed (to serve or forward it).
+            info: { error: "", size: data.length, contentType, hash: "", debug: "", user: {} },
           });
         }
         return runner.assign(task);
@@ -148,6 +149,7 @@ export async function startGovernor(options: GovernorOptions): Promise<Governor>
             error: "",
             size: m.data.length,
             contentType: m.contentType ?? "",
+            hash: m.hash ?? "",
             debug: "",
             user: {},
           },

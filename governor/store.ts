@@ -11,6 +11,8 @@ import { join } from "node:path";
 import type { DataType, Id, ObjectInfo } from "../common/attributes.ts";
 import { emptyObjectInfo } from "../common/attributes.ts";
 import { directorySize, packDirectory, unpackTar } from "../common/tar.ts";
+import { hashBytes, hashFile, hashingStream } from "../common/content_hash.ts";
+import { hashDirectory } from "../common/dir_hash.ts";
 import { makeReadOnly, removeTree } from "./fs_util.ts";
 import { IdMap } from "./id_map.ts";
 
@@ -108,10 +110,16 @@ export class ObjectStore {
    * @param id The id.
    * @param data The bytes.
    * @param contentType The run-time content type.
+   * @param hash Their content hash, when known; computed otherwise.
    * @returns The stored object.
    */
-  async putBytes(id: Id, data: Uint8Array, contentType: string): Promise<StoredObject> {
-    const info = { ...emptyObjectInfo(), size: data.length, contentType };
+  async putBytes(
+    id: Id,
+    data: Uint8Array,
+    contentType: string,
+    hash: string = hashBytes(data),
+  ): Promise<StoredObject> {
+    const info = { ...emptyObjectInfo(), size: data.length, contentType, hash };
     if (data.length <= MEMORY_LIMIT) {
       return this.put({ id, dataType: "blob", data, path: null, info });
     }
@@ -121,12 +129,13 @@ export class ObjectStore {
   }
 
   /**
-   * Stores a blob from a byte stream, writing it to disk as it arrives.
+   * Stores a blob from a byte stream, writing it to disk and hashing it as it
+   * arrives.
    *
    * @param id The id.
    * @param stream The bytes.
    * @param contentType The run-time content type.
-   * @returns The stored object.
+   * @returns The stored object, with the hash of the bytes that arrived.
    */
   async putStream(
     id: Id,
@@ -134,15 +143,16 @@ export class ObjectStore {
     contentType: string,
   ): Promise<StoredObject> {
     const path = this.pathFor(id);
+    const hashing = hashingStream();
     let size: number;
     try {
-      size = await runtime.writeFileStream(path, stream);
+      size = await runtime.writeFileStream(path, stream.pipeThrough(hashing.stream));
     } catch (e) {
       await rm(path, { force: true });
       throw e;
     }
     await chmod(path, 0o444);
-    const info = { ...emptyObjectInfo(), size, contentType };
+    const info = { ...emptyObjectInfo(), size, contentType, hash: hashing.hash() };
     return this.put({ id, dataType: "blob", data: null, path, info });
   }
 
@@ -172,6 +182,24 @@ export class ObjectStore {
   }
 
   /**
+   * An object's content hash, computed (and recorded) when it is not known
+   * yet: objects the server handed over with their data come without one.
+   *
+   * @param obj A stored object.
+   * @returns Its content hash.
+   */
+  async hashOf(obj: StoredObject): Promise<string> {
+    if (!obj.info.hash) {
+      obj.info.hash = obj.data
+        ? hashBytes(obj.data)
+        : obj.dataType === "dir"
+        ? await hashDirectory(obj.path!)
+        : await hashFile(obj.path!);
+    }
+    return obj.info.hash;
+  }
+
+  /**
    * Stores a directory object from a tar archive.
    *
    * @param id The id.
@@ -184,7 +212,8 @@ export class ObjectStore {
     await removeTree(path);
     await unpackTar(tar, path);
     await makeReadOnly(path);
-    const info = { ...emptyObjectInfo(), size: await directorySize(path), contentType };
+    const [size, hash] = await Promise.all([directorySize(path), hashDirectory(path)]);
+    const info = { ...emptyObjectInfo(), size, contentType, hash };
     return this.put({ id, dataType: "dir", data: null, path, info });
   }
 

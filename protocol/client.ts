@@ -24,6 +24,8 @@ export interface SubmitObject {
   keep: boolean;
   /** Data of a constant object (absent for task outputs). */
   data?: Uint8Array;
+  /** A constant's content hash, as the client computed it. */
+  hash?: string;
 }
 
 /** A message from the client to the server. */

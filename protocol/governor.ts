@@ -28,9 +28,10 @@ import {
  * `assign` and `finished` messages. 3: built-in tasks travel packed
  * ({@linkcode PackedTask}) with their small inputs' data; frees are numbers
  * per session; plain reports of finished tasks are packed
- * ({@linkcode PackedReport}).
+ * ({@linkcode PackedReport}). 4: outputs are reported with their content
+ * hash; `put` carries the hash.
  */
-export const GOVERNOR_PROTOCOL_VERSION = 3;
+export const GOVERNOR_PROTOCOL_VERSION = 4;
 
 /** Largest kept output a governor reports with its data (the server ignores larger ones). */
 export const INLINE_LIMIT = 256 * 1024;
@@ -107,6 +108,8 @@ export interface OutputReport {
   id: Id;
   /** Size in bytes. */
   size: number;
+  /** Content hash (`info.hash`). */
+  hash: string;
   /** Run-time content type; absent when it is the declared one. */
   contentType?: string;
   /** Debug log; absent when empty. */
@@ -248,7 +251,7 @@ export function unpackTask(
  * message) instead of `finished` when neither the task nor an output has a
  * `debug` log, `user` info or a run-time content type:
  * `[session, n, startTime, duration, ...outputs]`, each output as `n, size,
- * data` (`data` is `null` unless reported).
+ * hash, data` (`data` is `null` unless reported).
  */
 export type PackedReport = unknown[];
 
@@ -270,7 +273,7 @@ export function packReport(
   for (const o of outputs) {
     if (o.contentType !== undefined || o.debug !== undefined || o.user !== undefined) return null;
     if (o.id[0] !== id[0]) return null;
-    p.push(o.id[1], o.size, o.data ?? null);
+    p.push(o.id[1], o.size, o.hash, o.data ?? null);
   }
   return p;
 }
@@ -279,17 +282,18 @@ function unpackReport(
   v: unknown,
   what: string,
 ): Extract<ValidGovernorMessage, { type: "finished" }> {
-  if (!Array.isArray(v) || v.length < 4 || (v.length - 4) % 3 !== 0) {
+  if (!Array.isArray(v) || v.length < 4 || (v.length - 4) % 4 !== 0) {
     throw new ProtocolError(`${what}: expected a packed report`);
   }
   const session = int(v[0], `${what}[0]`);
-  const outputs = new Array<OutputReport>((v.length - 4) / 3);
-  for (let i = 0, k = 4; k < v.length; i++, k += 3) {
+  const outputs = new Array<OutputReport>((v.length - 4) / 4);
+  for (let i = 0, k = 4; k < v.length; i++, k += 4) {
     const out: OutputReport = {
       id: [session, int(v[k], `${what}[${k}]`)],
       size: int(v[k + 1], `${what}[${k + 1}]`),
+      hash: str(v[k + 2], `${what}[${k + 2}]`),
     };
-    if (v[k + 2] !== null) out.data = bytes(v[k + 2], `${what}[${k + 2}]`);
+    if (v[k + 3] !== null) out.data = bytes(v[k + 3], `${what}[${k + 3}]`);
     outputs[i] = out;
   }
   return {
@@ -318,7 +322,15 @@ export type ServerToGovernorMessage =
   | { type: "refused"; message: string }
   | { type: "assign"; task: AssignedTask }
   | { type: "run"; task: PackedTask }
-  | { type: "put"; id: Id; data: Uint8Array; contentType?: string; dataType?: DataType }
+  | {
+    type: "put";
+    id: Id;
+    data: Uint8Array;
+    contentType?: string;
+    dataType?: DataType;
+    /** The content hash, when the server knows it. */
+    hash?: string;
+  }
   | { type: "free"; session: number; ns: number[] }
   | { type: "stopSession"; session: number };
 
@@ -326,6 +338,7 @@ function outputReport(v: unknown, what: string): OutputReport {
   const r = rec(v, what);
   id(r.id, `${what}.id`);
   int(r.size, `${what}.size`);
+  str(r.hash, `${what}.hash`);
   opt(r.contentType, `${what}.contentType`, str);
   opt(r.debug, `${what}.debug`, str);
   opt(r.user, `${what}.user`, user);
@@ -445,6 +458,7 @@ export function validateServerToGovernor(v: unknown): ServerToGovernorMessage {
       bytes(m.data, "put.data");
       opt(m.contentType, "put.contentType", str);
       opt(m.dataType, "put.dataType", dataType);
+      opt(m.hash, "put.hash", str);
       break;
     case "free":
       int(m.session, "free.session");

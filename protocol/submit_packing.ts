@@ -30,8 +30,9 @@ export type PackedTaskSpec = unknown[];
 
 /**
  * An object in a submit:
- * `[n, label, contentType, dataType, user, keep, data]`; `user` is `null`
- * when empty, `data` is `null` except for constants.
+ * `[n, label, contentType, dataType, user, keep, data, hash]`; `user` is
+ * `null` when empty, `data` and `hash` (the content hash) are `null` except
+ * for constants.
  */
 export type PackedObject = unknown[];
 
@@ -39,7 +40,7 @@ export type PackedObject = unknown[];
 const TASK_HEADER = 7;
 
 /** Fields of a {@linkcode PackedObject}. */
-const OBJECT_FIELDS = 7;
+const OBJECT_FIELDS = 8;
 
 /**
  * Packs a task spec for a submit.
@@ -76,12 +77,14 @@ export function packTaskSpec(spec: TaskSpec): PackedTaskSpec {
  * @param spec The object's spec.
  * @param keep Whether the client keeps it.
  * @param data A constant's data, else `null`.
+ * @param hash A constant's content hash, else `null`.
  * @returns The packed object.
  */
 export function packSubmitObject(
   spec: ObjectSpec,
   keep: boolean,
   data: Uint8Array | null,
+  hash: string | null = null,
 ): PackedObject {
   return [
     spec.id[1],
@@ -91,6 +94,7 @@ export function packSubmitObject(
     isEmptyRecord(spec.user) ? null : spec.user,
     keep,
     data,
+    hash,
   ];
 }
 
@@ -159,5 +163,6 @@ export function unpackSubmitObject(v: unknown, session: number, what: string): S
   };
   const o: SubmitObject = { spec, keep: bool(v[5], `${what}[5]`) };
   if (v[6] !== null) o.data = bytes(v[6], `${what}[6]`);
+  if (v[7] !== null) o.hash = str(v[7], `${what}[7]`);
   return o;
 }

@@ -273,6 +273,7 @@ export function objectInfo(v: unknown, what: string): ObjectInfo {
   str(r.error, `${what}.error`);
   int(r.size, `${what}.size`);
   str(r.contentType, `${what}.contentType`);
+  str(r.hash, `${what}.hash`);
   str(r.debug, `${what}.debug`);
   user(r.user, `${what}.user`);
   return r as unknown as ObjectInfo;

@@ -288,6 +288,7 @@ export class Coordinator {
         error: "",
         size: report.size,
         contentType: report.contentType ?? o.spec.contentType,
+        hash: report.hash,
         debug: report.debug ?? "",
         user: report.user ?? NO_USER,
       };
@@ -339,7 +340,7 @@ export class Coordinator {
     t.info = info;
     for (const o of t.outputs) {
       o.state = "failed";
-      o.info = { error: info.error, size: 0, contentType: "", debug: "", user: {} };
+      o.info = { error: info.error, size: 0, contentType: "", hash: "", debug: "", user: {} };
     }
     this.failSession(t.session, `${describeTask(t)} failed: ${info.error}`);
   }
@@ -522,5 +523,6 @@ function putMessage(o: ObjectNode): Extract<ServerToGovernorMessage, { type: "pu
   const m: Extract<ServerToGovernorMessage, { type: "put" }> = { type: "put", id, data: o.data! };
   if (contentType) m.contentType = contentType;
   if (dataType !== "blob") m.dataType = dataType;
+  if (o.info?.hash) m.hash = o.info.hash;
   return m;
 }

@@ -66,6 +66,7 @@ export function buildSubmit(
         error: "",
         size: def.data.length,
         contentType: spec.contentType,
+        hash: def.hash ?? "",
         debug: "",
         user: NO_USER,
       };

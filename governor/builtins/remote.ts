@@ -50,6 +50,8 @@ remote.shutdown = (store) => {
 
 async function run(ctx: BuiltinContext): Promise<BuiltinOutput[]> {
   const { task } = ctx;
+  // Inputs the server handed over with their data come without a hash: the function sees one.
+  for (const obj of ctx.inputs) if (!obj.info.hash) await ctx.store.hashOf(obj);
   const message: Omit<RunMessage, "cwd"> = {
     type: "run",
     // The server sends remote tasks with full specs (checked on receipt).

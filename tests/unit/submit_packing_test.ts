@@ -1,5 +1,5 @@
 /**
- * The packed form of a submit's tasks and objects (client protocol 2).
+ * The packed form of a submit's tasks and objects (client protocol 3).
  *
  * @module
  */
@@ -47,12 +47,17 @@ Deno.test("an object survives packing and unpacking, with or without data", () =
     },
     keep: true,
     data: new Uint8Array([1, 2]),
+    hash: "xxh128:0123456789abcdef0123456789abcdef",
   };
-  assert.deepEqual(unpackSubmitObject(packSubmitObject(o.spec, o.keep, o.data), 4, "o"), o);
+  assert.deepEqual(
+    unpackSubmitObject(packSubmitObject(o.spec, o.keep, o.data, o.hash), 4, "o"),
+    o,
+  );
   const out = { spec: { ...o.spec, user: {} }, keep: false };
   const back = unpackSubmitObject(packSubmitObject(out.spec, out.keep, null), 4, "o");
   assert.deepEqual(back, out);
   assert.equal("data" in back, false);
+  assert.equal("hash" in back, false);
 });
 
 Deno.test("packing refuses an input of another session", () => {
@@ -83,16 +88,20 @@ Deno.test("malformed packed tasks and objects are protocol errors naming the fie
       /t\[5\]: expected an object/,
     ],
     [
-      () => unpackSubmitObject([1, "", "", "tree", null, false, null], 4, "o"),
+      () => unpackSubmitObject([1, "", "", "tree", null, false, null, null], 4, "o"),
       /o\[3\]: expected "blob" or "dir"/,
     ],
     [
-      () => unpackSubmitObject([1, "", "", "blob", null, false], 4, "o"),
+      () => unpackSubmitObject([1, "", "", "blob", null, false, null], 4, "o"),
       /o: expected a packed object/,
     ],
     [
-      () => unpackSubmitObject([1, "", "", "blob", null, false, "data"], 4, "o"),
+      () => unpackSubmitObject([1, "", "", "blob", null, false, "data", null], 4, "o"),
       /o\[6\]: expected bytes/,
+    ],
+    [
+      () => unpackSubmitObject([1, "", "", "blob", null, false, null, 7], 4, "o"),
+      /o\[7\]: expected a string/,
     ],
   ];
   for (const [f, message] of bad) {
