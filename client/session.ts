@@ -16,10 +16,10 @@ import { MAX_FRAME_BYTES } from "../protocol/codec.ts";
 import { DataObject } from "./data_object.ts";
 import { forgetSession, popSession, pushSession } from "./session_stack.ts";
 import type { Task } from "./task.ts";
-import { fetchFromGovernor } from "./transfer.ts";
 import { splitSubmit } from "./submit_parts.ts";
 import { freezeObjectSpec, freezeTaskSpec } from "./freeze.ts";
 import { type PackedObject, packSubmitObject } from "../protocol/submit_packing.ts";
+import { fetchObjectBytes } from "../protocol/data_plane.ts";
 import { setImmediate } from "node:timers";
 
 /** Most constant data one submit carries (a message is bounded to 64 MiB; the rest is specs). */
@@ -292,7 +292,7 @@ export class Session {
     for (let attempt = 1;; attempt++) {
       reply = await this.#call<FetchReply>({ type: "fetch", session: this.#id, id: o.spec.id[1] });
       try {
-        data = reply.data ?? await fetchFromGovernor(reply.location!, o.spec.id);
+        data = reply.data ?? await fetchObjectBytes(reply.location!, o.spec.id);
         break;
       } catch (e) {
         // The holder may have just been lost: the server recomputes the object; ask again.

@@ -1,19 +1,15 @@
 /**
- * The governor's data routes: other governors and clients fetch object data
- * straight from the governor that holds it.
+ * The governor's side of the object data plane (`protocol/data_plane.ts`):
+ * other governors and clients fetch object data straight from the governor
+ * that holds it.
  *
  * @module
  */
 import type { Hono } from "hono";
-import type { Id } from "../common/attributes.ts";
 import { packDirectory } from "../common/tar.ts";
+import { OBJECT_ROUTE, objectHeaders, parseObjectId } from "../protocol/data_plane.ts";
 import { runtime } from "../runtime/mod.ts";
 import type { ObjectStore, StoredObject } from "./store.ts";
-
-/** Header carrying an object's run-time content type. */
-export const CONTENT_TYPE_HEADER = "x-rain-content-type";
-/** Header carrying an object's data type. */
-export const DATA_TYPE_HEADER = "x-rain-data-type";
 
 /**
  * Adds `GET /objects/:session/:n` to an app.
@@ -22,17 +18,12 @@ export const DATA_TYPE_HEADER = "x-rain-data-type";
  * @param store The governor's store.
  */
 export function addDataRoutes(app: Hono, store: ObjectStore): void {
-  app.get("/objects/:session/:n", async (c) => {
-    const id = parseId(c.req.param("session"), c.req.param("n"));
+  app.get(OBJECT_ROUTE, async (c) => {
+    const id = parseObjectId(c.req.param("session"), c.req.param("n"));
     const obj = id && store.get(id);
     if (!obj) return c.text("No such object\n", 404);
-    const headers: Record<string, string> = {
-      [CONTENT_TYPE_HEADER]: obj.info.contentType,
-      [DATA_TYPE_HEADER]: obj.dataType,
-      "content-type": "application/octet-stream",
-    };
-    // A known length spares chunked encoding on large blobs.
-    if (obj.dataType === "blob") headers["content-length"] = String(obj.info.size);
+    const { contentType, size } = obj.info;
+    const headers = objectHeaders({ contentType, dataType: obj.dataType, size });
     return new Response(await body(obj), { headers });
   });
 }
@@ -41,9 +32,4 @@ async function body(obj: StoredObject): Promise<BodyInit> {
   if (obj.data) return obj.data as Uint8Array<ArrayBuffer>;
   if (obj.dataType === "dir") return await packDirectory(obj.path!) as Uint8Array<ArrayBuffer>;
   return await runtime.readFileStream(obj.path!);
-}
-
-function parseId(session: string, n: string): Id | null {
-  if (!/^\d+$/.test(session) || !/^\d+$/.test(n)) return null;
-  return [Number(session), Number(n)];
 }

@@ -8,6 +8,7 @@ import { mkdtemp } from "node:fs/promises";
 import { removeTree } from "./fs_util.ts";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
+import { listenError } from "../common/address.ts";
 import { decodeFrame } from "../protocol/codec.ts";
 import {
   GOVERNOR_PROTOCOL_VERSION,
@@ -86,11 +87,11 @@ export async function startGovernor(options: GovernorOptions): Promise<Governor>
   await store.init();
   configureExecutors(store, { memoryMb });
   const log = options.log ?? (() => {});
-  const http = await runtime.serve({
-    hostname: options.hostname ?? "127.0.0.1",
-    port: options.port ?? 0,
-    build: (app) => addDataRoutes(app, store),
-  });
+  const bind = { hostname: options.hostname ?? "127.0.0.1", port: options.port ?? 0 };
+  const http = await runtime.serve({ ...bind, build: (app) => addDataRoutes(app, store) })
+    .catch((e) => {
+      throw listenError(e, bind.hostname, bind.port);
+    });
   const address = `${http.hostname}:${http.port}`;
   const ws = runtime.connectWebSocket(`ws://${options.server}/ws/governor`);
   const outbox = new Outbox<GovernorMessage>((frame) => ws.send(frame));

@@ -1,12 +1,13 @@
 /**
- * Fetching an input object straight from the governor that holds it. Large
- * blobs stream to disk and never sit in memory whole.
+ * Fetching an input object straight from the governor that holds it, over
+ * the object data plane (`protocol/data_plane.ts`). Large blobs stream to
+ * disk and never sit in memory whole.
  *
  * @module
  */
 import type { Id } from "../common/attributes.ts";
 import { formatId } from "../common/attributes.ts";
-import { CONTENT_TYPE_HEADER, DATA_TYPE_HEADER } from "./data_server.ts";
+import { ObjectFetchError, type OpenedObject, openObject } from "../protocol/data_plane.ts";
 import { MEMORY_LIMIT, type ObjectStore, type StoredObject } from "./store.ts";
 
 /** An input could not be fetched from the governor that was to hold it. */
@@ -36,26 +37,21 @@ export async function fetchObject(
   id: Id,
   source: string,
 ): Promise<StoredObject> {
-  let res: Response;
+  let opened: OpenedObject;
   try {
-    res = await fetch(`http://${source}/objects/${id[0]}/${id[1]}`);
+    opened = await openObject(source, id);
   } catch (e) {
-    throw new InputFetchError(id, source, (e as Error).message);
+    throw new InputFetchError(id, source, e instanceof ObjectFetchError ? e.reason : String(e));
   }
-  if (!res.ok) {
-    await res.body?.cancel();
-    throw new InputFetchError(id, source, `HTTP ${res.status}`);
-  }
-  const contentType = res.headers.get(CONTENT_TYPE_HEADER) ?? "";
-  const size = Number(res.headers.get("content-length") ?? NaN);
+  const { response, contentType } = opened;
   try {
-    if (res.headers.get(DATA_TYPE_HEADER) === "dir") {
-      return await store.putTar(id, new Uint8Array(await res.arrayBuffer()), contentType);
+    if (opened.dataType === "dir") {
+      return await store.putTar(id, new Uint8Array(await response.arrayBuffer()), contentType);
     }
-    if (size <= MEMORY_LIMIT) {
-      return await store.putBytes(id, new Uint8Array(await res.arrayBuffer()), contentType);
+    if (opened.size <= MEMORY_LIMIT) {
+      return await store.putBytes(id, new Uint8Array(await response.arrayBuffer()), contentType);
     }
-    return await store.putStream(id, res.body!, contentType);
+    return await store.putStream(id, response.body!, contentType);
   } catch (e) {
     throw new InputFetchError(id, source, (e as Error).message);
   }

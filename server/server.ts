@@ -5,6 +5,7 @@
  * @module
  */
 import type { Hono } from "hono";
+import { listenError } from "../common/address.ts";
 import { runtime } from "../runtime/mod.ts";
 import type { ListeningServer, WsUpgrade } from "../runtime/types.ts";
 import { ClientLink, governorSummaries } from "./client_link.ts";
@@ -100,10 +101,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RainServ
   const coordinator = new Coordinator();
   const log = options.log ?? (() => {});
   const clients = new Set<ClientLink>();
+  const hostname = options.hostname ?? "127.0.0.1";
+  const port = options.port ?? DEFAULT_SERVER_PORT;
   const listening: ListeningServer = await runtime.serve({
-    hostname: options.hostname ?? "127.0.0.1",
-    port: options.port ?? DEFAULT_SERVER_PORT,
+    hostname,
+    port,
     build: (app, ws) => addRoutes(app, ws, coordinator, log, clients),
+  }).catch((e) => {
+    throw listenError(e, hostname, port);
   });
   const timeout = options.heartbeatTimeoutMs ?? 5000;
   const heartbeats = setInterval(

@@ -7,6 +7,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { blob, type Session, type Task, tasks } from "../mod.ts";
+import { objectUrl } from "../protocol/data_plane.ts";
 
 /**
  * Polls a condition until it holds; fails after a timeout. For state that
@@ -82,7 +83,7 @@ export async function governorStatus(
   governor: string,
   id: readonly [number, number],
 ): Promise<number> {
-  const res = await fetch(`http://${governor}/objects/${id[0]}/${id[1]}`);
+  const res = await fetch(objectUrl(governor, id));
   await res.body?.cancel();
   return res.status;
 }

@@ -1,179 +1,194 @@
 /**
- * The `rain start --simple` command line: starts, serves a client, stops on SIGINT.
+ * The `rain` command line as a user runs it: help, version, option checks
+ * before anything starts, clear errors, clean exits on signals.
  *
  * @module
  */
 import assert from "node:assert/strict";
+import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { blob, Client, tasks } from "../mod.ts";
+import { startServer } from "../server/mod.ts";
+import { runCli, startCli } from "./_cli.ts";
 
-/** Reads lines from a stream until one matches; returns the match and the lines seen. */
-async function readUntil(
-  reader: ReadableStreamDefaultReader<string>,
-  pattern: RegExp,
-  seen: string[],
-): Promise<RegExpMatchArray> {
-  let buffer = "";
-  while (true) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`stdout ended before ${pattern}; got:\n${seen.join("\n")}`);
-    buffer += value;
-    let nl;
-    while ((nl = buffer.indexOf("\n")) >= 0) {
-      const line = buffer.slice(0, nl);
-      buffer = buffer.slice(nl + 1);
-      seen.push(line);
-      const m = line.match(pattern);
-      if (m) return m;
-    }
+/** A port nothing listens on (bound, then released). */
+function freePort(): number {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = l.addr as Deno.NetAddr;
+  l.close();
+  return port;
+}
+
+Deno.test("rain --version prints the package's version", async () => {
+  const pkg = JSON.parse(await readFile(new URL("../package.json", import.meta.url), "utf8"));
+  const r = await runCli(["--version"]);
+  assert.equal(r.code, 0);
+  assert.equal(r.stdout.trim(), pkg.version);
+});
+
+Deno.test("rain --help lists the commands; COMMAND --help lists that command's options", async () => {
+  const all = await runCli(["--help"]);
+  assert.equal(all.code, 0);
+  for (const c of ["start", "server", "governor"]) {
+    assert.match(all.stdout, new RegExp(`^  ${c} `, "m"));
   }
-}
+  const gov = await runCli(["governor", "--help"]);
+  assert.equal(gov.code, 0);
+  assert.match(gov.stdout, /^Usage: rain governor SERVER/);
+  assert.match(gov.stdout, /--work-dir DIR/);
+  assert.doesNotMatch(gov.stdout, /--governor-host-file/, "start's options are not governor's");
+  const start = await runCli(["start", "--help", "--simple"]);
+  assert.equal(start.code, 0, "--help wins over other options and starts nothing");
+  assert.match(start.stdout, /--governor-host-file FILE/);
+  assert.doesNotMatch(start.stdout, /listening/);
+});
 
-/** Rejects after `ms` unless cleared. */
-function deadline(ms: number, what: string): { promise: Promise<never>; clear(): void } {
-  let id: ReturnType<typeof setTimeout> | undefined;
-  const promise = new Promise<never>((_, reject) => {
-    id = setTimeout(() => reject(new Error(`Timed out after ${ms} ms: ${what}`)), ms);
-  });
-  return { promise, clear: () => clearTimeout(id) };
-}
+Deno.test("an invalid option value is rejected before the server listens", async () => {
+  const port = freePort();
+  for (
+    const [args, error] of [
+      [["--cpus", "0"], /--cpus must be a positive integer, got "0"/],
+      [["--cpus", "1.5"], /--cpus must be a positive integer, got "1.5"/],
+      [["--executor-memory=-3"], /--executor-memory must be a positive integer, got "-3"/],
+      [["--executor-memory", "-3"], /--executor-memory needs a value \(write --executor-memory=-X/],
+      [["--governors", "x"], /--governors must be a non-negative integer, got "x"/],
+      [["--listen", "127.0.0.1:70000"], /--listen: Invalid address "127.0.0.1:70000"/],
+    ] as const
+  ) {
+    const r = await runCli(["start", "--simple", "--listen", `127.0.0.1:${port}`, ...args]);
+    assert.equal(r.code, 2, `${args}: ${r.stderr}`);
+    assert.match(r.stderr, error);
+    assert.match(r.stderr, /^rain start: /);
+    assert.equal(r.stdout, "", "nothing started, nothing printed");
+  }
+});
 
-/**
- * Spawns the CLI with the deno binary running this test, stdout piped.
- *
- * @param args The CLI's arguments.
- * @param env Extra environment.
- * @returns The child and a reader of its stdout text.
- */
-function spawnCli(args: string[], env?: Record<string, string>) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "cli/main.ts", ...args],
-    cwd: new URL("..", import.meta.url),
-    env,
-    stdout: "piped",
-    stderr: "null",
-  }).spawn();
-  return { child, reader: child.stdout.pipeThrough(new TextDecoderStream()).getReader() };
-}
+Deno.test("unknown options and extra arguments are rejected", async () => {
+  for (
+    const [args, error] of [
+      [["server", "extra"], /rain server: unexpected argument "extra"/],
+      [["governor", "h:1", "h:2"], /rain governor: unexpected argument "h:2"/],
+      [["governor"], /rain governor: missing SERVER/],
+      [["server", "--cpus", "2"], /rain server: unknown option "--cpus"/],
+      [["start", "--simple", "--no-such"], /rain start: unknown option "--no-such"/],
+      [["start", "--simple=yes"], /rain start: --simple takes no value/],
+      [["start", "--simple", "--cpus"], /rain start: --cpus needs a value/],
+      [["start"], /rain start: needs --simple, --governors N or --governor-host-file FILE/],
+      [["frobnicate"], /Unknown command "frobnicate"/],
+    ] as const
+  ) {
+    const r = await runCli([...args]);
+    assert.equal(r.code, 2, `${args}: ${r.stderr}`);
+    assert.match(r.stderr, error);
+    assert.equal(r.stdout, "");
+  }
+});
 
-Deno.test("rain start --simple --listen 127.0.0.1:0 serves a client and exits 0 on SIGINT", async () => {
+Deno.test("an address already in use is named in the error", async () => {
+  const server = await startServer({ port: 0 });
+  try {
+    const address = `127.0.0.1:${server.port}`;
+    const s = await runCli(["server", "--listen", address]);
+    assert.equal(s.code, 1);
+    assert.match(s.stderr, new RegExp(`Cannot listen on "${address}": address already in use`));
+    const g = await runCli(["governor", address, "--listen", address]);
+    assert.equal(g.code, 1);
+    assert.match(g.stderr, new RegExp(`Cannot listen on "${address}": address already in use`));
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("rain server and rain governor exit 0 on SIGTERM", async () => {
+  await using server = startCli(["server", "--listen", "127.0.0.1:0"]);
+  const [, address] = await server.waitFor(/Rain server listening on (\S+:\d+)/);
+  await using governor = startCli(["governor", address!, "--cpus", "1"]);
+  await governor.waitFor(/Governor \S+ with 1 cpus joined/);
+  governor.child.kill("SIGTERM");
+  assert.equal((await governor.exited(10_000)).code, 0, governor.stderr.join("\n"));
+  server.child.kill("SIGTERM");
+  assert.equal((await server.exited(10_000)).code, 0, server.stderr.join("\n"));
+});
+
+Deno.test("rain start --simple serves a client, honours --work-dir and exits 0 on SIGINT", async () => {
   // The deno binary running this test (what `npx deno` runs) is spawned directly: `npx` is
   // `npm exec` -> `sh -c deno` -> deno, and npm exec does not forward SIGINT to its child
-  // (a terminal's Ctrl-C reaches the whole process group), so a SIGINT sent to `npx` would
-  // never reach the CLI and killing the group would report npm's own signal death.
-  const { child, reader } = spawnCli([
-    "start",
-    "--simple",
-    "--listen",
-    "127.0.0.1:0",
-    "--cpus",
-    "2",
-  ]);
-  const seen: string[] = [];
-  let exited = false;
+  // (a terminal's Ctrl-C reaches the whole process group).
+  const workDir = join(await mkdtemp(join(tmpdir(), "rain-cli-")), "work");
   try {
-    const startup = deadline(30_000, "waiting for the server to listen");
-    let address: string;
-    try {
-      const m = await Promise.race([
-        readUntil(reader, /Rain server listening on (\S+:\d+)/, seen),
-        startup.promise,
-      ]);
-      address = m[1]!;
-    } finally {
-      startup.clear();
-    }
-    assert.match(address, /^127\.0\.0\.1:\d+$/);
+    await using rain = startCli([
+      "start",
+      "--simple",
+      "--listen",
+      "127.0.0.1:0",
+      "--cpus",
+      "2",
+      "--work-dir",
+      workDir,
+    ]);
+    const [, address] = await rain.waitFor(/Rain server listening on (\S+:\d+)/);
     assert.notEqual(address, "127.0.0.1:0", "the real port is printed");
-    await Promise.race([
-      readUntil(reader, /Governor .* with 2 cpus joined/, seen),
-      deadline(10_000, "governor").promise,
-    ])
-      .catch((e) => {
-        throw new Error(`${e}\n${seen.join("\n")}`);
-      });
-
-    const client = await Client.connect(address);
+    const [, dir] = await rain.waitFor(/Governor .* with 2 cpus joined \(work dir (.*)\)/);
+    assert.equal(dir, workDir);
+    const client = await Client.connect(address!);
     try {
-      const info = await client.serverInfo();
-      assert.deepEqual(info.governors.map((g) => g.cpus), [2]);
+      assert.deepEqual((await client.serverInfo()).governors.map((g) => g.cpus), [2]);
       await using session = client.newSession();
       const t = tasks.concat([blob("Hello "), blob("CLI!")]);
+      const pwd = tasks.execute("pwd", { stdout: true });
       t.output.keep();
+      pwd.output.keep();
       await session.submit();
       assert.equal((await t.output.fetch()).text(), "Hello CLI!");
+      const cwd = (await pwd.output.fetch()).text().trim();
+      assert.ok(cwd.startsWith(`${workDir}/`), `task ran in ${cwd}, not under ${workDir}`);
     } finally {
       await client.close();
     }
-
-    child.kill("SIGINT");
-    const stop = deadline(10_000, "waiting for the process to exit after SIGINT");
-    try {
-      const status = await Promise.race([child.status, stop.promise]);
-      exited = true;
-      assert.equal(status.code, 0, `exit code ${status.code} (signal ${status.signal})`);
-    } finally {
-      stop.clear();
-    }
+    rain.child.kill("SIGINT");
+    assert.equal((await rain.exited(10_000)).code, 0);
+    assert.ok((await stat(workDir)).isDirectory(), "a given work dir is kept");
   } finally {
-    if (!exited) {
-      try {
-        child.kill("SIGKILL");
-      } catch { /* already gone */ }
-      await child.status;
-    }
-    await reader.cancel().catch(() => {});
+    await rm(join(workDir, ".."), { recursive: true, force: true });
   }
 });
 
 Deno.test("rain start --governors 2 --governor-host-file starts local and ssh governors", async () => {
   // An `ssh` stand-in on PATH runs the remote command locally: `ssh HOST CMD` -> `sh -c CMD`.
-  const dir = await Deno.makeTempDir();
-  await Deno.writeTextFile(`${dir}/ssh`, '#!/bin/sh\nshift\nexec sh -c "$1"\n');
-  await Deno.chmod(`${dir}/ssh`, 0o755);
-  await Deno.writeTextFile(`${dir}/hosts`, "# one governor over ssh\nnode-a\n");
-  const { child, reader } = spawnCli(
-    [
-      "start",
-      "--governors",
-      "2",
-      "--governor-host-file",
-      `${dir}/hosts`,
-      "--listen",
-      "127.0.0.1:0",
-      "--cpus",
-      "1",
-    ],
-    { PATH: `${dir}:${Deno.env.get("PATH")}` },
-  );
-  const timeout = deadline(30000, "three governors");
+  const dir = await mkdtemp(join(tmpdir(), "rain-cli-"));
   try {
-    const seen: string[] = [];
-    const [, address] = await Promise.race([
-      readUntil(reader, /Rain server listening on (\S+:\d+)/, seen),
-      timeout.promise,
-    ]);
+    await Deno.writeTextFile(`${dir}/ssh`, '#!/bin/sh\nshift\nexec sh -c "$1"\n');
+    await Deno.chmod(`${dir}/ssh`, 0o755);
+    await Deno.writeTextFile(`${dir}/hosts`, "# one governor over ssh\nnode-a\n");
+    await using rain = startCli(
+      [
+        "start",
+        "--governors",
+        "2",
+        "--governor-host-file",
+        `${dir}/hosts`,
+        "--listen",
+        "127.0.0.1:0",
+        "--cpus",
+        "1",
+      ],
+      { env: { PATH: `${dir}:${Deno.env.get("PATH")}` } },
+    );
+    const [, address] = await rain.waitFor(/Rain server listening on (\S+:\d+)/);
     const client = await Client.connect(address!);
     try {
-      let governors = 0;
-      while (governors < 3) {
-        governors = (await Promise.race([client.serverInfo(), timeout.promise])).governors.length;
+      const deadline = Date.now() + 30_000;
+      while ((await client.serverInfo()).governors.length < 3) {
+        assert.ok(Date.now() < deadline, `three governors joined\n${rain.stderr.join("\n")}`);
+        await new Promise((r) => setTimeout(r, 50));
       }
-      assert.equal(governors, 3);
     } finally {
       await client.close();
     }
-    child.kill("SIGINT");
-    const status = await Promise.race([child.status, timeout.promise]);
-    assert.equal(status.code, 0);
+    rain.child.kill("SIGINT");
+    assert.equal((await rain.exited(10_000)).code, 0);
   } finally {
-    timeout.clear();
-    try {
-      child.kill("SIGKILL");
-    } catch {
-      // Already exited.
-    }
-    await child.status;
-    await reader.cancel().catch(() => {});
-    await Deno.remove(dir, { recursive: true });
+    await rm(dir, { recursive: true, force: true });
   }
 });

@@ -1,0 +1,51 @@
+/**
+ * The options of the governors a command starts, shared by `rain governor`
+ * and `rain start`.
+ *
+ * @module
+ */
+import { statSync } from "node:fs";
+import type { GovernorOptions } from "../governor/mod.ts";
+import { option, type OptionValues, UsageError } from "./command.ts";
+import { positiveInteger } from "./values.ts";
+
+/** Options of every governor a command starts. */
+export const GOVERNOR_OPTIONS = {
+  cpus: option("N", "cpus of each governor (default: the machine's)", positiveInteger),
+  "work-dir": option(
+    "DIR",
+    "governor work directory (default: a fresh temporary one, removed at exit)",
+    workDirectory,
+  ),
+  "executor-memory": option(
+    "MB",
+    "heap limit of each remote-function executor",
+    positiveInteger,
+  ),
+};
+
+/**
+ * The governor options given on the command line.
+ *
+ * @param values The checked values.
+ * @returns Options for `startGovernor`.
+ */
+export function governorOptions(
+  values: OptionValues<typeof GOVERNOR_OPTIONS>,
+): Pick<GovernorOptions, "cpus" | "workDir" | "executorMemoryMb"> {
+  return {
+    cpus: values.cpus,
+    workDir: values["work-dir"],
+    executorMemoryMb: values["executor-memory"],
+  };
+}
+
+/** A work directory: an existing directory, or a path where one can be made. */
+function workDirectory(raw: string, flag: string): string {
+  if (raw === "") throw new UsageError(`${flag} needs a value`);
+  const stat = statSync(raw, { throwIfNoEntry: false });
+  if (stat && !stat.isDirectory()) {
+    throw new UsageError(`${flag}: Cannot use "${raw}" as work directory: not a directory`);
+  }
+  return raw;
+}
