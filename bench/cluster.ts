@@ -6,7 +6,10 @@
  *    client being this script, vs the same tree in Dask (`LocalCluster`, 4 single-threaded worker
  *    processes, Debian's python3-distributed). Target: >= 50x Dask's tasks/s.
  * 2. A 1 GiB blob moved governor -> governor, vs a plain loopback TCP copy
- *    of 1 GiB (file -> socket -> file). Target: >= 70% of loopback.
+ *    of 1 GiB (file -> socket -> file). Target: >= 70% of loopback. The
+ *    same move runs on a second server whose governors do not verify what
+ *    they fetch (`RAIN_VERIFY=0`), side by side: what hashing the bytes as
+ *    they arrive costs. Target: <= 10% more time.
  *
  * Both systems first run `--warmup` trees of the same size (default 4, at
  * least 1), then
@@ -16,7 +19,9 @@
  * the first, cold tree show too. Python has no JIT: Dask's trees run at the
  * same speed throughout.
  *
- * Run: `deno run -A bench/cluster.ts [--tasks N] [--warmup TREES] [--mib N] [--no-dask]`
+ * Run: `deno run -A bench/cluster.ts [--tasks N] [--warmup TREES] [--mib N] [--no-dask]
+ * [--no-tree] [--rounds N]` (`--no-tree` runs the transfers only; `--rounds`:
+ * measured transfers of each kind, default 3).
  *
  * @module
  */
@@ -37,6 +42,8 @@ const { values } = parseArgs({
     mib: { type: "string", default: "1024" },
     warmup: { type: "string" },
     "no-dask": { type: "boolean", default: false },
+    "no-tree": { type: "boolean", default: false },
+    rounds: { type: "string", default: "3" },
   },
 });
 const TASKS = Number(values.tasks);
@@ -112,10 +119,15 @@ function median(xs: number[]): number {
   return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 }
 
-async function startGovernors(address: string, cpus: number[]): Promise<Deno.ChildProcess[]> {
+async function startGovernors(
+  address: string,
+  cpus: number[],
+  env: Record<string, string> = {},
+): Promise<Deno.ChildProcess[]> {
   const children = cpus.map((n) =>
     new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", CLI, "governor", address, "--cpus", `${n}`],
+      env,
       stdout: "null",
       stderr: "null",
     }).spawn()
@@ -201,61 +213,81 @@ async function loopbackCopy(mib: number): Promise<number> {
 
 const server = await startServerProcess();
 const address = server.address;
-const governors = await startGovernors(address, [1, 1, 1, 1]);
-const client = await Client.connect(address);
-const warm: number[] = [];
-for (let r = 0; r < WARMUP; r++) warm.push(await rainTree(client, TASKS));
-const rates: number[] = [];
-for (let r = 0; r < TREE_ROUNDS; r++) rates.push(await rainTree(client, TASKS));
-const rain = median(rates);
-await client.close();
-await stopGovernors(governors);
-const cold = warm[0]!;
-console.log(
-  `rain: binary concat tree, ${TASKS} tasks, 4 governors: ${Math.round(rain)} tasks/s ` +
-    `(median of ${TREE_ROUNDS} after ${WARMUP} warm-up trees; all trees: ${
-      [...warm, ...rates].map(Math.round).join(", ")
-    })`,
-);
-if (!values["no-dask"]) {
-  const dask = await runDaskFigures(DASK_TREE, [
-    String(TASKS),
-    String(WARMUP),
-    String(TREE_ROUNDS),
-  ], 2);
-  if (typeof dask === "string") console.log(`dask baseline: ${dask}`);
-  else {
-    const [daskCold, daskRate] = dask as [number, number];
-    console.log(
-      `dask: the same tree, LocalCluster(4 workers x 1 thread): ${Math.round(daskRate)} tasks/s ` +
-        `(median of ${TREE_ROUNDS} after the same warm-up; first tree ${Math.round(daskCold)})`,
-    );
-    console.log(
-      `ratio rain/dask: ${(rain / daskRate).toFixed(1)}x (target >= 50x); ` +
-        `first, cold tree: ${(cold / daskCold).toFixed(1)}x`,
-    );
+if (!values["no-tree"]) {
+  const governors = await startGovernors(address, [1, 1, 1, 1]);
+  const client = await Client.connect(address);
+  const warm: number[] = [];
+  for (let r = 0; r < WARMUP; r++) warm.push(await rainTree(client, TASKS));
+  const rates: number[] = [];
+  for (let r = 0; r < TREE_ROUNDS; r++) rates.push(await rainTree(client, TASKS));
+  const rain = median(rates);
+  await client.close();
+  await stopGovernors(governors);
+  const cold = warm[0]!;
+  console.log(
+    `rain: binary concat tree, ${TASKS} tasks, 4 governors: ${Math.round(rain)} tasks/s ` +
+      `(median of ${TREE_ROUNDS} after ${WARMUP} warm-up trees; all trees: ${
+        [...warm, ...rates].map(Math.round).join(", ")
+      })`,
+  );
+  if (!values["no-dask"]) {
+    const dask = await runDaskFigures(DASK_TREE, [
+      String(TASKS),
+      String(WARMUP),
+      String(TREE_ROUNDS),
+    ], 2);
+    if (typeof dask === "string") console.log(`dask baseline: ${dask}`);
+    else {
+      const [daskCold, daskRate] = dask as [number, number];
+      console.log(
+        `dask: the same tree, LocalCluster(4 workers x 1 thread): ${
+          Math.round(daskRate)
+        } tasks/s ` +
+          `(median of ${TREE_ROUNDS} after the same warm-up; first tree ${Math.round(daskCold)})`,
+      );
+      console.log(
+        `ratio rain/dask: ${(rain / daskRate).toFixed(1)}x (target >= 50x); ` +
+          `first, cold tree: ${(cold / daskCold).toFixed(1)}x`,
+      );
+    }
   }
 }
 
-// Transfers and loopback copies alternate, compared by their medians: this
-// machine's background load changes from one second to the next.
-const ROUNDS = 3;
+// Transfers with and without verification and loopback copies alternate,
+// compared by their medians: this machine's background load changes from one
+// second to the next.
+const ROUNDS = Number(values.rounds);
 const movers = await startGovernors(address, [3, 2]);
 const client2 = await Client.connect(address);
+const plain = await startServerProcess();
+const plainMovers = await startGovernors(plain.address, [3, 2], { RAIN_VERIFY: "0" });
+const plainClient = await Client.connect(plain.address);
 const moves: number[] = [];
+const plainMoves: number[] = [];
 const copies: number[] = [];
 for (let r = 0; r < ROUNDS; r++) {
   moves.push(await rainTransfer(client2, MIB));
+  plainMoves.push(await rainTransfer(plainClient, MIB));
   copies.push(await loopbackCopy(MIB));
 }
 await client2.close();
-await stopGovernors(movers);
-server.child.kill("SIGTERM");
-await server.child.status;
+await plainClient.close();
+await stopGovernors([...movers, ...plainMovers]);
+for (const s of [server, plain]) {
+  s.child.kill("SIGTERM");
+  await s.child.status;
+}
 const moved = median(moves);
+const movedPlain = median(plainMoves);
 const tcp = median(copies);
 console.log(
-  `rain: ${MIB} MiB governor -> governor: ${Math.round(moved)} MiB/s (median of ${ROUNDS})`,
+  `rain: ${MIB} MiB governor -> governor: ${Math.round(moved)} MiB/s (median of ${ROUNDS}; ` +
+    `all: ${moves.map(Math.round).join(", ")})`,
+);
+console.log(
+  `rain, fetched bytes not hashed (RAIN_VERIFY=0): ${Math.round(movedPlain)} MiB/s ` +
+    `(all: ${plainMoves.map(Math.round).join(", ")}); hashing adds ` +
+    `${(100 * (movedPlain / moved - 1)).toFixed(1)}% to the transfer time (target <= 10%)`,
 );
 console.log(`loopback TCP copy of ${MIB} MiB: ${Math.round(tcp)} MiB/s (median of ${ROUNDS})`);
 console.log(`ratio: ${(100 * moved / tcp).toFixed(0)}% of loopback (target >= 70%)`);

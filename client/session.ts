@@ -19,7 +19,7 @@ import type { Task } from "./task.ts";
 import { splitSubmit } from "./submit_parts.ts";
 import { freezeObjectSpec, freezeTaskSpec } from "./freeze.ts";
 import { type PackedObject, packSubmitObject } from "../protocol/submit_packing.ts";
-import { fetchObjectBytes } from "../protocol/data_plane.ts";
+import { fetchObjectBytes, ObjectHashError } from "../protocol/data_plane.ts";
 import { setImmediate } from "node:timers";
 
 /** Most constant data one submit carries (a message is bounded to 64 MiB; the rest is specs). */
@@ -292,9 +292,23 @@ export class Session {
     for (let attempt = 1;; attempt++) {
       reply = await this.#call<FetchReply>({ type: "fetch", session: this.#id, id: o.spec.id[1] });
       try {
-        data = reply.data ?? await fetchObjectBytes(reply.location!, o.spec.id);
+        data = reply.data ??
+          await fetchObjectBytes(reply.location!, o.spec.id, (reply.info as ObjectInfo).hash);
         break;
       } catch (e) {
+        if (e instanceof ObjectHashError) {
+          // That copy is corrupt: the server drops it and has the object recomputed (the
+          // next fetch waits for it), or fails the session when it cannot (this throws).
+          await this.#call({
+            type: "corrupt",
+            session: this.#id,
+            id: o.spec.id[1],
+            location: e.location,
+            error: e.message,
+          });
+          if (attempt >= FETCH_ATTEMPTS) throw e;
+          continue;
+        }
         // The holder may have just been lost: the server recomputes the object; ask again.
         if (attempt >= FETCH_ATTEMPTS) throw e;
         await new Promise((r) => setTimeout(r, 100 * attempt));

@@ -16,10 +16,24 @@
  * @module
  */
 import { open } from "node:fs/promises";
+import { runtime } from "../runtime/mod.ts";
 import { createXxh128, xxh128 } from "../wasm/hash.ts";
 
 /** The prefix naming the algorithm of every content hash. */
 export const HASH_PREFIX = "xxh128:";
+
+let verify: boolean | undefined;
+
+/**
+ * Whether objects fetched from governors are checked against their content
+ * hash as they arrive: yes unless the environment variable `RAIN_VERIFY` is
+ * `0` (for measuring what the check costs).
+ *
+ * @returns `true` when transfers are verified.
+ */
+export function verifyTransfers(): boolean {
+  return verify ??= runtime.env("RAIN_VERIFY") !== "0";
+}
 
 /** Bytes read from a file per call while hashing it. */
 const READ_CHUNK = 1024 * 1024;

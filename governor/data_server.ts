@@ -23,7 +23,9 @@ export function addDataRoutes(app: Hono, store: ObjectStore): void {
     const obj = id && store.get(id);
     if (!obj) return c.text("No such object\n", 404);
     const { contentType, size } = obj.info;
-    const headers = objectHeaders({ contentType, dataType: obj.dataType, size });
+    // The hash recorded when the object was made: the receiver checks the bytes against it.
+    const hash = await store.hashOf(obj);
+    const headers = objectHeaders({ contentType, dataType: obj.dataType, size, hash });
     return new Response(await body(obj), { headers });
   });
 }

@@ -135,24 +135,29 @@ export class ObjectStore {
    * @param id The id.
    * @param stream The bytes.
    * @param contentType The run-time content type.
+   * @param hash Their content hash, taken as it is (not computed) when given.
    * @returns The stored object, with the hash of the bytes that arrived.
    */
   async putStream(
     id: Id,
     stream: ReadableStream<Uint8Array>,
     contentType: string,
+    hash?: string,
   ): Promise<StoredObject> {
     const path = this.pathFor(id);
-    const hashing = hashingStream();
+    const hashing = hash === undefined ? hashingStream() : null;
     let size: number;
     try {
-      size = await runtime.writeFileStream(path, stream.pipeThrough(hashing.stream));
+      size = await runtime.writeFileStream(
+        path,
+        hashing ? stream.pipeThrough(hashing.stream) : stream,
+      );
     } catch (e) {
       await rm(path, { force: true });
       throw e;
     }
     await chmod(path, 0o444);
-    const info = { ...emptyObjectInfo(), size, contentType, hash: hashing.hash() };
+    const info = { ...emptyObjectInfo(), size, contentType, hash: hashing?.hash() ?? hash! };
     return this.put({ id, dataType: "blob", data: null, path, info });
   }
 
@@ -205,14 +210,16 @@ export class ObjectStore {
    * @param id The id.
    * @param tar The archive.
    * @param contentType The run-time content type.
+   * @param hash The directory's content hash, taken as it is (not computed) when given.
    * @returns The stored object.
    */
-  async putTar(id: Id, tar: Uint8Array, contentType: string): Promise<StoredObject> {
+  async putTar(id: Id, tar: Uint8Array, contentType: string, hash?: string): Promise<StoredObject> {
     const path = this.pathFor(id);
     await removeTree(path);
     await unpackTar(tar, path);
     await makeReadOnly(path);
-    const [size, hash] = await Promise.all([directorySize(path), hashDirectory(path)]);
+    const size = await directorySize(path);
+    hash ??= await hashDirectory(path);
     const info = { ...emptyObjectInfo(), size, contentType, hash };
     return this.put({ id, dataType: "dir", data: null, path, info });
   }

@@ -44,6 +44,15 @@ export type ClientMessage =
   | { type: "wait"; rid: number; session: number; tasks: number[]; objects: number[] }
   | { type: "waitAll"; rid: number; session: number }
   | { type: "fetch"; rid: number; session: number; id: number }
+  | {
+    /** The copy of an object on a governor did not match its hash (`error` says how). */
+    type: "corrupt";
+    rid: number;
+    session: number;
+    id: number;
+    location: string;
+    error: string;
+  }
   | { type: "unkeep"; rid: number; session: number; ids: number[] }
   | { type: "update"; rid: number; session: number; tasks: number[]; objects: number[] }
   | { type: "closeSession"; rid: number; session: number }
@@ -166,6 +175,12 @@ export function validateClientMessage(v: unknown): ValidClientMessage {
     case "fetch":
       int(m.session, "fetch.session");
       int(m.id, "fetch.id");
+      break;
+    case "corrupt":
+      int(m.session, "corrupt.session");
+      int(m.id, "corrupt.id");
+      str(m.location, "corrupt.location");
+      str(m.error, "corrupt.error");
       break;
     case "unkeep":
       int(m.session, "unkeep.session");

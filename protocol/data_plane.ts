@@ -7,12 +7,16 @@
  * `fetch()` and the tests all go through it.
  *
  * A response carries the bytes of a blob, or a directory packed as a tar
- * archive, with the object's run-time content type and its data type in
- * headers; a blob's response has a `content-length`.
+ * archive, with the object's run-time content type, its data type and its
+ * content hash in headers; a blob's response has a `content-length`. The
+ * receiver hashes the bytes as they arrive and refuses a copy that does not
+ * match (README, "Verified transfers").
  *
  * @module
  */
 import { type DataType, formatId, type Id } from "../common/attributes.ts";
+import { createContentHasher, verifyTransfers } from "../common/content_hash.ts";
+import { hashTar } from "../common/tar_hash.ts";
 
 /** The Hono route pattern of an object's data on a governor. */
 export const OBJECT_ROUTE = "/objects/:session/:n";
@@ -22,6 +26,9 @@ export const CONTENT_TYPE_HEADER = "x-rain-content-type";
 
 /** Header carrying an object's data type (`"blob"` or `"dir"`). */
 export const DATA_TYPE_HEADER = "x-rain-data-type";
+
+/** Header carrying an object's content hash (`info.hash`). */
+export const HASH_HEADER = "x-rain-hash";
 
 /**
  * The URL of an object's data on the governor holding it.
@@ -60,18 +67,21 @@ export interface ObjectMeta {
   dataType: DataType;
   /** Its size in bytes for a blob; `NaN` when the response has no length (a dir). */
   size: number;
+  /** Its content hash as the holder recorded it when the object was made (`""`: none sent). */
+  hash: string;
 }
 
 /**
  * The headers of an object's response.
  *
- * @param meta The object's content type, data type and (for a blob) size.
+ * @param meta The object's content type, data type, hash and (for a blob) size.
  * @returns The headers.
  */
 export function objectHeaders(meta: ObjectMeta): Record<string, string> {
   const headers: Record<string, string> = {
     [CONTENT_TYPE_HEADER]: meta.contentType,
     [DATA_TYPE_HEADER]: meta.dataType,
+    [HASH_HEADER]: meta.hash,
     "content-type": "application/octet-stream",
   };
   // A known length spares chunked encoding on large blobs.
@@ -83,14 +93,40 @@ export function objectHeaders(meta: ObjectMeta): Record<string, string> {
  * Reads what {@linkcode objectHeaders} wrote.
  *
  * @param headers A response's headers.
- * @returns The object's content type, data type and size.
+ * @returns The object's content type, data type, size and hash.
  */
 export function readObjectHeaders(headers: Headers): ObjectMeta {
   return {
     contentType: headers.get(CONTENT_TYPE_HEADER) ?? "",
     dataType: headers.get(DATA_TYPE_HEADER) === "dir" ? "dir" : "blob",
     size: Number(headers.get("content-length") ?? NaN),
+    hash: headers.get(HASH_HEADER) ?? "",
   };
+}
+
+/**
+ * The bytes that arrived do not match the object's content hash: the copy
+ * is corrupt (on the holder's disk, or on the way), and was dropped.
+ */
+export class ObjectHashError extends Error {
+  /**
+   * @param id The object's id.
+   * @param location The governor (`host:port`) the bytes came from.
+   * @param expected The object's content hash.
+   * @param actual The hash of the bytes that arrived.
+   */
+  constructor(
+    readonly id: Id,
+    readonly location: string,
+    readonly expected: string,
+    readonly actual: string,
+  ) {
+    super(
+      `Object ${formatId(id)} from governor ${location} does not match its hash: ` +
+        `expected ${expected}, got ${actual}`,
+    );
+    this.name = "ObjectHashError";
+  }
 }
 
 /** An object's data could not be fetched from a governor. */
@@ -135,18 +171,71 @@ export async function openObject(location: string, id: Id): Promise<OpenedObject
 }
 
 /**
- * Fetches an object's whole data from a governor.
+ * Fetches an object's whole data from a governor, hashing a blob's bytes as
+ * they arrive and a dir's archive once it is complete, and checks the result
+ * against the object's content hash (unless `RAIN_VERIFY=0`).
  *
  * @param location The governor's `host:port`.
  * @param id The object's id.
+ * @param expected The object's content hash as the server knows it; the
+ *   holder's `x-rain-hash` header when absent.
  * @returns The bytes (a tar archive for a dir).
  * @throws {ObjectFetchError} When the governor cannot deliver it.
+ * @throws {ObjectHashError} When the bytes do not match the hash.
  */
-export async function fetchObjectBytes(location: string, id: Id): Promise<Uint8Array> {
-  const { response } = await openObject(location, id);
+export async function fetchObjectBytes(
+  location: string,
+  id: Id,
+  expected?: string,
+): Promise<Uint8Array> {
+  const opened = await openObject(location, id);
+  const want = expected || opened.hash;
+  const verify = verifyTransfers() && want !== "";
+  const hasher = verify && opened.dataType === "blob" ? createContentHasher() : null;
+  let bytes: Uint8Array;
   try {
-    return new Uint8Array(await response.arrayBuffer());
+    bytes = await readBody(opened, (chunk) => hasher?.update(chunk));
   } catch (e) {
     throw new ObjectFetchError(id, location, (e as Error).message);
   }
+  if (verify) {
+    const actual = hasher ? hasher.digest() : await hashTar(bytes);
+    if (actual !== want) throw new ObjectHashError(id, location, want, actual);
+  }
+  return bytes;
+}
+
+/** Reads a response's body whole, handing each chunk to `seen` as it arrives. */
+async function readBody(
+  opened: OpenedObject,
+  seen: (chunk: Uint8Array) => void,
+): Promise<Uint8Array> {
+  const body: AsyncIterable<Uint8Array> = opened.response.body ?? new Blob().stream();
+  if (Number.isFinite(opened.size)) {
+    // A blob's length is known: its chunks go straight into the result.
+    const out = new Uint8Array(opened.size);
+    let at = 0;
+    for await (const chunk of body) {
+      seen(chunk);
+      if (at + chunk.length > out.length) throw new Error(`more than ${out.length} bytes arrived`);
+      out.set(chunk, at);
+      at += chunk.length;
+    }
+    if (at !== out.length) throw new Error(`${at} of ${out.length} bytes arrived`);
+    return out;
+  }
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of body) {
+    seen(chunk);
+    chunks.push(chunk);
+    total += chunk.length;
+  }
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
 }

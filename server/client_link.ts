@@ -166,6 +166,12 @@ export class ClientLink {
         }
         return c.wait(s, [], [o], this.#waiter(m.rid, () => c.fetchable(o)));
       }
+      case "corrupt": {
+        const s = c.session(this, m.session);
+        const failed = c.corruptCopy(object(s, m.id), m.location, m.error);
+        if (failed) throw new RainError(failed, "SESSION_FAILED");
+        return this.#reply(m.rid, null);
+      }
       case "unkeep": {
         const s = c.session(this, m.session);
         for (const n of m.ids) c.unkeep(object(s, n));

@@ -22,7 +22,12 @@ import {
   reportsData,
   type ServerToGovernorMessage,
 } from "../protocol/governor.ts";
-import { recoverGovernor, recoverInput, type RecoveryHost } from "./recovery.ts";
+import {
+  recoverCorruptCopy,
+  recoverGovernor,
+  recoverInput,
+  type RecoveryHost,
+} from "./recovery.ts";
 import type { SubmitObject } from "../protocol/client.ts";
 import type { ClientLink } from "./client_link.ts";
 import type { GovernorLink } from "./governor_link.ts";
@@ -499,6 +504,23 @@ export class Coordinator {
       this.removeGovernor(g);
       g.close();
     }
+  }
+
+  /**
+   * Handles a client's report that an object's copy on a governor does not
+   * match its hash: the copy is dropped, and the object recomputed when it
+   * was the last one.
+   *
+   * @param o The object.
+   * @param location The governor (`host:port`) the corrupt bytes came from.
+   * @param error What the client found.
+   * @returns `""`, or why the object cannot be had again (its session failed).
+   */
+  corruptCopy(o: ObjectNode, location: string, error: string): string {
+    const g = this.scheduler.governors.find((x) => x.id === location);
+    const failed = g ? recoverCorruptCopy(this.#recovery, o, g, error) : "";
+    this.schedule();
+    return failed;
   }
 
   /**

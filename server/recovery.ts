@@ -46,9 +46,10 @@ export function recoverGovernor(host: RecoveryHost, g: GovernorLink): void {
   g.memory = 0;
   const tasks = [...g.tasks];
   for (const t of tasks) host.release(t);
-  for (const t of tasks) guard(host, t, () => rerun(host, t));
-  // Constants are never lost (the server keeps their data), so every lost object has a producer.
-  for (const o of lost) guard(host, o.producer!, () => recompute(host, o, g.id));
+  for (const t of tasks) guard(host, t.session, () => rerun(host, t));
+  for (const o of lost) {
+    guard(host, o.session, () => recompute(host, o, `was lost with governor ${g.id}`));
+  }
 }
 
 /**
@@ -80,18 +81,51 @@ export function recoverInput(
     source.send({ type: "free", session: o.spec.id[0], ns: [o.spec.id[1]] });
     o.locations = o.locations.filter((x) => x !== source);
   }
-  guard(host, t, () => {
-    if (isLost(o)) recompute(host, o, source?.id ?? "unknown");
+  guard(host, t.session, () => {
+    if (isLost(o)) recompute(host, o, `could not be fetched (${error})`);
     rerun(host, t);
   });
 }
 
-function guard(host: RecoveryHost, t: TaskNode, f: () => void): void {
+/**
+ * Handles a copy of an object found corrupt by a client fetching it (its
+ * bytes did not match its hash): that copy is dropped, and the object is
+ * recomputed if it was the last.
+ *
+ * @param host The coordinator.
+ * @param o The object.
+ * @param holder The governor whose copy is corrupt.
+ * @param error What the client found.
+ * @returns `""`, or why the object cannot be had again (its session failed then).
+ */
+export function recoverCorruptCopy(
+  host: RecoveryHost,
+  o: ObjectNode,
+  holder: GovernorLink,
+  error: string,
+): string {
+  if (holder.objects.has(o)) {
+    holder.drop(o);
+    holder.send({ type: "free", session: o.spec.id[0], ns: [o.spec.id[1]] });
+    o.locations = o.locations.filter((x) => x !== holder);
+  }
+  if (!isLost(o)) return "";
+  return guard(
+    host,
+    o.session,
+    () => recompute(host, o, `was corrupt on governor ${holder.id} (${error})`),
+  );
+}
+
+/** Runs a recovery step; an unrecoverable object fails its session. Returns that error, or `""`. */
+function guard(host: RecoveryHost, s: TaskNode["session"], f: () => void): string {
   try {
     f();
+    return "";
   } catch (e) {
     if (!(e instanceof Unrecoverable)) throw e;
-    host.failSession(t.session, e.message);
+    host.failSession(s, e.message);
+    return e.message;
   }
 }
 
@@ -99,14 +133,17 @@ function isLost(o: ObjectNode): boolean {
   return o.state === "finished" && o.locations.length === 0 && !o.data;
 }
 
-/** Makes a lost object "waiting" again and re-runs its producer. */
-function recompute(host: RecoveryHost, o: ObjectNode, governor: string): void {
+/**
+ * Makes a lost object "waiting" again and re-runs its producer.
+ *
+ * @param why How it was lost, for the error when it has no producer
+ *   (`"was lost with governor …"`).
+ */
+function recompute(host: RecoveryHost, o: ObjectNode, why: string): void {
   const p = o.producer;
   if (!p) {
     throw new Unrecoverable(
-      `Object ${
-        formatId(o.spec.id)
-      } was lost with governor ${governor} and has no producer to recompute it`,
+      `Object ${formatId(o.spec.id)} ${why} and has no producer to recompute it`,
     );
   }
   o.state = "waiting";
@@ -135,7 +172,7 @@ function rerun(host: RecoveryHost, t: TaskNode): void {
   for (const i of t.inputs) {
     if (wasFinished) i.consumers++; // it needs the input again
     if (i.state === "removed") revive(host, i, t);
-    else if (isLost(i)) recompute(host, i, "lost");
+    else if (isLost(i)) recompute(host, i, "was lost");
     if (i.state !== "finished" && !i.dependents.includes(t)) {
       t.waitingFor++;
       i.dependents = append(i.dependents, t);
@@ -155,5 +192,5 @@ function revive(host: RecoveryHost, o: ObjectNode, forTask: TaskNode): void {
       `Cannot recompute ${describeTask(forTask)}: its input object ${formatId(o.spec.id)} is gone`,
     );
   }
-  recompute(host, o, "freed");
+  recompute(host, o, "was freed");
 }

@@ -1,14 +1,16 @@
 /**
- * The directory hash (`common/dir_hash.ts`): defined over sorted entries
- * (path, type, mode, content hash), so archives and copies of a tree hash
- * alike, and every part of an entry counts.
+ * The directory hash (`common/dir_hash.ts`, and `common/tar_hash.ts` for
+ * archives): defined over sorted entries (path, type, mode, content hash), so
+ * archives and copies of a tree hash alike, and every part of an entry counts.
  *
  * @module
  */
 import assert from "node:assert/strict";
-import { chmod, mkdir, symlink, unlink, utimes, writeFile } from "node:fs/promises";
+import { chmod, link, mkdir, symlink, unlink, utimes, writeFile } from "node:fs/promises";
+import { packTar } from "modern-tar";
 import { join } from "node:path";
 import { hashDirectory } from "../../common/dir_hash.ts";
+import { hashTar } from "../../common/tar_hash.ts";
 import { hashBytes } from "../../common/content_hash.ts";
 import { packDirectory, unpackTar } from "../../common/tar.ts";
 import { xxh128 } from "../../wasm/hash.ts";
@@ -87,4 +89,20 @@ Deno.test("an absolute symlink inside the tree hashes like its relative equivale
   await symlink("../x", join(a, "sub", "l"));
   await symlink(join(b, "x"), join(b, "sub", "l"));
   assert.equal(await hashDirectory(b), await hashDirectory(a));
+});
+
+Deno.test("hashTar of a directory's archive equals hashDirectory of the directory", async () => {
+  await using dir = await tempDir();
+  const root = join(dir.path, "t");
+  await makeTree(root);
+  await writeFile(join(root, "sub", "empty", "big.bin"), new Uint8Array(300_000).fill(7));
+  await link(join(root, "a.txt"), join(root, "sub", "hard.txt")); // a hard-link entry in the tar
+  assert.equal(await hashTar(await packDirectory(root)), await hashDirectory(root));
+  // An archive without entries for parent directories, and with a leading "./".
+  const bare = await packTar([
+    { header: { name: "./x/y/z.txt", size: 1, type: "file", mode: 0o644 }, body: "z" },
+  ]);
+  const extracted = join(dir.path, "bare");
+  await unpackTar(bare, extracted);
+  assert.equal(await hashTar(bare), await hashDirectory(extracted));
 });
