@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { GovernorSummary } from "../protocol/client.ts";
+import type { ContentSummary, GovernorSummary } from "../protocol/client.ts";
 import { Connection } from "./connection.ts";
 import { Session } from "./session.ts";
 import { setDefaultSession } from "./session_stack.ts";
@@ -20,6 +20,12 @@ export interface NewSessionOptions {
 export interface ServerInfo {
   /** The connected governors. */
   governors: GovernorSummary[];
+  /**
+   * Uploaded constant data (README, "Large constants"): what the governors
+   * hold, how many uploads arrived, and how many constants found their data
+   * there already (`hits`), sparing `bytesNotSent`.
+   */
+  contents: ContentSummary;
 }
 
 /** A connection to a Rain server. */

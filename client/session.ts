@@ -7,23 +7,18 @@ import { ensureArrowFor } from "../common/arrow.ts";
 import type { ObjectInfo } from "../common/attributes.ts";
 import { DataInstance } from "../common/data_instance.ts";
 import { SessionFailedError } from "../common/errors.ts";
-import { packDirectory, unpackTar } from "../common/tar.ts";
-import { hashBytes } from "../common/content_hash.ts";
-import { hashDirectory } from "../common/dir_hash.ts";
+import { unpackTar } from "../common/tar.ts";
 import type { FetchReply, ObjectUpdate, TaskUpdate } from "../protocol/client.ts";
 import type { Connection } from "./connection.ts";
-import { MAX_FRAME_BYTES } from "../protocol/codec.ts";
 import { DataObject } from "./data_object.ts";
 import { forgetSession, popSession, pushSession } from "./session_stack.ts";
 import type { Task } from "./task.ts";
 import { splitSubmit } from "./submit_parts.ts";
 import { freezeObjectSpec, freezeTaskSpec } from "./freeze.ts";
-import { type PackedObject, packSubmitObject } from "../protocol/submit_packing.ts";
+import type { PackedObject } from "../protocol/submit_packing.ts";
+import { prepareObjects } from "./constants.ts";
 import { fetchObjectBytes, ObjectHashError } from "../protocol/data_plane.ts";
 import { setImmediate } from "node:timers";
-
-/** Most constant data one submit carries (a message is bounded to 64 MiB; the rest is specs). */
-const MAX_SUBMIT_DATA = MAX_FRAME_BYTES - 8 * 1024 * 1024;
 
 /** Attempts of `fetch()` when the governor holding the object does not answer. */
 const FETCH_ATTEMPTS = 5;
@@ -137,7 +132,7 @@ export class Session {
     }
     for (const t of tasks) t.spec.id[0] = this.#id;
     // From here on keep() throws: the keep flags are on their way.
-    for (const o of objects) o.state = o.data ? "finished" : "submitted";
+    for (const o of objects) o.state = o.producer ? "submitted" : "finished";
     for (const t of tasks) t.state = "submitted";
     // A rejected submit fails the session on the server (SessionFailedError).
     // Parts leave in frames of their own, one per event-loop turn.
@@ -162,34 +157,11 @@ export class Session {
     for (const t of tasks) this.#submittedTasks.push(t);
   }
 
-  /**
-   * Fills in ids, hashes the constants, reads client directories, checks the
-   * data's size and packs the objects.
-   */
+  /** Fills in ids, and gets the constants' data on its way (`constants.ts`). */
   async #prepare(objects: DataObject[]): Promise<PackedObject[]> {
     const id = await this.#created;
-    const wire = new Array<PackedObject>(objects.length);
-    let bytes = 0;
-    for (let i = 0; i < objects.length; i++) {
-      const o = objects[i]!;
-      o.spec.id[0] = id;
-      let hash: string | null = null;
-      if (o.sourcePath !== null) {
-        hash = await hashDirectory(o.sourcePath);
-        o.data = await packDirectory(o.sourcePath);
-      } else if (o.data) hash = hashBytes(o.data);
-      if (o.data) bytes += o.data.length;
-      wire[i] = packSubmitObject(o.spec, o.isKept(), o.data, hash);
-    }
-    if (bytes > MAX_SUBMIT_DATA) {
-      const mib = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;
-      throw new RangeError(
-        `Cannot submit: its constants and directories hold ${mib(bytes)}, more than the ` +
-          `${mib(MAX_SUBMIT_DATA)} one submit may carry; split them over several submits, ` +
-          "or let tasks.load()/loadDir() read large data on the governor",
-      );
-    }
-    return wire;
+    for (const o of objects) o.spec.id[0] = id;
+    return await prepareObjects(this.#conn, objects);
   }
 
   /**

@@ -89,40 +89,6 @@ export async function hashFile(path: string): Promise<string> {
 }
 
 /**
- * A pass-through stream that hashes the bytes flowing through it.
- *
- * @returns The stream, and `hash()`, which gives the content hash once the
- *   stream has ended (and throws before).
- */
-export function hashingStream(): {
-  stream: TransformStream<Uint8Array, Uint8Array>;
-  hash(): string;
-  size(): number;
-} {
-  const h = createContentHasher();
-  let digest = "";
-  let size = 0;
-  const stream = new TransformStream<Uint8Array, Uint8Array>({
-    transform(chunk, controller) {
-      h.update(chunk);
-      size += chunk.length;
-      controller.enqueue(chunk);
-    },
-    flush() {
-      digest = h.digest();
-    },
-  });
-  return {
-    stream,
-    hash() {
-      if (!digest) throw new Error("The stream has not ended");
-      return digest;
-    },
-    size: () => size,
-  };
-}
-
-/**
  * Tells whether a string is a content hash in the documented format.
  *
  * @param s The string.

@@ -7,17 +7,51 @@
  */
 import type { Hono } from "hono";
 import { packDirectory } from "../common/tar.ts";
-import { OBJECT_ROUTE, objectHeaders, parseObjectId } from "../protocol/data_plane.ts";
+import type { DataType } from "../common/attributes.ts";
+import { isContentHash } from "../common/content_hash.ts";
+import {
+  CONTENT_ROUTE,
+  OBJECT_ROUTE,
+  objectHeaders,
+  parseObjectId,
+} from "../protocol/data_plane.ts";
 import { runtime } from "../runtime/mod.ts";
+import { ContentMismatchError, type ContentStore } from "./contents.ts";
 import type { ObjectStore, StoredObject } from "./store.ts";
 
+/** Where uploaded constant data goes, and whom to tell. */
+export interface ContentRoutes {
+  /** The governor's content store. */
+  contents: ContentStore;
+  /** Called once an upload is stored (the server is told). */
+  onContent(hash: string, dataType: DataType, size: number): void;
+}
+
 /**
- * Adds `GET /objects/:session/:n` to an app.
+ * Adds `GET /objects/:session/:n` and `PUT /contents/:dataType/:hash` to an
+ * app.
  *
  * @param app The governor's app.
  * @param store The governor's store.
+ * @param uploads Where uploads go.
  */
-export function addDataRoutes(app: Hono, store: ObjectStore): void {
+export function addDataRoutes(app: Hono, store: ObjectStore, uploads: ContentRoutes): void {
+  app.put(CONTENT_ROUTE, async (c) => {
+    const dataType = c.req.param("dataType");
+    const hash = c.req.param("hash");
+    const body = c.req.raw.body;
+    if ((dataType !== "blob" && dataType !== "dir") || !isContentHash(hash) || !body) {
+      return c.text(`Invalid upload of "${hash}" (${dataType})\n`, 400);
+    }
+    try {
+      const size = await uploads.contents.receive(hash, dataType, body);
+      uploads.onContent(hash, dataType, size);
+      return c.text("Stored\n", 201);
+    } catch (e) {
+      const status = e instanceof ContentMismatchError ? 422 : 500;
+      return c.text(`${(e as Error).message}\n`, status);
+    }
+  });
   app.get(OBJECT_ROUTE, async (c) => {
     const id = parseObjectId(c.req.param("session"), c.req.param("n"));
     const obj = id && store.get(id);

@@ -25,6 +25,8 @@ import { addDataRoutes } from "./data_server.ts";
 import { fetchObject } from "./transfer.ts";
 import { TaskRunner } from "./runner.ts";
 import { ObjectStore, type StoredObject } from "./store.ts";
+import { ContentStore } from "./contents.ts";
+import type { DataType } from "../common/attributes.ts";
 
 /** Options of {@linkcode startGovernor}. */
 export interface GovernorOptions {
@@ -85,10 +87,17 @@ export async function startGovernor(options: GovernorOptions): Promise<Governor>
   const workDir = options.workDir ?? await mkdtemp(join(tmpdir(), "rain-governor-"));
   const store = new ObjectStore(workDir);
   await store.init();
+  const contents = new ContentStore(workDir);
+  await contents.init();
   configureExecutors(store, { memoryMb });
   const log = options.log ?? (() => {});
   const bind = { hostname: options.hostname ?? "127.0.0.1", port: options.port ?? 0 };
-  const http = await runtime.serve({ ...bind, build: (app) => addDataRoutes(app, store) })
+  const uploads = {
+    contents,
+    onContent: (hash: string, dataType: DataType, size: number) =>
+      outbox.push({ type: "contentHeld", hash, dataType, size }),
+  };
+  const http = await runtime.serve({ ...bind, build: (app) => addDataRoutes(app, store, uploads) })
     .catch((e) => {
       throw listenError(e, bind.hostname, bind.port);
     });
@@ -163,6 +172,16 @@ export async function startGovernor(options: GovernorOptions): Promise<Governor>
         runner.stopSession(m.session);
         store.removeSession(m.session);
         return;
+      case "bind": {
+        const { id, hash, dataType, size, contentType } = m;
+        const info = { error: "", size, contentType, hash, debug: "", user: {} };
+        const path = contents.pathFor(hash, dataType);
+        store.put({ id, dataType, data: null, path, info, shared: true });
+        return;
+      }
+      case "dropContent":
+        contents.drop(m.hash, m.dataType).catch((e) => log(`Cannot drop ${m.hash}: ${e}`));
+        return;
     }
   };
   ws.onMessage = (data) => {
@@ -190,6 +209,7 @@ export async function startGovernor(options: GovernorOptions): Promise<Governor>
     ws.close();
     await http.close();
     await store.clear();
+    await contents.clear();
     if (ownWorkDir) await removeTree(workDir);
   };
   try {

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import type { DataType, Id, ObjectInfo } from "../common/attributes.ts";
 import { emptyObjectInfo } from "../common/attributes.ts";
 import { directorySize, packDirectory, unpackTar } from "../common/tar.ts";
-import { hashBytes, hashFile, hashingStream } from "../common/content_hash.ts";
+import { createContentHasher, hashBytes, hashFile } from "../common/content_hash.ts";
 import { hashDirectory } from "../common/dir_hash.ts";
 import { makeReadOnly, removeTree } from "./fs_util.ts";
 import { IdMap } from "./id_map.ts";
@@ -31,6 +31,11 @@ export interface StoredObject {
   path: string | null;
   /** Its info (size, run-time content type, ...). */
   info: ObjectInfo;
+  /**
+   * Whether `path` is uploaded constant data (`contents.ts`) that other
+   * objects may be bound to: dropping this object leaves the file.
+   */
+  shared?: boolean;
 }
 
 /** Objects held by one governor, keyed by id. */
@@ -145,19 +150,20 @@ export class ObjectStore {
     hash?: string,
   ): Promise<StoredObject> {
     const path = this.pathFor(id);
-    const hashing = hash === undefined ? hashingStream() : null;
+    const hasher = hash === undefined ? createContentHasher() : null;
     let size: number;
     try {
       size = await runtime.writeFileStream(
         path,
-        hashing ? stream.pipeThrough(hashing.stream) : stream,
+        stream,
+        hasher ? (c) => hasher.update(c) : undefined,
       );
     } catch (e) {
       await rm(path, { force: true });
       throw e;
     }
     await chmod(path, 0o444);
-    const info = { ...emptyObjectInfo(), size, contentType, hash: hashing?.hash() ?? hash! };
+    const info = { ...emptyObjectInfo(), size, contentType, hash: hasher?.digest() ?? hash! };
     return this.put({ id, dataType: "blob", data: null, path, info });
   }
 
@@ -250,7 +256,7 @@ export class ObjectStore {
   /** Releases the memory or the file of an object no longer in the map. */
   #drop(obj: StoredObject): void {
     if (obj.data) this.#memory -= obj.data.length;
-    if (!obj.path) return;
+    if (!obj.path || obj.shared) return;
     // Moved aside at once, so a new object of the same id (a recomputed one)
     // can take the path before the old one is deleted.
     const doomed = `${obj.path}.removed-${this.#removed++}`;

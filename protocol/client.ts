@@ -6,9 +6,9 @@
  *
  * @module
  */
-import type { ObjectInfo, ObjectSpec, TaskInfo, TaskSpec } from "../common/attributes.ts";
+import type { DataType, ObjectInfo, ObjectSpec, TaskInfo, TaskSpec } from "../common/attributes.ts";
 import { ProtocolError } from "../common/errors.ts";
-import { arr, bool, int, mapArr, opt, rec, str } from "./validate.ts";
+import { arr, bool, dataType, int, mapArr, opt, rec, str } from "./validate.ts";
 import {
   type PackedObject,
   type PackedTaskSpec,
@@ -26,6 +26,42 @@ export interface SubmitObject {
   data?: Uint8Array;
   /** A constant's content hash, as the client computed it. */
   hash?: string;
+}
+
+/** Constant data a client is about to submit by reference (see `contents`). */
+export interface ContentItem {
+  /** Its content hash. */
+  hash: string;
+  /** `"blob"` or `"dir"`. */
+  dataType: DataType;
+  /** Its size in bytes (a dir's: the sum of its files). */
+  size: number;
+}
+
+/**
+ * Where a constant's data is, or is to go: `upload` is `false` when the
+ * governor already holds it (nothing is sent), `true` when the client is to
+ * upload it there (`PUT /contents/…` of the data plane).
+ */
+export interface ContentPlan {
+  /** The governor's `host:port`. */
+  governor: string;
+  /** Whether the client must send the data. */
+  upload: boolean;
+}
+
+/** What `serverInfo()` and `/api/info` report of the contents. */
+export interface ContentSummary {
+  /** Contents held. */
+  count: number;
+  /** Their bytes. */
+  bytes: number;
+  /** Contents uploaded since the server started. */
+  uploads: number;
+  /** Constants whose data was already held, so not sent again. */
+  hits: number;
+  /** Bytes those hits did not send. */
+  bytesNotSent: number;
 }
 
 /** A message from the client to the server. */
@@ -56,6 +92,12 @@ export type ClientMessage =
   | { type: "unkeep"; rid: number; session: number; ids: number[] }
   | { type: "update"; rid: number; session: number; tasks: number[]; objects: number[] }
   | { type: "closeSession"; rid: number; session: number }
+  | {
+    /** Asks where constants' data is held or is to be uploaded; the reply is a `ContentPlan[]`. */
+    type: "contents";
+    rid: number;
+    items: ContentItem[];
+  }
   | { type: "serverInfo"; rid: number };
 
 /** A submit as the server handles it, its tasks and objects unpacked. */
@@ -191,6 +233,15 @@ export function validateClientMessage(v: unknown): ValidClientMessage {
       int(m.session, `${t}.session`);
       break;
     case "serverInfo":
+      break;
+    case "contents":
+      arr(m.items, "contents.items", (x, w) => {
+        const r = rec(x, w);
+        str(r.hash, `${w}.hash`);
+        dataType(r.dataType, `${w}.dataType`);
+        int(r.size, `${w}.size`);
+        return r;
+      });
       break;
     default:
       throw new ProtocolError(`Unknown client message type "${String(t)}"`);

@@ -14,6 +14,9 @@
  *
  * @module
  */
+import { type IncomingMessage, request } from "node:http";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { type DataType, formatId, type Id } from "../common/attributes.ts";
 import { createContentHasher, verifyTransfers } from "../common/content_hash.ts";
 import { hashTar } from "../common/tar_hash.ts";
@@ -29,6 +32,80 @@ export const DATA_TYPE_HEADER = "x-rain-data-type";
 
 /** Header carrying an object's content hash (`info.hash`). */
 export const HASH_HEADER = "x-rain-hash";
+
+/** The Hono route pattern of an upload of constant data to a governor (`PUT`). */
+export const CONTENT_ROUTE = "/contents/:dataType/:hash";
+
+/**
+ * The URL to upload constant data to, named by its content hash.
+ *
+ * @example
+ * ```ts
+ * import { contentUrl } from "./data_plane.ts";
+ * contentUrl("127.0.0.1:4000", "xxh128:06b05ab6733a618578af5f94892f3950", "blob");
+ * // "http://127.0.0.1:4000/contents/blob/xxh128%3A06b05ab6733a618578af5f94892f3950"
+ * ```
+ *
+ * @param location The governor's `host:port`.
+ * @param hash The data's content hash.
+ * @param dataType `"blob"`, or `"dir"` for a tar archive.
+ * @returns The URL.
+ */
+export function contentUrl(location: string, hash: string, dataType: DataType): string {
+  return `http://${location}/contents/${dataType}/${encodeURIComponent(hash)}`;
+}
+
+/**
+ * Uploads constant data to a governor as a stream; the governor hashes it as
+ * it arrives and keeps it only when it matches `hash`.
+ *
+ * This is a `node:http` request rather than `fetch()`: Deno's `fetch()`
+ * sends a streamed request body to a receiver that writes it to disk at a
+ * few MB/s (measured: 64 MiB in 19 s, against 0.5–1 s with `node:http` on
+ * Deno, Node and Bun alike).
+ *
+ * @param location The governor's `host:port`.
+ * @param hash The data's content hash.
+ * @param dataType `"blob"`, or `"dir"` for a tar archive.
+ * @param body The bytes.
+ * @throws {Error} Naming the governor and the cause (a mismatch, a network error).
+ */
+export async function uploadContent(
+  location: string,
+  hash: string,
+  dataType: DataType,
+  body: ReadableStream<Uint8Array>,
+): Promise<void> {
+  const fail = (cause: string) =>
+    new Error(`Cannot upload ${hash} to governor ${location}: ${cause}`);
+  const req = request(contentUrl(location, hash, dataType), {
+    method: "PUT",
+    headers: { "content-type": "application/octet-stream" },
+  });
+  const response = new Promise<IncomingMessage>((resolve, reject) => {
+    req.once("response", resolve);
+    req.once("error", reject);
+  });
+  response.catch(() => {}); // awaited below, after the body went out
+  let res: IncomingMessage;
+  let text = "";
+  try {
+    // deno-lint-ignore no-explicit-any
+    await pipeline(Readable.fromWeb(body as any), req);
+    res = await response;
+    for await (const chunk of res) text += chunk;
+  } catch (e) {
+    // An early answer (a refusal) ends the upload: report the answer, not the broken pipe.
+    const early = await Promise.race([response, new Promise<null>((r) => setTimeout(r, 100, null))])
+      .catch(() => null);
+    if (early) {
+      for await (const chunk of early) text += chunk;
+      throw fail(text.trim() || `HTTP ${early.statusCode}`);
+    }
+    throw fail((e as Error).message);
+  }
+  if ((res.statusCode ?? 500) >= 300) throw fail(text.trim() || `HTTP ${res.statusCode}`);
+}
 
 /**
  * The URL of an object's data on the governor holding it.

@@ -29,7 +29,8 @@ import {
  * ({@linkcode PackedTask}) with their small inputs' data; frees are numbers
  * per session; plain reports of finished tasks are packed
  * ({@linkcode PackedReport}). 4: outputs are reported with their content
- * hash; `put` carries the hash.
+ * hash; `put` carries the hash; uploaded constant data (`contentHeld`,
+ * `bind`, `dropContent`).
  */
 export const GOVERNOR_PROTOCOL_VERSION = 4;
 
@@ -311,7 +312,14 @@ export type GovernorMessage =
   | { type: "finished"; id: Id; info: FinishedInfo; outputs: OutputReport[] }
   | { type: "done"; report: PackedReport }
   | { type: "failed"; id: Id; info: TaskInfo; lostInput?: LostInput }
-  | { type: "heartbeat" };
+  | { type: "heartbeat" }
+  | {
+    /** The governor now holds uploaded constant data (`PUT /contents/…`), checked against its hash. */
+    type: "contentHeld";
+    hash: string;
+    dataType: DataType;
+    size: number;
+  };
 
 /** A governor's message after validation: a `done` comes as the `finished` it packs. */
 export type ValidGovernorMessage = Exclude<GovernorMessage, { type: "done" }>;
@@ -332,7 +340,17 @@ export type ServerToGovernorMessage =
     hash?: string;
   }
   | { type: "free"; session: number; ns: number[] }
-  | { type: "stopSession"; session: number };
+  | { type: "stopSession"; session: number }
+  | {
+    /** The object is a constant whose data is uploaded content the governor holds. */
+    type: "bind";
+    id: Id;
+    hash: string;
+    dataType: DataType;
+    size: number;
+    contentType: string;
+  }
+  | { type: "dropContent"; hash: string; dataType: DataType };
 
 function outputReport(v: unknown, what: string): OutputReport {
   const r = rec(v, what);
@@ -383,6 +401,11 @@ export function validateGovernorMessage(v: unknown): ValidGovernorMessage {
       });
       break;
     case "heartbeat":
+      break;
+    case "contentHeld":
+      str(m.hash, "contentHeld.hash");
+      dataType(m.dataType, "contentHeld.dataType");
+      int(m.size, "contentHeld.size");
       break;
     default:
       throw new ProtocolError(`Unknown governor message type "${String(m.type)}"`);
@@ -466,6 +489,17 @@ export function validateServerToGovernor(v: unknown): ServerToGovernorMessage {
       break;
     case "stopSession":
       int(m.session, "stopSession.session");
+      break;
+    case "bind":
+      id(m.id, "bind.id");
+      str(m.hash, "bind.hash");
+      dataType(m.dataType, "bind.dataType");
+      int(m.size, "bind.size");
+      str(m.contentType, "bind.contentType");
+      break;
+    case "dropContent":
+      str(m.hash, "dropContent.hash");
+      dataType(m.dataType, "dropContent.dataType");
       break;
     default:
       throw new ProtocolError(`Unknown server message type "${String(m.type)}"`);

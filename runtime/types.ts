@@ -160,8 +160,16 @@ export interface Runtime {
   spawnScript(options: ScriptOptions): PipedProcess;
   /** A file's bytes as a stream (the file is closed at its end or on cancel). */
   readFileStream(path: string): Promise<ReadableStream<Uint8Array>>;
-  /** Writes a stream to a new file (mode 0644); resolves with the bytes written. */
-  writeFileStream(path: string, stream: ReadableStream<Uint8Array>): Promise<number>;
+  /**
+   * Writes a stream to a new file (mode 0644); resolves with the bytes
+   * written. `onChunk`, when given, sees every chunk before it is written (to
+   * hash it on the way).
+   */
+  writeFileStream(
+    path: string,
+    stream: ReadableStream<Uint8Array>,
+    onChunk?: (chunk: Uint8Array) => void,
+  ): Promise<number>;
   /** Calls `handler` on SIGINT/SIGTERM; returns a function removing it. */
   onShutdownSignal(handler: () => void): () => void;
   /** The command-line arguments after the script. */

@@ -17,6 +17,11 @@ export interface ServerAppOptions {
   log?: (message: string) => void;
   /** A governor silent this long (ms) is declared lost. @default {5000} */
   heartbeatTimeoutMs?: number;
+  /**
+   * How long uploaded constant data that no constant uses stays on its
+   * governor. @default {1800000 (30 minutes)}
+   */
+  contentRetentionMs?: number;
 }
 
 /** A server not listening anywhere yet: its app and handlers for the host. */
@@ -57,7 +62,7 @@ export interface ServerApp {
  * @returns The app and what the host needs to serve it.
  */
 export function createServerApp(options: ServerAppOptions = {}): ServerApp {
-  const coordinator = new Coordinator();
+  const coordinator = new Coordinator({ contentRetentionMs: options.contentRetentionMs });
   const log = options.log ?? (() => {});
   const clients = new Set<ClientLink>();
   const app = new Hono();

@@ -27,6 +27,11 @@ export class ClientLink {
   readonly #coordinator: Coordinator;
   readonly #sessions = new Set<SessionState>();
   #greeted = false;
+  /**
+   * Contents (`dataType:hash`) this client was told a governor holds already:
+   * the constants it then submits say that their data was not sent.
+   */
+  readonly contentHits: Set<string> = new Set();
 
   /**
    * @param conn The client's WebSocket.
@@ -192,7 +197,19 @@ export class ClientLink {
         return this.#reply(m.rid, null);
       }
       case "serverInfo":
-        return this.#reply(m.rid, { governors: governorSummaries(c) });
+        return this.#reply(m.rid, {
+          governors: governorSummaries(c),
+          contents: c.contents.summary(),
+        });
+      case "contents": {
+        const plans = c.contents.plan(m.items, c.scheduler.governors);
+        for (let i = 0; i < plans.length; i++) {
+          const key = `${m.items[i]!.dataType}:${m.items[i]!.hash}`;
+          if (plans[i]!.upload) this.contentHits.delete(key);
+          else this.contentHits.add(key);
+        }
+        return this.#reply(m.rid, plans);
+      }
     }
   }
 }

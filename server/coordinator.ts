@@ -44,6 +44,11 @@ import {
 } from "./model.ts";
 import { Scheduler } from "./scheduler.ts";
 import { buildSubmit } from "./submit.ts";
+import { type ContentEntry, ContentIndex } from "./contents.ts";
+import type { DataType } from "../common/attributes.ts";
+
+/** How long uploaded constant data no constant uses stays on its governor, by default. */
+export const CONTENT_RETENTION_MS = 30 * 60 * 1000;
 
 /** The server's state and the rules that change it. */
 export class Coordinator {
@@ -58,6 +63,16 @@ export class Coordinator {
     failSession: (s, e) => this.failSession(s, e),
   };
   #scheduleQueued = false;
+  /** Uploaded constant data held by the governors. */
+  readonly contents: ContentIndex;
+
+  /**
+   * @param options `contentRetentionMs`: how long uploaded constant data that
+   *   no constant uses stays on its governor for later submits.
+   */
+  constructor(options: { contentRetentionMs?: number } = {}) {
+    this.contents = new ContentIndex(options.contentRetentionMs ?? CONTENT_RETENTION_MS);
+  }
 
   /**
    * Opens a session for a client.
@@ -109,8 +124,18 @@ export class Coordinator {
    *   held until the last part arrives.
    */
   submit(s: SessionState, taskSpecs: TaskSpec[], objectDefs: SubmitObject[], more = false): void {
-    const { tasks, objects } = buildSubmit(s, taskSpecs, objectDefs, this.scheduler.maxCpus);
-    for (const o of objects) s.objects.set(o.spec.id[1], o);
+    const { tasks, objects } = buildSubmit(
+      s,
+      taskSpecs,
+      objectDefs,
+      this.scheduler.maxCpus,
+      this.contents,
+      s.client.contentHits,
+    );
+    for (const o of objects) {
+      s.objects.set(o.spec.id[1], o);
+      if (o.content) this.#bindContent(o, o.content);
+    }
     if (more) {
       s.openSubmit ??= [];
       for (const o of objects) {
@@ -163,6 +188,69 @@ export class Coordinator {
           ),
       );
     });
+  }
+
+  /** Binds a constant to its uploaded data on the governors holding it, or waits for the upload. */
+  #bindContent(o: ObjectNode, e: ContentEntry): void {
+    this.contents.bind(e);
+    if (o.state !== "finished") {
+      e.waiting.push(o);
+      return;
+    }
+    for (const g of e.holders) {
+      const { hash, dataType, size } = e;
+      g.send({
+        type: "bind",
+        id: o.spec.id,
+        hash,
+        dataType,
+        size,
+        contentType: o.spec.contentType,
+      });
+      g.hold(o);
+    }
+  }
+
+  /**
+   * Handles a governor's report that an upload of constant data arrived:
+   * constants submitted while it was on its way are finished.
+   *
+   * @param g The governor.
+   * @param hash The data's content hash.
+   * @param dataType Its data type.
+   * @param size Its size.
+   */
+  contentHeld(g: GovernorLink, hash: string, dataType: DataType, size: number): void {
+    const e = this.contents.held(g, hash, dataType, size);
+    const waiting = e.waiting;
+    e.waiting = [];
+    for (const o of waiting) {
+      if (o.session.state !== "open") continue;
+      o.state = "finished";
+      o.info = {
+        error: "",
+        size,
+        contentType: o.spec.contentType,
+        hash,
+        debug: `Data uploaded to governor ${g.id}`,
+        user: NO_USER,
+      };
+      g.send({
+        type: "bind",
+        id: o.spec.id,
+        hash,
+        dataType,
+        size,
+        contentType: o.spec.contentType,
+      });
+      g.hold(o);
+      for (const d of o.dependents) if (--d.waitingFor === 0) this.scheduler.enqueue(d);
+      o.dependents = EMPTY;
+      notifyWaiters(o.session, o.waiters);
+      o.waiters = null;
+      this.#maybeFree(o);
+    }
+    this.schedule();
   }
 
   #assign(t: TaskNode, g: GovernorLink): void {
@@ -384,6 +472,7 @@ export class Coordinator {
       for (const g of o.locations) g.drop(o);
       o.locations = EMPTY;
       o.data = null;
+      if (o.content) this.contents.release(o.content);
     }
     for (const w of s.waiters) w.fail(message, code);
     s.waiters.clear();
@@ -408,8 +497,10 @@ export class Coordinator {
   #maybeFree(o: ObjectNode): void {
     if (o.keep || o.consumers > 0 || o.state !== "finished") return;
     o.state = "removed";
-    // The server keeps constants while the session lives, to recompute lost objects from them.
+    // The server keeps constants while the session lives, to recompute lost objects from them;
+    // an uploaded constant stays bound on its governors (the binding takes no space).
     if (o.producer) o.data = null;
+    if (o.content) return;
     for (const g of o.locations) {
       g.drop(o);
       g.freeObject(o);
@@ -486,6 +577,13 @@ export class Coordinator {
     if (g.lost) return;
     g.lost = true;
     this.scheduler.removeGovernor(g);
+    for (const o of this.contents.governorLost(g)) {
+      this.failSession(
+        o.session,
+        `Constant ${formatId(o.spec.id)} cannot be had: governor ${g.id} was lost ` +
+          "before its uploaded data arrived",
+      );
+    }
     recoverGovernor(this.#recovery, g);
     this.schedule();
   }
@@ -498,6 +596,9 @@ export class Coordinator {
    */
   checkHeartbeats(timeoutMs: number, log: (m: string) => void): void {
     const now = Date.now();
+    for (const { g, hash, dataType } of this.contents.sweep(now)) {
+      g.send({ type: "dropContent", hash, dataType });
+    }
     for (const g of [...this.scheduler.governors]) {
       if (now - g.lastSeen <= timeoutMs) continue;
       log(`Governor ${g.id} lost: no heartbeat for ${now - g.lastSeen} ms`);

@@ -3,8 +3,9 @@
  * fetched from it), tasks it was running are put back, and objects that
  * only it held and that are still needed are recomputed by re-running their
  * producing tasks, recursively through their lineage (objects freed on the
- * way are recomputed too; constants come back from the server's copy). A
- * session fails only when recomputing is impossible.
+ * way are recomputed too; constants come back from the server's copy, or
+ * from their uploaded data on another governor). A session fails only when
+ * recomputing is impossible: an uploaded constant whose every copy was lost.
  *
  * @module
  */
@@ -181,9 +182,12 @@ function rerun(host: RecoveryHost, t: TaskNode): void {
   if (t.waitingFor === 0) host.scheduler.enqueue(t);
 }
 
-/** Brings back an object that was freed: a constant from the server's copy, else by recomputing it. */
+/**
+ * Brings back an object that was freed: a constant from the server's copy or
+ * from the governors its uploaded data is bound on, else by recomputing it.
+ */
 function revive(host: RecoveryHost, o: ObjectNode, forTask: TaskNode): void {
-  if (o.data) {
+  if (o.data || (o.content && o.locations.length > 0)) {
     o.state = "finished";
     return;
   }

@@ -25,6 +25,12 @@ export interface ServerOptions {
   log?: (message: string) => void;
   /** A governor silent this long (ms) is declared lost. @default {5000} */
   heartbeatTimeoutMs?: number;
+  /**
+   * How long uploaded constant data that no constant uses stays on its
+   * governor, so that a later submit of the same data sends nothing.
+   * @default {1800000 (30 minutes)}
+   */
+  contentRetentionMs?: number;
 }
 
 /** A running server. */
@@ -73,6 +79,7 @@ export function addRoutes(
   app.get("/api/info", (c) =>
     c.json({
       governors: governorSummaries(coordinator),
+      contents: coordinator.contents.summary(),
       sessions: [...coordinator.sessions.values()].map((s) => ({
         id: s.id,
         name: s.name,
@@ -98,7 +105,7 @@ export function addRoutes(
  * @returns The running server.
  */
 export async function startServer(options: ServerOptions = {}): Promise<RainServer> {
-  const coordinator = new Coordinator();
+  const coordinator = new Coordinator({ contentRetentionMs: options.contentRetentionMs });
   const log = options.log ?? (() => {});
   const clients = new Set<ClientLink>();
   const hostname = options.hostname ?? "127.0.0.1";
