@@ -6,7 +6,7 @@
  * @module
  */
 import type { Hono } from "hono";
-import { packDirectory } from "../common/tar.ts";
+import { packDirectoryStream } from "../common/tar.ts";
 import type { DataType } from "../common/attributes.ts";
 import { isContentHash } from "../common/content_hash.ts";
 import {
@@ -66,6 +66,6 @@ export function addDataRoutes(app: Hono, store: ObjectStore, uploads: ContentRou
 
 async function body(obj: StoredObject): Promise<BodyInit> {
   if (obj.data) return obj.data as Uint8Array<ArrayBuffer>;
-  if (obj.dataType === "dir") return await packDirectory(obj.path!) as Uint8Array<ArrayBuffer>;
+  if (obj.dataType === "dir") return await packDirectoryStream(obj.path!);
   return await runtime.readFileStream(obj.path!);
 }

@@ -10,7 +10,7 @@ import { runtime } from "../runtime/mod.ts";
 import { join } from "node:path";
 import type { DataType, Id, ObjectInfo } from "../common/attributes.ts";
 import { emptyObjectInfo } from "../common/attributes.ts";
-import { directorySize, packDirectory, unpackTar } from "../common/tar.ts";
+import { directorySize, packDirectory, unpackTar, unpackTarStream } from "../common/tar.ts";
 import { createContentHasher, hashBytes, hashFile } from "../common/content_hash.ts";
 import { hashDirectory } from "../common/dir_hash.ts";
 import { makeReadOnly, removeTree } from "./fs_util.ts";
@@ -211,7 +211,8 @@ export class ObjectStore {
   }
 
   /**
-   * Stores a directory object from a tar archive.
+   * Stores a directory object from a tar archive, in memory or arriving as a
+   * stream (unpacked as it arrives; a refused archive leaves nothing).
    *
    * @param id The id.
    * @param tar The archive.
@@ -219,10 +220,21 @@ export class ObjectStore {
    * @param hash The directory's content hash, taken as it is (not computed) when given.
    * @returns The stored object.
    */
-  async putTar(id: Id, tar: Uint8Array, contentType: string, hash?: string): Promise<StoredObject> {
+  async putTar(
+    id: Id,
+    tar: Uint8Array | ReadableStream<Uint8Array>,
+    contentType: string,
+    hash?: string,
+  ): Promise<StoredObject> {
     const path = this.pathFor(id);
     await removeTree(path);
-    await unpackTar(tar, path);
+    try {
+      if (tar instanceof Uint8Array) await unpackTar(tar, path);
+      else await unpackTarStream(tar, path);
+    } catch (e) {
+      await removeTree(path);
+      throw e;
+    }
     await makeReadOnly(path);
     const size = await directorySize(path);
     hash ??= await hashDirectory(path);

@@ -55,10 +55,8 @@ export async function fetchObject(
   const known = verifyTransfers() ? undefined : expected;
   let obj: StoredObject;
   try {
-    if (opened.dataType === "dir") {
-      const tar = new Uint8Array(await response.arrayBuffer());
-      obj = await store.putTar(id, tar, contentType, known);
-    } else if (opened.size <= MEMORY_LIMIT) {
+    if (opened.dataType === "dir") obj = await store.putTar(id, response.body!, contentType, known);
+    else if (opened.size <= MEMORY_LIMIT) {
       const bytes = new Uint8Array(await response.arrayBuffer());
       obj = await store.putBytes(id, bytes, contentType, known);
     } else obj = await store.putStream(id, response.body!, contentType, known);

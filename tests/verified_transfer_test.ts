@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { chmod, open, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { blob, type DataObject, directory, tasks } from "../mod.ts";
+import { blob, type DataObject, directory, InputDir, tasks } from "../mod.ts";
 import { startGovernor } from "../governor/mod.ts";
 import { fetchObjectBytes, ObjectHashError } from "../protocol/data_plane.ts";
 import { startCluster } from "./_cluster.ts";
@@ -83,6 +83,32 @@ Deno.test("a governor fetching a corrupt input drops it and runs the task on a r
     await c.update();
     assert.equal(c.info!.governor, second.id);
     assert.deepEqual(r.bytes(), concatenated(data, new TextEncoder().encode("x!")));
+  } finally {
+    await second.close();
+  }
+});
+
+Deno.test("a directory fetched by another governor is checked too: a corrupt file in it is caught", async () => {
+  await using cluster = await startCluster({ governors: [1] });
+  await using session = cluster.client.newSession();
+  const made = tasks.makeDirectory([["a/x.bin", blob(pattern(300_000))], ["b.txt", blob("b")]]);
+  made.output.keep();
+  await session.submit();
+  await made.output.wait();
+  const id = made.output.spec.id;
+  const file = join(cluster.governors[0]!.workDir, "objects", `${id[0]}-${id[1]}`, "a", "x.bin");
+  await chmod(file, 0o644);
+  await writeFile(file, pattern(300_001)); // a file in the stored tree, changed
+  const second = await startGovernor({ server: cluster.address, cpus: 2 });
+  try {
+    const t = tasks.execute(["cat", "d/a/x.bin"], {
+      stdout: true,
+      inputPaths: [new InputDir("d", { path: "d", dataobj: made.output })],
+      cpus: 2,
+    });
+    t.output.keep();
+    await session.submit();
+    assert.deepEqual((await t.output.fetch()).bytes(), pattern(300_000));
   } finally {
     await second.close();
   }
