@@ -32,6 +32,8 @@ const UPLOAD_CHUNK = 1024 * 1024;
 /** A constant of the submit, hashed. */
 interface Constant {
   o: DataObject;
+  /** Its index in the submit's objects. */
+  i: number;
   hash: string;
   /** Its size (a directory's: the sum of its files). */
   size: number;
@@ -52,18 +54,20 @@ export async function prepareObjects(
   conn: Connection,
   objects: readonly DataObject[],
 ): Promise<PackedObject[]> {
+  const wire = new Array<PackedObject>(objects.length);
   const constants: Constant[] = [];
-  for (const o of objects) {
+  for (let i = 0; i < objects.length; i++) {
+    const o = objects[i]!;
     if (o.sourcePath !== null) {
       const [hash, size] = await Promise.all([
         hashDirectory(o.sourcePath),
         directorySize(o.sourcePath),
       ]);
-      constants.push({ o, hash, size, inline: size < UPLOAD_FROM });
+      constants.push({ o, i, hash, size, inline: size < UPLOAD_FROM });
     } else if (o.data) {
       const size = o.data.length;
-      constants.push({ o, hash: hashBytes(o.data), size, inline: size < UPLOAD_FROM });
-    }
+      constants.push({ o, i, hash: hashBytes(o.data), size, inline: size < UPLOAD_FROM });
+    } else wire[i] = packSubmitObject(o.spec, o.isKept(), null, null);
   }
   for (const c of constants) {
     if (c.inline && c.o.sourcePath !== null) c.o.data = await packDirectory(c.o.sourcePath);
@@ -79,11 +83,10 @@ export async function prepareObjects(
     if (c.o.sourcePath !== null) c.o.data = null;
   }
   await upload(conn, constants.filter((c) => !c.inline));
-  const hashes = new Map(constants.map((c) => [c.o, c]));
-  return objects.map((o) => {
-    const c = hashes.get(o);
-    return packSubmitObject(o.spec, o.isKept(), c?.inline ? o.data : null, c?.hash ?? null);
-  });
+  for (const { o, i, hash, inline } of constants) {
+    wire[i] = packSubmitObject(o.spec, o.isKept(), inline ? o.data : null, hash);
+  }
+  return wire;
 }
 
 /** Asks the server where each content goes, and uploads what no governor holds yet. */

@@ -282,14 +282,48 @@ export async function fetchObjectBytes(
   return bytes;
 }
 
+/**
+ * Reads a byte stream of known length straight into the result with a BYOB
+ * reader (no copy, and each read takes all that has arrived).
+ *
+ * @returns The bytes, or `null` when the stream is not a byte stream.
+ */
+async function readInto(
+  body: ReadableStream<Uint8Array>,
+  size: number,
+  seen: (chunk: Uint8Array) => void,
+): Promise<Uint8Array | null> {
+  let reader: ReadableStreamBYOBReader;
+  try {
+    reader = body.getReader({ mode: "byob" });
+  } catch {
+    return null;
+  }
+  let out = new Uint8Array(size);
+  let at = 0;
+  while (at < size) {
+    const { value, done } = await reader.read(out.subarray(at));
+    if (done) throw new Error(`${at} of ${size} bytes arrived`);
+    seen(value);
+    at += value.length;
+    out = new Uint8Array(value.buffer); // the read transferred the buffer
+  }
+  if (!(await reader.read(new Uint8Array(1))).done) {
+    throw new Error(`more than ${size} bytes arrived`);
+  }
+  return out;
+}
+
 /** Reads a response's body whole, handing each chunk to `seen` as it arrives. */
 async function readBody(
   opened: OpenedObject,
   seen: (chunk: Uint8Array) => void,
 ): Promise<Uint8Array> {
-  const body: AsyncIterable<Uint8Array> = opened.response.body ?? new Blob().stream();
+  const body: ReadableStream<Uint8Array> = opened.response.body ?? new Blob().stream();
   if (Number.isFinite(opened.size)) {
-    // A blob's length is known: its chunks go straight into the result.
+    const direct = await readInto(body, opened.size, seen);
+    if (direct) return direct;
+    // Not a byte stream: its chunks are copied into the result.
     const out = new Uint8Array(opened.size);
     let at = 0;
     for await (const chunk of body) {

@@ -17,6 +17,34 @@ const wsUpgrade: WsUpgrade = adaptUpgrade<WebSocket>(
   (ws) => ws.raw!.binaryType = "arraybuffer",
 );
 
+/** Bytes a BYOB read may fill at once. */
+const READ_BUFFER = 4 * 1024 * 1024;
+
+/**
+ * A stream's bytes as views of one reused buffer (a byte stream), or as its
+ * own chunks (another stream); each view is valid until the next one.
+ */
+async function* readChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  let reader: ReadableStreamBYOBReader;
+  try {
+    reader = stream.getReader({ mode: "byob" });
+  } catch {
+    yield* stream; // not a byte stream
+    return;
+  }
+  try {
+    let buffer = new Uint8Array(READ_BUFFER);
+    while (true) {
+      const { value, done } = await reader.read(buffer);
+      if (done) return;
+      yield value;
+      buffer = new Uint8Array(value.buffer);
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
 /** Rain's runtime seam on Deno. */
 export const denoRuntime: Runtime = {
   name: "deno",
@@ -100,11 +128,13 @@ export const denoRuntime: Runtime = {
       await stream.pipeTo(file.writable);
       return (await Deno.stat(path)).size;
     }
-    // A loop rather than a TransformStream in front of pipeTo: the stream
-    // machinery per chunk costs more than hashing the chunk.
+    // To see the bytes, JavaScript must read them: with a BYOB reader into one
+    // reused buffer, a read takes all that has arrived (~180 KB a read for a
+    // fetch() body, against one 64 KiB chunk a read otherwise), and that keeps
+    // the copy within a few % of pipeTo's, which never enters JavaScript.
     let size = 0;
     try {
-      for await (const chunk of stream) {
+      for await (const chunk of readChunks(stream)) {
         onChunk(chunk);
         for (let at = 0; at < chunk.length;) at += await file.write(chunk.subarray(at));
         size += chunk.length;

@@ -163,7 +163,7 @@ export interface Runtime {
   /**
    * Writes a stream to a new file (mode 0644); resolves with the bytes
    * written. `onChunk`, when given, sees every chunk before it is written (to
-   * hash it on the way).
+   * hash it on the way); a chunk is only valid during the call.
    */
   writeFileStream(
     path: string,

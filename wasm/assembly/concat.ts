@@ -2,7 +2,7 @@
  * AssemblyScript kernel for the governor's `concat` built-in (compiled by
  * `wasm/build.ts` into `wasm/kernels.wasm`; not a Deno module).
  *
- * The caller (`wasm/mod.ts`) owns the linear memory above `heapBase()` (`heap.ts`): it
+ * The caller (`wasm/concat.ts`) owns the linear memory above `heapBase()` (`heap.ts`): it
  * writes the parts into it, a table of `count` little-endian `(offset, length)`
  * u32 pairs at `table`, and reserves the output range at `out`.
  *
