@@ -38,15 +38,16 @@ export interface Xxh128 {
 /** Digest words, reused: hashing allocates only the resulting string. */
 const WORDS = new Uint32Array(4);
 
-const HEX: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+/** Char codes of the hex digits, and the digits of a hash being formatted (one string made). */
+const DIGITS = Array.from("0123456789abcdef", (c) => c.charCodeAt(0));
+const CODES = new Array<number>(32).fill(0);
 
 function hex(w: Uint32Array): string {
-  let s = "";
-  for (let i = 0; i < 4; i++) {
+  for (let i = 0, k = 0; i < 4; i++) {
     const x = w[i]!;
-    s += HEX[x >>> 24]! + HEX[(x >>> 16) & 0xff]! + HEX[(x >>> 8) & 0xff]! + HEX[x & 0xff]!;
+    for (let shift = 28; shift >= 0; shift -= 4) CODES[k++] = DIGITS[(x >>> shift) & 15]!;
   }
-  return s;
+  return String.fromCharCode.apply(null, CODES);
 }
 
 /**
