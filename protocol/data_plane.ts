@@ -283,16 +283,26 @@ export async function fetchObjectBytes(
 }
 
 /**
+ * Whether a BYOB read hands its buffer over without copying it: where
+ * `ArrayBuffer.prototype.transfer` is missing (Node 20), web streams copy the
+ * whole buffer on every read.
+ */
+const CHEAP_TRANSFER = typeof (ArrayBuffer.prototype as { transfer?: unknown }).transfer ===
+  "function";
+
+/**
  * Reads a byte stream of known length straight into the result with a BYOB
  * reader (no copy, and each read takes all that has arrived).
  *
- * @returns The bytes, or `null` when the stream is not a byte stream.
+ * @returns The bytes, or `null` when the stream is not a byte stream (or
+ *   reading it so would copy more than it saves).
  */
 async function readInto(
   body: ReadableStream<Uint8Array>,
   size: number,
   seen: (chunk: Uint8Array) => void,
 ): Promise<Uint8Array | null> {
+  if (!CHEAP_TRANSFER) return null;
   let reader: ReadableStreamBYOBReader;
   try {
     reader = body.getReader({ mode: "byob" });
