@@ -182,13 +182,27 @@ export function commandHelp(command: Command): string {
   return [
     `Usage: rain ${[command.name, ...args].join(" ")} [options]`,
     "",
-    command.summary,
+    wrap(command.summary, 0),
     "",
     "Options:",
-    ...rows.map(([left, help]) => `  ${left.padEnd(width)}${help}`),
+    ...rows.map(([left, help]) => `  ${left.padEnd(width)}${wrap(help, width + 2)}`),
     ...(command.notes ? ["", command.notes] : []),
     "",
   ].join("\n");
+}
+
+/** Help lines longer than this are wrapped. */
+const HELP_WIDTH = 100;
+
+/** Wraps text at word boundaries for a column starting at `indent`. */
+function wrap(text: string, indent: number): string {
+  const lines = [""];
+  for (const word of text.split(" ")) {
+    const line = lines.at(-1)!;
+    if (line && indent + line.length + 1 + word.length > HELP_WIDTH) lines.push(word);
+    else lines[lines.length - 1] = line ? `${line} ${word}` : word;
+  }
+  return lines.join(`\n${" ".repeat(indent)}`);
 }
 
 /** `node:util`'s parse errors, shorter and in our style. */

@@ -3,10 +3,10 @@
  *
  * @module
  */
-import { formatAddress, parseAddress } from "../common/address.ts";
+import { formatAddress, isWildcard, parseAddress } from "../common/address.ts";
 import { startGovernor } from "../governor/mod.ts";
 import { DEFAULT_SERVER_PORT } from "../server/mod.ts";
-import { defineCommand, option, UsageError } from "./command.ts";
+import { defineCommand, flag, option, UsageError } from "./command.ts";
 import { GOVERNOR_OPTIONS, governorOptions } from "./governor_options.ts";
 import { address } from "./values.ts";
 
@@ -19,18 +19,34 @@ export const governorCommand = defineCommand({
   options: {
     ...GOVERNOR_OPTIONS,
     listen: option(
-      "HOST:PORT",
-      "address of the governor's data server (default 127.0.0.1, a free port)",
+      "HOST[:PORT]",
+      "where its data server listens (default: the interface it reaches the server over, " +
+        "a free port; 0.0.0.0 = every interface)",
       address(0),
     ),
+    advertise: option(
+      "HOST[:PORT]",
+      "the address it registers, where others fetch its objects (default: the --listen " +
+        "address, or the interface it reaches the server over)",
+      checkedAdvertise,
+    ),
+    "exit-on-disconnect": flag(
+      "exit (code 1) when the server is unreachable or the connection ends, " +
+        "instead of retrying and rejoining",
+    ),
   },
+  notes: "Without --exit-on-disconnect the governor waits for an unreachable server and rejoins\n" +
+    "a restarted one (the tasks and objects of sessions that died with it are dropped).",
   async run(values, [serverArg], { lifecycle, log }) {
     const server = serverAddress(serverArg!);
     const gov = lifecycle.add(
       await startGovernor({
         server,
         ...governorOptions(values),
-        ...(values.listen ?? { hostname: "127.0.0.1", port: 0 }),
+        ...values.listen,
+        advertise: values.advertise,
+        reconnect: !values["exit-on-disconnect"],
+        signal: lifecycle.signal,
         log,
       }),
     );
@@ -38,6 +54,14 @@ export const governorCommand = defineCommand({
     gov.closed.then((reason) => lifecycle.fail(`server connection ended (${reason}); exiting`));
   },
 });
+
+/** `--advertise`: a host (and port) to connect to, never a wildcard. */
+function checkedAdvertise(raw: string, flag: string): string {
+  if (isWildcard(address(0)(raw, flag).hostname)) {
+    throw new UsageError(`${flag}: "${raw}" is a wildcard address, not one to connect to`);
+  }
+  return raw;
+}
 
 /** The server's `host:port` from the SERVER argument. */
 function serverAddress(raw: string): string {

@@ -6,6 +6,7 @@
 import { statSync } from "node:fs";
 import { resolve } from "node:path";
 import { checkContentType, encodeValue, type Encoding } from "../common/content_type.ts";
+import { msgpack } from "../common/optional.ts";
 import { DataObject } from "./data_object.ts";
 import { activeSession } from "./session_stack.ts";
 
@@ -36,7 +37,7 @@ export interface BlobOptions {
  * @returns The data object.
  */
 export function blob(value: unknown, options: BlobOptions = {}): DataObject {
-  const { data, contentType } = blobData(value, options);
+  const { data, contentType, encodeLater } = blobData(value, options);
   const session = activeSession();
   return new DataObject(
     session,
@@ -49,7 +50,19 @@ export function blob(value: unknown, options: BlobOptions = {}): DataObject {
     },
     null,
     data,
+    null,
+    encodeLater,
   ).registered();
+}
+
+/** `blob()`'s data: bytes now, or (for a codec imported on first use) bytes made at submit. */
+interface BlobData {
+  /** The bytes, when made now. */
+  data: Uint8Array | null;
+  /** The content type. */
+  contentType: string;
+  /** Makes the bytes at submit (when `data` is `null`). */
+  encodeLater: (() => Promise<Uint8Array>) | null;
 }
 
 /**
@@ -57,24 +70,36 @@ export function blob(value: unknown, options: BlobOptions = {}): DataObject {
  *
  * @param value The value.
  * @param options The options.
- * @returns The bytes and content type.
+ * @returns The bytes (or how to make them at submit) and the content type.
  */
-export function blobData(
-  value: unknown,
-  options: BlobOptions,
-): { data: Uint8Array; contentType: string } {
+function blobData(value: unknown, options: BlobOptions): BlobData {
   if (options.encode !== undefined) {
-    if (options.contentType !== undefined && options.contentType !== options.encode) {
+    const encoding = options.encode;
+    if (options.contentType !== undefined && options.contentType !== encoding) {
       throw new TypeError(
-        `Conflicting options: encode "${options.encode}" and contentType "${options.contentType}"`,
+        `Conflicting options: encode "${encoding}" and contentType "${options.contentType}"`,
       );
     }
-    return { data: encodeValue(value, options.encode), contentType: options.encode };
+    if (encoding === "msgpack" && !msgpack.loaded) {
+      // @msgpack/msgpack is imported on first use, at submit; the value is
+      // copied now, so that changes made to it after blob() do not count.
+      const copy = structuredClone(value);
+      const encodeLater = async () => {
+        await msgpack.load();
+        return encodeValue(copy, encoding);
+      };
+      return { data: null, contentType: encoding, encodeLater };
+    }
+    return { data: encodeValue(value, encoding), contentType: encoding, encodeLater: null };
   }
   if (options.contentType !== undefined) checkContentType(options.contentType);
-  if (value instanceof Uint8Array) return { data: value, contentType: options.contentType ?? "" };
+  const contentType = options.contentType;
+  if (value instanceof Uint8Array) {
+    return { data: value, contentType: contentType ?? "", encodeLater: null };
+  }
   if (typeof value === "string") {
-    return { data: new TextEncoder().encode(value), contentType: options.contentType ?? "text" };
+    const data = new TextEncoder().encode(value);
+    return { data, contentType: contentType ?? "text", encodeLater: null };
   }
   throw new TypeError(
     `Cannot make a blob of ${

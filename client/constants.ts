@@ -64,7 +64,8 @@ export async function prepareObjects(
         directorySize(o.sourcePath),
       ]);
       constants.push({ o, i, hash, size, inline: size < UPLOAD_FROM });
-    } else if (o.data) {
+    } else if (o.data || o.encodeLater) {
+      o.data ??= await o.encodeLater!();
       const size = o.data.length;
       constants.push({ o, i, hash: hashBytes(o.data), size, inline: size < UPLOAD_FROM });
     } else wire[i] = packSubmitObject(o.spec, o.isKept(), null, null);

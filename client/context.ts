@@ -48,7 +48,8 @@ export interface Context {
   blob(data: unknown, options?: ContextBlobOptions): DataInstance;
   /**
    * Turns a file the function wrote (inside its working directory) into a
-   * result without reading it into memory.
+   * result without reading it into memory. The file is moved out of the
+   * working directory: after the call it is no longer there.
    *
    * @param path The file, relative to the working directory or absolute.
    * @param options Its content type.
@@ -57,7 +58,8 @@ export interface Context {
   stageFile(path: string, options?: { contentType?: string }): DataInstance;
   /**
    * Turns a directory the function wrote (inside its working directory) into
-   * a dir result.
+   * a dir result. The directory is moved out of the working directory: after
+   * the call it is no longer there.
    *
    * @param path The directory, relative to the working directory or absolute.
    * @returns The result, to be returned by the function.

@@ -25,6 +25,8 @@ export class DataObject {
   data: Uint8Array | null;
   /** For `directory()`: the client path read at submit. */
   readonly sourcePath: string | null;
+  /** For a constant whose encoder is imported on first use: makes its data at submit. */
+  readonly encodeLater: (() => Promise<Uint8Array>) | null;
   #kept = false;
 
   /**
@@ -35,6 +37,7 @@ export class DataObject {
    * @param producer The producing task.
    * @param data Constant data.
    * @param sourcePath A client directory to read at submit.
+   * @param encodeLater Makes a constant's data at submit.
    */
   constructor(
     session: Session,
@@ -42,12 +45,14 @@ export class DataObject {
     producer: Task | null,
     data: Uint8Array | null = null,
     sourcePath: string | null = null,
+    encodeLater: (() => Promise<Uint8Array>) | null = null,
   ) {
     this.session = session;
     this.spec = spec;
     this.producer = producer;
     this.data = data;
     this.sourcePath = sourcePath;
+    this.encodeLater = encodeLater;
   }
 
   /**
@@ -87,8 +92,14 @@ export class DataObject {
     return this.#kept;
   }
 
-  /** Stops keeping the object; the server is told at once. */
+  /**
+   * Stops keeping the object; the server is told at once.
+   *
+   * @throws {SessionFailedError} When the session has failed (also when the
+   *   object is no longer kept), as every use of a failed session does.
+   */
   async unkeep(): Promise<void> {
+    this.session._checkUsable();
     if (!this.#kept) return;
     this.#kept = false;
     if (this.state !== "unsubmitted") await this.session._unkeep([this]);

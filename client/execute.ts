@@ -27,8 +27,11 @@ export interface ExecuteOptions extends TaskOptions {
   outputPaths?: readonly (string | Output)[];
   /** Data objects mapped into the working directory without appearing in the arguments. */
   inputPaths?: readonly Input[];
-  /** A blob fed to the program's standard input (an `Input` to choose its label). */
-  stdin?: DataLike | Input;
+  /**
+   * A blob fed to the program's standard input (an `Input` to choose its label).
+   * In `program()`, a string names a call-time input, as `new Input(label)` does.
+   */
+  stdin?: DataLike | Input | string;
   /** Make the standard output an output: `true` (label `"stdout"`), a label, or an `Output` without path. */
   stdout?: boolean | string | Output;
 }
@@ -177,7 +180,11 @@ export function planExecute(
 
   // stdin
   if (opts.stdin !== undefined && opts.stdin !== null) {
-    const input = opts.stdin instanceof Input ? opts.stdin : dataInput(opts.stdin, "stdin", mode);
+    const input = opts.stdin instanceof Input
+      ? opts.stdin
+      : typeof opts.stdin === "string"
+      ? stdinLabel(opts.stdin, fn, mode)
+      : dataInput(opts.stdin, "stdin", mode);
     if (input.dataType !== "blob") {
       throw new TypeError(`${fn} stdin must be a blob, not an InputDir`);
     }
@@ -302,6 +309,16 @@ export function pickTaskOptions(opts: TaskOptions): TaskOptions {
   if (opts.cpus !== undefined) out.cpus = opts.cpus;
   if (opts.user !== undefined) out.user = opts.user;
   return out;
+}
+
+/** `stdin: "label"`: in a program, the call-time input of that label (Rain's `Program(stdin="label")`). */
+function stdinLabel(label: string, fn: string, mode: "execute" | "program"): Input {
+  if (mode === "execute") {
+    throw new TypeError(
+      `${fn} stdin is the string "${label}": give a data object (a label names stdin only in program())`,
+    );
+  }
+  return new Input(label);
 }
 
 /** Wraps a plain data object (or one-output task) given as an argument or as stdin. */

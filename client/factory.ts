@@ -110,7 +110,8 @@ export function createTask(
         `Cannot use ${i.object.description} in ${taskType}: it belongs to another session`,
       );
     }
-    if (i.object.state !== "unsubmitted" && !i.object.isKept()) {
+    // A constant stays usable: the server holds its data while the session lives.
+    if (i.object.state !== "unsubmitted" && !i.object.isKept() && i.object.producer !== null) {
       throw new Error(
         `Cannot use ${i.object.description} in ${taskType}: it was submitted without keep(), ` +
           "so a later submit cannot use it",

@@ -128,6 +128,8 @@ export class Output {
   readonly #path: string | undefined;
 
   /**
+   * Describes an output (its label, path and content type).
+   *
    * @param label The label, or the options of an unlabelled output.
    * @param options Path, content type, encoding and size hint.
    * @throws {TypeError} For a bad label, path (absolute, leaving the working
@@ -186,6 +188,8 @@ export class Output {
  */
 export class OutputDir extends Output {
   /**
+   * Describes a directory output (its label and path).
+   *
    * @param label The label, or the options of an unlabelled output.
    * @param options The path.
    * @throws {TypeError} For a bad label or path.
@@ -230,6 +234,8 @@ export class Input {
   readonly #path: string | undefined;
 
   /**
+   * Describes an input (its label, path, data object and how it is mapped).
+   *
    * @param label The label, or the options of an unlabelled input.
    * @param options Path, data object, write, content type and load.
    * @throws {TypeError} For a bad label, path or content type, or a data

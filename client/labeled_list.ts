@@ -23,6 +23,8 @@ export class LabeledList<T> extends Array<T> {
   }
 
   /**
+   * Makes a list of items with one label each.
+   *
    * @param items The items in order.
    * @param labels One label per item.
    */

@@ -57,7 +57,11 @@ export interface RemoteFunction<A extends unknown[] = unknown[]> {
    * @returns The new factory.
    */
   with(options: TaskOptions): RemoteFunction<A>;
-  /** The wrapped function (source-based remotes). */
+  /**
+   * The wrapped function (source-based remotes).
+   *
+   * @ignore
+   */
   readonly [REMOTE_FUNCTION]?: (ctx: Context, ...args: A) => unknown;
 }
 

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { Encoder, Tag } from "cbor-x/encode";
+import { Encoder, Tag } from "../common/cbor.ts";
 import { toUint8Array } from "../common/content_type.ts";
 import { INPUT_TAG } from "../protocol/executor.ts";
 import { DataObject } from "./data_object.ts";

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { ensureArrowFor } from "../common/arrow.ts";
+import { ensureCodecsFor } from "../common/optional.ts";
 import type { ObjectInfo } from "../common/attributes.ts";
 import { DataInstance } from "../common/data_instance.ts";
 import { SessionFailedError } from "../common/errors.ts";
@@ -289,7 +289,7 @@ export class Session {
     o.info = reply.info as ObjectInfo;
     o.state = "finished";
     const instance = new DataInstance(o.spec, o.info, data, unpackTar);
-    await ensureArrowFor(instance.contentType); // load() of "arrow" needs apache-arrow
+    await ensureCodecsFor(instance.contentType); // so that load() is synchronous
     return instance;
   }
 
@@ -308,6 +308,16 @@ export class Session {
       else tasks.push(item);
     }
     return { tasks, objects };
+  }
+
+  /**
+   * Throws when the session is closed or has failed (internal, for uses that
+   * need no server round trip).
+   *
+   * @throws {SessionFailedError} When the session has failed.
+   */
+  _checkUsable(): void {
+    this.#checkUsable();
   }
 
   #checkUsable(): void {

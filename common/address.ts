@@ -6,6 +6,9 @@
  * @module
  */
 
+/** Default port of the server, as in Rain. */
+export const DEFAULT_SERVER_PORT = 7210;
+
 /** A host and a port. */
 export interface HostPort {
   /** Host name or IP address (IPv6 without brackets). */
@@ -111,4 +114,40 @@ export function listenError(e: unknown, hostname: string, port: number): Error {
     new Error(`Cannot listen on "${formatAddress(hostname, port)}": ${reason}`, { cause: e }),
     { code: err.code },
   );
+}
+
+/**
+ * Why a governor's advertised address cannot be used by the rest of the
+ * cluster, or `null` when it can: it must be `host:port` with a real port,
+ * not a wildcard, and not loopback unless the governor itself reaches the
+ * server over loopback (then everything runs on one machine).
+ *
+ * @example
+ * ```ts
+ * import { advertisedAddressProblem } from "./address.ts";
+ * advertisedAddressProblem("127.0.0.1:4000", "10.0.0.7"); // "a loopback address, but ..."
+ * advertisedAddressProblem("10.0.0.7:4000", "10.0.0.7"); // null
+ * ```
+ *
+ * @param address The advertised `host:port`.
+ * @param peer The governor's address as the server sees it (`"unknown"` if not known).
+ * @returns The reason, or `null`.
+ */
+export function advertisedAddressProblem(address: string, peer: string): string | null {
+  let hostPort: HostPort;
+  try {
+    hostPort = parseAddress(address, 0);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  const { hostname, port } = hostPort;
+  if (port === 0) return "no port (expected HOST:PORT of the governor's data server)";
+  if (isWildcard(hostname)) {
+    return "a wildcard address, which means every interface and is nothing to connect to";
+  }
+  if (isLoopback(hostname) && peer !== "unknown" && !isLoopback(peer)) {
+    return `a loopback address, but the governor reaches the server from ${plainIp(peer)}, ` +
+      "so other machines could not reach it";
+  }
+  return null;
 }

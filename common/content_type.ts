@@ -5,10 +5,8 @@
  *
  * @module
  */
-import { encode as cborEncode } from "cbor-x/encode";
-import { decode as cborDecode } from "cbor-x/decode";
-import { decode as msgpackDecode, encode as msgpackEncode } from "@msgpack/msgpack";
-import { ARROW, decodeArrow } from "./arrow.ts";
+import { decode as cborDecode, encode as cborEncode } from "./cbor.ts";
+import { arrow, msgpack } from "./optional.ts";
 
 /** The encodings `blob(value, { encode })` and `Output({ encode })` accept. */
 export type Encoding = "json" | "cbor" | "msgpack" | "text";
@@ -43,7 +41,7 @@ export function checkContentType(contentType: string): void {
   }
   if (
     contentType === "" || contentType === "json" || contentType === "cbor" ||
-    contentType === "msgpack" || contentType === ARROW || contentType === "text" ||
+    contentType === "msgpack" || contentType === "arrow" || contentType === "text" ||
     PYTHON_TYPES.has(contentType) || /^text-[\w.-]+$/.test(contentType) ||
     /^(mime|user)\/.+$/.test(contentType)
   ) return;
@@ -64,7 +62,7 @@ export function encodeValue(value: unknown, encoding: Encoding): Uint8Array {
     case "cbor":
       return toUint8Array(cborEncode(value));
     case "msgpack":
-      return msgpackEncode(value);
+      return msgpack.get().encode(value);
     case "text":
       if (typeof value !== "string") {
         throw new TypeError(`Cannot encode ${typeof value} as "text": expected a string`);
@@ -89,8 +87,8 @@ export function decodeValue(bytes: Uint8Array, contentType: string): unknown {
   }
   if (contentType === "json") return JSON.parse(new TextDecoder().decode(bytes));
   if (contentType === "cbor") return cborDecode(bytes);
-  if (contentType === "msgpack") return msgpackDecode(bytes);
-  if (contentType === ARROW) return decodeArrow(bytes);
+  if (contentType === "msgpack") return msgpack.get().decode(bytes);
+  if (contentType === "arrow") return arrow.get().tableFromIPC(bytes);
   if (contentType === "text" || contentType.startsWith("text-")) {
     return decodeText(bytes, contentType);
   }

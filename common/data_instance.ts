@@ -22,6 +22,8 @@ export class DataInstance {
   readonly #unpack: TarUnpacker | null;
 
   /**
+   * Wraps an object's data with its spec and info (`fetch()` and the executor make these).
+   *
    * @param spec The object's spec.
    * @param info The object's info.
    * @param data Its bytes (a tar archive for a dir).
@@ -59,7 +61,7 @@ export class DataInstance {
    * @returns The text.
    */
   text(): string {
-    return decodeText(this.#data, this.contentType);
+    return decodeText(this.bytes(), this.contentType);
   }
 
   /**
@@ -70,7 +72,7 @@ export class DataInstance {
    * @throws {TypeError} For content type `""` and types without a decoder.
    */
   load(): unknown {
-    return decodeValue(this.#data, this.contentType);
+    return decodeValue(this.bytes(), this.contentType);
   }
 
   /**
@@ -81,11 +83,11 @@ export class DataInstance {
   async write(path: string): Promise<void> {
     if (this.spec.dataType === "dir") {
       if (!this.#unpack) throw new Error("Cannot write a directory here: no tar support loaded");
-      await this.#unpack(this.#data, path);
+      await this.#unpack(this.bytes(), path);
       return;
     }
     await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, this.#data);
+    await writeFile(path, this.bytes());
   }
 
   /**

@@ -9,6 +9,8 @@ export class SessionFailedError extends Error {
   /** Stable error code. */
   readonly code = "SESSION_FAILED";
   /**
+   * Makes the error a failed session's uses throw.
+   *
    * @param message The failing task's error, prefixed with the session.
    * @param options Standard error options.
    */
@@ -23,6 +25,8 @@ export class ProtocolError extends Error {
   /** Stable error code. */
   readonly code = "PROTOCOL";
   /**
+   * Makes a protocol error.
+   *
    * @param message What was wrong with the message.
    */
   constructor(message: string) {
@@ -34,6 +38,8 @@ export class ProtocolError extends Error {
 /** The server refused a request (bad id, closed session, ...). */
 export class RainError extends Error {
   /**
+   * Makes the error of a refused request.
+   *
    * @param message What went wrong.
    * @param code A stable machine-readable code.
    */

@@ -1,73 +1,65 @@
 /**
  * Parameter names of a function, read from its source text (as remote
- * functions name their inputs by parameter).
+ * functions name their inputs by parameter). The source is parsed with
+ * `acorn`, so defaults holding strings, comments, regular expressions or
+ * nested functions (`url = "http://x"`, `re = /[)]/`) are read as JavaScript
+ * reads them.
  *
  * @module
  */
+import { type Node, parse, type Pattern } from "npm:acorn@^8.19.0";
 
 /**
  * The names of a function's parameters, from its source text. Destructured
- * parameters get `""`; a rest parameter gets its name.
+ * parameters get `""`; a rest parameter and one with a default get their names.
  *
  * @example
  * ```ts ignore
  * parameterNames("async (ctx, a, b = 2) => a"); // ["ctx", "a", "b"]
+ * parameterNames('(ctx, url = "http://x", data) => data'); // ["ctx", "url", "data"]
  * ```
  *
- * @param source The function's source (`fn.toString()`).
+ * @param source The function's source (`fn.toString()`): a function
+ *   expression, an arrow function or a method.
  * @returns The names in order.
+ * @throws {TypeError} When the source is not a function JavaScript can parse
+ *   (e.g. a native function).
  */
 export function parameterNames(source: string): string[] {
-  const s = stripComments(source);
-  let end: number;
-  const arrow = /^\s*(?:async\s*)?([A-Za-z_$][\w$]*)\s*=>/.exec(s);
-  if (arrow) return [arrow[1]!];
-  const start = s.indexOf("(");
-  if (start < 0) return [];
-  let depth = 0;
-  for (end = start; end < s.length; end++) {
-    const c = s[end];
-    if (c === "(" || c === "[" || c === "{") depth++;
-    else if (c === ")" || c === "]" || c === "}") {
-      if (--depth === 0) break;
-    } else if (c === '"' || c === "'" || c === "`") end = skipString(s, end);
+  const fn = parseFunction(source);
+  if (!fn) {
+    const head = source.length > 60 ? `${source.slice(0, 60)}...` : source;
+    throw new TypeError(`Cannot read the parameters of ${JSON.stringify(head)}: not a function`);
   }
-  const names: string[] = [];
-  let part = "";
-  depth = 0;
-  for (let i = start + 1; i < end; i++) {
-    const c = s[i]!;
-    if (c === "(" || c === "[" || c === "{") depth++;
-    else if (c === ")" || c === "]" || c === "}") depth--;
-    else if (c === '"' || c === "'" || c === "`") {
-      const j = skipString(s, i);
-      part += s.slice(i, j + 1);
-      i = j;
+  return fn.params.map(nameOf);
+}
+
+type FunctionNode = Node & { params: Pattern[] };
+
+/** Parses a function's source as an expression, or else as an object method (`name(a) {}`). */
+function parseFunction(source: string): FunctionNode | null {
+  for (const [open, close] of [["(", ")"], ["({", "})"]]) {
+    let program;
+    try {
+      program = parse(`${open}${source}\n${close}`, { ecmaVersion: "latest" });
+    } catch {
       continue;
     }
-    if (c === "," && depth === 0) {
-      names.push(nameOf(part));
-      part = "";
-    } else part += c;
+    const statement = program.body[0];
+    if (program.body.length !== 1 || statement?.type !== "ExpressionStatement") continue;
+    const e = statement.expression;
+    if (e.type === "ArrowFunctionExpression" || e.type === "FunctionExpression") return e;
+    if (e.type === "ObjectExpression" && e.properties.length === 1) {
+      const p = e.properties[0]!;
+      if (p.type === "Property" && p.value.type === "FunctionExpression") return p.value;
+    }
   }
-  if (part.trim()) names.push(nameOf(part));
-  return names;
+  return null;
 }
 
-function nameOf(param: string): string {
-  const m = /^\s*(?:\.\.\.)?\s*([A-Za-z_$][\w$]*)/.exec(param);
-  return m ? m[1]! : "";
-}
-
-function skipString(s: string, i: number): number {
-  const q = s[i];
-  for (let j = i + 1; j < s.length; j++) {
-    if (s[j] === "\\") j++;
-    else if (s[j] === q) return j;
-  }
-  return s.length;
-}
-
-function stripComments(s: string): string {
-  return s.replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/[^\n]*/g, "");
+function nameOf(p: Pattern): string {
+  if (p.type === "Identifier") return p.name;
+  if (p.type === "AssignmentPattern") return nameOf(p.left);
+  if (p.type === "RestElement") return nameOf(p.argument);
+  return "";
 }

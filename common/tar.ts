@@ -14,8 +14,8 @@ import { chmod, lstat, readdir, realpath } from "node:fs/promises";
 import { Buffer } from "node:buffer";
 import { Readable, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { type TarHeader, unpackTar as readHeaders } from "modern-tar";
-import { packTar as packFs, unpackTar as unpackFs } from "modern-tar/fs";
+import { type TarHeader, unpackTar as readHeaders } from "npm:modern-tar@^0.8.6";
+import { packTar as packFs, unpackTar as unpackFs } from "npm:modern-tar@^0.8.6/fs";
 import { checkInside, checkRelativePath } from "./paths.ts";
 
 /** Entry types that {@link unpackTar} extracts; every other type is refused. */

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { unpackTar } from "modern-tar";
+import { unpackTar } from "npm:modern-tar@^0.8.6";
 import { xxh128 } from "../wasm/hash.ts";
 import { hashBytes } from "./content_hash.ts";
 

@@ -1,13 +1,14 @@
 /**
  * Hello world: run against a local server started with `npm start`.
  *
- * Run: `deno run -A examples/hello.ts [host:port]`
+ * Run: `npx deno run -A examples/hello.ts [HOST:PORT]`
  *
  * @module
  */
+import process from "node:process";
 import { blob, Client, tasks } from "../mod.ts";
 
-const client = await Client.connect(Deno.args[0] ?? "localhost:7210");
+const client = await Client.connect(process.argv[2] ?? "localhost:7210");
 {
   await using session = client.newSession({ name: "hello" });
   const a = blob("Hello ");

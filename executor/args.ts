@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { Decoder, Tag } from "cbor-x/decode";
+import { Decoder, Tag } from "../common/cbor.ts";
 import { toUint8Array } from "../common/content_type.ts";
 import { INPUT_TAG } from "../protocol/executor.ts";
 

@@ -3,15 +3,16 @@
  *
  * @module
  */
-import { statSync } from "node:fs";
-import { relative, resolve } from "node:path";
+import { mkdirSync, renameSync, statSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
 import { format } from "node:util";
 import type { Context, ContextBlobOptions } from "../client/context.ts";
 import type { ObjectSpec, TaskInfo, TaskSpec } from "../common/attributes.ts";
 import { emptyObjectInfo } from "../common/attributes.ts";
 import { checkContentType, encodeValue } from "../common/content_type.ts";
 import { DataInstance } from "../common/data_instance.ts";
-import { StagedInstance } from "./instances.ts";
+import { msgpack } from "../common/optional.ts";
+import { PendingInstance, StagedInstance } from "./instances.ts";
 
 /** The context of one task run. */
 export class TaskContext implements Context {
@@ -19,8 +20,15 @@ export class TaskContext implements Context {
   readonly spec: TaskSpec;
   /** The task's info; `user` is writable. */
   readonly info: TaskInfo;
+  /**
+   * Where staged files wait for the end of the task: beside the working
+   * directory, which is emptied after the task, and out of the function's sight.
+   */
+  readonly stagingDir: string;
   readonly #cwd: string;
   readonly #lines: string[] = [];
+  #staged = 0;
+  readonly #pending: PendingInstance[] = [];
 
   /**
    * @param spec The task's spec.
@@ -30,6 +38,7 @@ export class TaskContext implements Context {
   constructor(spec: TaskSpec, cwd: string, governor: string) {
     this.spec = spec;
     this.#cwd = cwd;
+    this.stagingDir = `${cwd}.staged`;
     this.info = { error: "", startTime: Date.now(), duration: 0, governor, debug: "", user: {} };
   }
 
@@ -64,8 +73,14 @@ export class TaskContext implements Context {
           `Conflicting options: encode "${options.encode}" and contentType "${options.contentType}"`,
         );
       }
-      bytes = encodeValue(data, options.encode);
       contentType = options.encode;
+      if (options.encode === "msgpack" && !msgpack.loaded) {
+        const info = { ...emptyObjectInfo(), contentType };
+        const pending = new PendingInstance(resultSpec(""), info, structuredClone(data), "msgpack");
+        this.#pending.push(pending);
+        return pending;
+      }
+      bytes = encodeValue(data, options.encode);
     } else {
       if (options.contentType !== undefined) checkContentType(options.contentType);
       if (data instanceof Uint8Array) {
@@ -89,8 +104,19 @@ export class TaskContext implements Context {
     }, bytes);
   }
 
+  /** Encodes the `ctx.blob()` results that waited for their encoder (after the function returned). */
+  async settle(): Promise<void> {
+    for (const p of this.#pending) await p.settle();
+  }
+
+  /** Whether a file or directory was staged (and the staging directory exists). */
+  get staged(): boolean {
+    return this.#staged > 0;
+  }
+
   /**
-   * Stages a file the function wrote as a result.
+   * Stages a file the function wrote as a result: it is moved out of the
+   * working directory (after the call it is no longer there).
    *
    * @param path The file.
    * @param options Its content type.
@@ -103,11 +129,12 @@ export class TaskContext implements Context {
     return new StagedInstance(resultSpec(""), {
       ...emptyObjectInfo(),
       contentType: options.contentType ?? "",
-    }, full);
+    }, this.#moveOut(full));
   }
 
   /**
-   * Stages a directory the function wrote as a dir result.
+   * Stages a directory the function wrote as a dir result: it is moved out of
+   * the working directory (after the call it is no longer there).
    *
    * @param path The directory.
    * @returns The result.
@@ -117,7 +144,19 @@ export class TaskContext implements Context {
     if (!statSync(full).isDirectory()) {
       throw new TypeError(`ctx.stageDirectory(): "${path}" is not a directory`);
     }
-    return new StagedInstance({ ...resultSpec(""), dataType: "dir" }, emptyObjectInfo(), full);
+    return new StagedInstance(
+      { ...resultSpec(""), dataType: "dir" },
+      emptyObjectInfo(),
+      this.#moveOut(full),
+    );
+  }
+
+  /** Moves a staged file or directory into the staging directory (a rename: no copy). */
+  #moveOut(full: string): string {
+    if (this.#staged === 0) mkdirSync(this.stagingDir, { recursive: true });
+    const to = join(this.stagingDir, String(this.#staged++));
+    renameSync(full, to);
+    return to;
   }
 
   #inside(path: string, what: string): string {

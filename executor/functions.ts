@@ -6,6 +6,7 @@
  */
 import { parameterNames } from "../common/params.ts";
 import { REMOTE_FUNCTION, type RemoteFunctionRef } from "../protocol/executor.ts";
+import { bareNpmSpecifiersOnBun } from "../runtime/_bun_npm.ts";
 
 /** A function ready to call, with its parameter names. */
 export interface LoadedFunction {
@@ -16,6 +17,9 @@ export interface LoadedFunction {
 }
 
 const cache = new Map<string, LoadedFunction>();
+
+/** How `toString()` shows a function without JavaScript source. */
+const NATIVE = /\{\s*\[native code\]\s*\}\s*$/;
 
 /**
  * Loads a remote function, from the cache when it was loaded before.
@@ -32,7 +36,10 @@ export async function loadFunction(ref: RemoteFunctionRef): Promise<LoadedFuncti
     const fn = "source" in ref
       ? compile(ref.source)
       : await importFunction(ref.module, ref.exportName);
-    loaded = { fn, names: parameterNames(fn.toString()) };
+    const source = Function.prototype.toString.call(fn);
+    // A module may export a bound or native function: it has no source to read
+    // names from, and its parameters can only be given by position.
+    loaded = { fn, names: NATIVE.test(source) ? [] : parameterNames(source) };
     cache.set(key, loaded);
   }
   return loaded;
@@ -66,6 +73,8 @@ async function importFunction(
   url: string,
   exportName: string,
 ): Promise<(...args: unknown[]) => unknown> {
+  // The module may import the library's sources, whose npm: specifiers Bun needs made bare.
+  bareNpmSpecifiersOnBun();
   const mod = await import(url) as Record<string, unknown>;
   if (!(exportName in mod)) throw new Error(`Module ${url} has no export "${exportName}"`);
   let value = mod[exportName] as Record<symbol, unknown> | undefined;

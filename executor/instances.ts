@@ -8,8 +8,9 @@ import { readFileSync } from "node:fs";
 import { cp, mkdir, symlink } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { ObjectInfo, ObjectSpec } from "../common/attributes.ts";
-import { decodeText, decodeValue } from "../common/content_type.ts";
+import { decodeText, decodeValue, encodeValue, type Encoding } from "../common/content_type.ts";
 import { DataInstance } from "../common/data_instance.ts";
+import { ensureCodecsFor } from "../common/optional.ts";
 import { unpackTar } from "../common/tar.ts";
 
 /** A data instance backed by a file or directory; its bytes are read on first use. */
@@ -80,3 +81,46 @@ export class FileInstance extends DataInstance {
 
 /** A file or directory a function staged as a result (moved into the store). */
 export class StagedInstance extends FileInstance {}
+
+/**
+ * A `ctx.blob(value, { encode })` result whose encoding needs a package that
+ * is not imported yet (`@msgpack/msgpack`, imported on first use): encoded
+ * once the function returns ({@linkcode PendingInstance.settle}).
+ */
+export class PendingInstance extends DataInstance {
+  readonly #value: unknown;
+  readonly #encoding: Encoding;
+  #bytes: Uint8Array | null = null;
+
+  /**
+   * @param spec The result's spec.
+   * @param info The result's info (its size is set when encoded).
+   * @param value The value to encode.
+   * @param encoding The encoding.
+   */
+  constructor(spec: ObjectSpec, info: ObjectInfo, value: unknown, encoding: Encoding) {
+    super(spec, info, new Uint8Array(0), unpackTar);
+    this.#value = value;
+    this.#encoding = encoding;
+  }
+
+  /** Imports the encoder and encodes the value. */
+  async settle(): Promise<void> {
+    await ensureCodecsFor(this.#encoding);
+    this.#bytes = encodeValue(this.#value, this.#encoding);
+    this.info.size = this.#bytes.length;
+  }
+
+  /**
+   * The encoded bytes.
+   *
+   * @returns The bytes.
+   * @throws {Error} Before the function returned.
+   */
+  override bytes(): Uint8Array {
+    if (this.#bytes) return this.#bytes;
+    throw new Error(
+      `The "${this.#encoding}" bytes of this ctx.blob() are made when the function returns`,
+    );
+  }
+}

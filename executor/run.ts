@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import process from "node:process";
-import { ensureArrowFor } from "../common/arrow.ts";
+import { ensureCodecsFor } from "../common/optional.ts";
 import { isSubtype, toUint8Array } from "../common/content_type.ts";
 import { DataInstance } from "../common/data_instance.ts";
 import { packDirectory } from "../common/tar.ts";
@@ -39,20 +39,34 @@ export async function runTask(m: RunMessage): Promise<ExecutorMessage> {
     process.chdir(m.cwd);
     const { fn, names } = await loadFunction(config.fn);
     const instances = await Promise.all(m.inputs.map(toInstance));
-    await ensureArrowFor(...instances.map((i) => i.contentType)); // so that load() is synchronous
-    const values = instances.map((inst, j) => {
+    const params = instances.map((inst, j) => {
       const name = names[(config.inputs[j] ?? -1) + 1] ?? "";
       const param = Object.hasOwn(config.params, name) ? config.params[name]! : {};
-      if (param.contentType !== undefined && !isSubtype(inst.contentType, param.contentType)) {
-        throw new Error(
-          `Parameter "${name}" needs content type "${param.contentType}", but input ` +
-            `"${inst.spec.label}" has "${inst.contentType}"`,
-        );
+      const declared = param.contentType;
+      if (declared !== undefined && !isSubtype(inst.contentType, declared)) {
+        // Raw bytes ("") take the declared meaning, as in Rain: every type is a sub-type of "".
+        if (inst.contentType !== "") {
+          throw new Error(
+            `Parameter "${name}" needs content type "${declared}", but input ` +
+              `"${inst.spec.label}" has "${inst.contentType}"`,
+          );
+        }
+        inst.info.contentType = declared;
       }
-      return config.autoLoad || param.load ? inst.load() : inst;
+      return param;
     });
+    // So that load() of the inputs and encoding the declared outputs are synchronous.
+    await ensureCodecsFor(
+      ...instances.map((i) => i.contentType),
+      ...m.outputs.map((o) => o.contentType),
+      ...config.encode,
+    );
+    const values = instances.map((inst, j) =>
+      config.autoLoad || params[j]!.load ? inst.load() : inst
+    );
     const args = decodeArgs(toUint8Array(config.args), values);
     const value = await fn(ctx, ...args);
+    await ctx.settle();
     const outputs = toResults(value, m.outputs, config.encode, instances);
     outputs.forEach((o, i) => {
       if (!("file" in o)) return;
@@ -69,6 +83,8 @@ export async function runTask(m: RunMessage): Promise<ExecutorMessage> {
     process.chdir(home);
     // An emptied directory is as fresh as a new one: keep it for the next task.
     if (readdirSync(m.cwd).length) rmSync(m.cwd, { recursive: true, force: true });
+    // Staged files that did not become results (the task failed, or returned others).
+    if (ctx.staged) rmSync(ctx.stagingDir, { recursive: true, force: true });
   }
 }
 

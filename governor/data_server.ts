@@ -1,14 +1,14 @@
 /**
  * The governor's side of the object data plane (`protocol/data_plane.ts`):
  * other governors and clients fetch object data straight from the governor
- * that holds it.
+ * that holds it, and clients upload large constants to it.
  *
  * @module
  */
-import type { Hono } from "hono";
-import { packDirectoryStream } from "../common/tar.ts";
+import type { Hono } from "npm:hono@^4.10.0";
 import type { DataType } from "../common/attributes.ts";
 import { isContentHash } from "../common/content_hash.ts";
+import { packDirectoryStream } from "../common/tar.ts";
 import {
   CONTENT_ROUTE,
   OBJECT_ROUTE,
@@ -32,20 +32,26 @@ export interface ContentRoutes {
  * app.
  *
  * @param app The governor's app.
- * @param store The governor's store.
- * @param uploads Where uploads go.
+ * @param store The governor's current store (none before it first registered).
+ * @param uploads Where uploads go now (nowhere before it first registered).
  */
-export function addDataRoutes(app: Hono, store: ObjectStore, uploads: ContentRoutes): void {
+export function addDataRoutes(
+  app: Hono,
+  store: () => ObjectStore | undefined,
+  uploads: () => ContentRoutes | undefined,
+): void {
   app.put(CONTENT_ROUTE, async (c) => {
     const dataType = c.req.param("dataType");
     const hash = c.req.param("hash");
     const body = c.req.raw.body;
+    const to = uploads();
+    if (!to) return c.text("Not registered with a server yet\n", 503);
     if ((dataType !== "blob" && dataType !== "dir") || !isContentHash(hash) || !body) {
       return c.text(`Invalid upload of "${hash}" (${dataType})\n`, 400);
     }
     try {
-      const size = await uploads.contents.receive(hash, dataType, body);
-      uploads.onContent(hash, dataType, size);
+      const size = await to.contents.receive(hash, dataType, body);
+      to.onContent(hash, dataType, size);
       return c.text("Stored\n", 201);
     } catch (e) {
       const status = e instanceof ContentMismatchError ? 422 : 500;
@@ -54,11 +60,12 @@ export function addDataRoutes(app: Hono, store: ObjectStore, uploads: ContentRou
   });
   app.get(OBJECT_ROUTE, async (c) => {
     const id = parseObjectId(c.req.param("session"), c.req.param("n"));
-    const obj = id && store.get(id);
-    if (!obj) return c.text("No such object\n", 404);
+    const objects = store();
+    const obj = id && objects?.get(id);
+    if (!objects || !obj) return c.text("No such object\n", 404);
     const { contentType, size } = obj.info;
     // The hash recorded when the object was made: the receiver checks the bytes against it.
-    const hash = await store.hashOf(obj);
+    const hash = await objects.hashOf(obj);
     const headers = objectHeaders({ contentType, dataType: obj.dataType, size, hash });
     return new Response(await body(obj), { headers });
   });

@@ -1,45 +1,64 @@
 /**
  * The governor: connects to the server, runs the tasks it is given, stores
- * objects and serves their data.
+ * objects and serves their data; optionally waits for its server and rejoins
+ * it after a restart.
  *
  * @module
  */
 import { mkdtemp } from "node:fs/promises";
-import { removeTree } from "./fs_util.ts";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
-import { listenError } from "../common/address.ts";
-import { decodeFrame } from "../protocol/codec.ts";
 import {
-  GOVERNOR_PROTOCOL_VERSION,
-  type GovernorMessage,
-  type ServerToGovernorMessage,
-  unpackTask,
-  validateServerToGovernor,
-} from "../protocol/governor.ts";
-import { Outbox } from "../protocol/outbox.ts";
+  DEFAULT_SERVER_PORT,
+  formatAddress,
+  type HostPort,
+  listenError,
+  parseAddress,
+} from "../common/address.ts";
 import { runtime } from "../runtime/mod.ts";
-import { builtins } from "./builtins/mod.ts";
-import { configureExecutors } from "./builtins/remote.ts";
+import { localAddressTowards, planAddresses } from "./address.ts";
 import { addDataRoutes } from "./data_server.ts";
-import { fetchObject } from "./transfer.ts";
-import { TaskRunner } from "./runner.ts";
-import { ObjectStore, type StoredObject } from "./store.ts";
-import { ContentStore } from "./contents.ts";
-import type { DataType } from "../common/attributes.ts";
+import { removeTree } from "./fs_util.ts";
+import { Membership } from "./membership.ts";
+import { retry } from "./retry.ts";
+import {
+  openServerConnection,
+  RegistrationRefusedError,
+  type ServerConnection,
+} from "./server_connection.ts";
 
 /** Options of {@linkcode startGovernor}. */
 export interface GovernorOptions {
-  /** The server's `host:port`. */
+  /** The server's `host:port` (port 7210 when not given). */
   server: string;
   /** Cpus to announce. @default {the machine's cpus} */
   cpus?: number;
   /** Work directory; a fresh temporary one when not given. */
   workDir?: string;
-  /** Address to serve object data on. @default {"127.0.0.1"} */
+  /**
+   * Address to serve object data on; a wildcard (`0.0.0.0`) means every
+   * interface. @default {the local address of the governor's connection to the server}
+   */
   hostname?: string;
-  /** Port to serve object data on. @default {0} */
+  /** Port to serve object data on. @default {the advertised port, else 0 (a free one)} */
   port?: number;
+  /**
+   * The address (`HOST[:PORT]`) registered with the server, where clients
+   * and other governors fetch this governor's objects: for NAT, a DNS name,
+   * or another interface. The port defaults to the data server's.
+   * @default {the data server's address; with a wildcard, the local address towards the server}
+   */
+  advertise?: string;
+  /**
+   * Wait for the server while it is unreachable (also at start) and rejoin
+   * it after a restart, retrying with backoff; tasks and objects of the
+   * sessions that died with the old server are dropped. Without it the
+   * governor fails to start when the server is unreachable, and `closed`
+   * resolves when the connection ends. @default {false}
+   */
+  reconnect?: boolean;
+  /** Aborting it while the governor waits for its server makes `startGovernor` reject. */
+  signal?: AbortSignal;
   /** Log sink. @default {() => {}} */
   log?: (message: string) => void;
   /** Interval of heartbeats to the server (ms). @default {1000} */
@@ -53,15 +72,19 @@ export interface GovernorOptions {
 
 /** A running governor. */
 export interface Governor {
-  /** The governor's id, `host:port` of its data server. */
+  /** The governor's id, the `host:port` it registered (where its data server is reached). */
   id: string;
   /** Its cpus. */
   cpus: number;
   /** Its work directory. */
   workDir: string;
-  /** Resolves with a reason when the server connection ends. */
+  /**
+   * Resolves with a reason once the governor is no longer connected and will
+   * not reconnect: when the connection ends (without `reconnect`), when
+   * rejoining failed for good, or on `close()`.
+   */
   closed: Promise<string>;
-  /** Stops the governor and removes its work directory. */
+  /** Stops the governor and removes its work directory (a given one is emptied). */
   close(): Promise<void>;
 }
 
@@ -75,6 +98,8 @@ export interface Governor {
  *
  * @param options Where the server is and what the governor offers.
  * @returns The running governor, registered.
+ * @throws {Error} When the server cannot be reached (without `reconnect`), refuses the
+ *   governor, or the data server cannot listen.
  */
 export async function startGovernor(options: GovernorOptions): Promise<Governor> {
   const cpus = options.cpus ?? availableParallelism();
@@ -83,142 +108,127 @@ export async function startGovernor(options: GovernorOptions): Promise<Governor>
   if (memoryMb !== undefined && (!Number.isInteger(memoryMb) || memoryMb < 1)) {
     throw new RangeError(`Invalid executorMemoryMb: ${memoryMb}`);
   }
+  const server = parseAddress(options.server, DEFAULT_SERVER_PORT);
+  const serverAddress = formatAddress(server.hostname, server.port);
+  const log = options.log ?? (() => {});
+  const stop = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
+  const keepTrying = <T>(attempt: () => Promise<T>, fatal = (_e: unknown) => false) =>
+    options.reconnect ? retry(attempt, { signal, log, fatal }) : attempt();
+
+  const local = await keepTrying(() => reach(server));
+  const plan = planAddresses({
+    listen: { hostname: options.hostname, port: options.port },
+    advertise: options.advertise,
+  }, local);
+  let membership: Membership | undefined;
+  const http = await runtime.serve({
+    ...plan.bind,
+    build: (app) => addDataRoutes(app, () => membership?.store, () => membership?.uploads),
+  }).catch((e) => {
+    throw listenError(e, plan.bind.hostname, plan.bind.port);
+  });
+  const address = plan.advertised(http.port);
   const ownWorkDir = options.workDir === undefined;
   const workDir = options.workDir ?? await mkdtemp(join(tmpdir(), "rain-governor-"));
-  const store = new ObjectStore(workDir);
-  await store.init();
-  const contents = new ContentStore(workDir);
-  await contents.init();
-  configureExecutors(store, { memoryMb });
-  const log = options.log ?? (() => {});
-  const bind = { hostname: options.hostname ?? "127.0.0.1", port: options.port ?? 0 };
-  const uploads = {
-    contents,
-    onContent: (hash: string, dataType: DataType, size: number) =>
-      outbox.push({ type: "contentHeld", hash, dataType, size }),
-  };
-  const http = await runtime.serve({ ...bind, build: (app) => addDataRoutes(app, store, uploads) })
-    .catch((e) => {
-      throw listenError(e, bind.hostname, bind.port);
+  let joins = 0;
+  const newMembership = () =>
+    Membership.create({
+      // A rejoined server reuses session ids: a fresh directory keeps late writes of the
+      // old membership's tasks apart from the new one's objects.
+      dir: joins === 0 ? workDir : join(workDir, `rejoin-${joins}`),
+      ownDir: joins > 0,
+      cpus,
+      address,
+      executorMemoryMb: memoryMb,
     });
-  const address = `${http.hostname}:${http.port}`;
-  const ws = runtime.connectWebSocket(`ws://${options.server}/ws/governor`);
-  const outbox = new Outbox<GovernorMessage>((frame) => ws.send(frame));
-  const fetching = new Map<string, Promise<StoredObject>>();
-  const runner = new TaskRunner({
-    cpus,
-    address,
-    store,
-    taskTypes: builtins,
-    send: (m) => outbox.push(m),
-    fetchRemote(id, source) {
-      const key = id.join("/");
-      let p = fetching.get(key);
-      if (!p) {
-        p = fetchObject(store, id, source).finally(() => fetching.delete(key));
-        fetching.set(key, p);
-      }
-      return p;
-    },
-  });
-  let closing = false;
-  const { promise: closed, resolve: resolveClosed } = Promise.withResolvers<string>();
-  const { promise: registered, resolve, reject } = Promise.withResolvers<void>();
-  const handle = (m: ServerToGovernorMessage) => {
-    switch (m.type) {
-      case "registered":
-        return resolve();
-      case "refused":
-        return reject(new Error(`Server refused governor: ${m.message}`));
-      case "assign":
-        return runner.assign(m.task);
-      case "run": {
-        const { task, inline } = unpackTask(m.task, "run.task");
-        for (const { id, data, contentType } of inline) {
-          store.put({
-            id,
-            dataType: "blob",
-            data,
-            path: null,
-            // The hash is computed if it is ever needed (to serve or forward it).
-            info: { error: "", size: data.length, contentType, hash: "", debug: "", user: {} },
-          });
-        }
-        return runner.assign(task);
-      }
-      case "put":
-        if (m.dataType === "dir") {
-          return store.putPending(m.id, store.putTar(m.id, m.data, m.contentType ?? ""));
-        }
-        store.put({
-          id: m.id,
-          dataType: "blob",
-          data: m.data,
-          path: null,
-          info: {
-            error: "",
-            size: m.data.length,
-            contentType: m.contentType ?? "",
-            hash: m.hash ?? "",
-            debug: "",
-            user: {},
-          },
-        });
-        return;
-      case "free":
-        store.removeMany(m.session, m.ns);
-        return;
-      case "stopSession":
-        runner.stopSession(m.session);
-        store.removeSession(m.session);
-        return;
-      case "bind": {
-        const { id, hash, dataType, size, contentType } = m;
-        const info = { error: "", size, contentType, hash, debug: "", user: {} };
-        const path = contents.pathFor(hash, dataType);
-        store.put({ id, dataType, data: null, path, info, shared: true });
-        return;
-      }
-      case "dropContent":
-        contents.drop(m.hash, m.dataType).catch((e) => log(`Cannot drop ${m.hash}: ${e}`));
-        return;
-    }
-  };
-  ws.onMessage = (data) => {
+  const register = async (m: Membership): Promise<ServerConnection> => {
+    const connection = openServerConnection({
+      server: serverAddress,
+      address,
+      cpus,
+      heartbeatMs: options.heartbeatMs ?? 1000,
+      onMessage: (message) => m.handle(message),
+      log,
+    });
+    m.attach(connection);
     try {
-      for (const m of decodeFrame(data)) handle(validateServerToGovernor(m));
+      await connection.registered;
     } catch (e) {
-      log(`Protocol error from server: ${(e as Error).message}`);
-      ws.close();
+      connection.close();
+      throw e;
     }
+    return connection;
   };
-  ws.onClose = (reason) => {
-    clearInterval(heartbeat);
-    reject(new Error(`Server connection closed: ${reason}`));
-    if (!closing) log(`Lost connection to server ${options.server}: ${reason}`);
-    resolveClosed(reason);
-  };
-  const heartbeat = setInterval(
-    () => outbox.push({ type: "heartbeat" }),
-    options.heartbeatMs ?? 1000,
-  );
-  const shutdown = async () => {
-    closing = true;
-    clearInterval(heartbeat);
-    runner.stopAll();
-    ws.close();
-    await http.close();
-    await store.clear();
-    await contents.clear();
-    if (ownWorkDir) await removeTree(workDir);
-  };
+
+  let connection: ServerConnection | undefined;
+  const { promise: closed, resolve: resolveClosed } = Promise.withResolvers<string>();
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    closing ??= (async () => {
+      stop.abort(new Error("The governor is stopping"));
+      connection?.close();
+      await membership?.drop();
+      await http.close();
+      if (ownWorkDir) await removeTree(workDir);
+      resolveClosed("closed");
+    })();
+
   try {
-    await ws.opened;
-    outbox.push({ type: "register", version: GOVERNOR_PROTOCOL_VERSION, address, cpus });
-    await registered;
+    membership = await newMembership();
+    const m = membership;
+    connection = await keepTrying(
+      () => register(m),
+      (e) => e instanceof RegistrationRefusedError,
+    );
   } catch (e) {
-    await shutdown();
+    await close();
     throw e;
   }
-  return { id: address, cpus, workDir, closed, close: shutdown };
+
+  /** Waits for the connection to end; then ends, or rejoins with a fresh membership. */
+  const supervise = async (): Promise<void> => {
+    while (true) {
+      const reason = await connection!.closed;
+      if (closing) return;
+      if (!options.reconnect) {
+        log(`Lost connection to server ${serverAddress}: ${reason}`);
+        return resolveClosed(reason);
+      }
+      log(
+        `Lost connection to server ${serverAddress}: ${reason}; dropping the tasks and objects ` +
+          "of its sessions and rejoining",
+      );
+      const old = membership!;
+      joins++;
+      old.drop().catch((e) => log(`Cannot remove the old objects: ${(e as Error).message}`));
+      try {
+        const m = membership = await newMembership();
+        // The server may still hold the old connection until its heartbeat timeout: a
+        // refusal is retried too.
+        connection = await keepTrying(async () => {
+          await reach(server);
+          return register(m);
+        });
+      } catch (e) {
+        if (closing) return;
+        log(`Cannot rejoin server ${serverAddress}: ${(e as Error).message}`);
+        return resolveClosed((e as Error).message);
+      }
+      log(`Rejoined server ${serverAddress} as ${address}`);
+    }
+  };
+  supervise();
+  return { id: address, cpus, workDir, closed, close };
+}
+
+/** The local address towards the server, or an error saying the server is unreachable. */
+async function reach(server: HostPort): Promise<string> {
+  try {
+    return await localAddressTowards(server);
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    const address = formatAddress(server.hostname, server.port);
+    throw new Error(`Cannot reach server "${address}": ${err.message}`, { cause: e });
+  }
 }

@@ -157,7 +157,7 @@ export interface GovernorSummary {
   cpus: number;
   /** Ids of the tasks assigned to it. */
   tasks: [number, number][];
-  /** Ids of the objects it holds. */
+  /** Ids of the objects it holds, and of the outputs of the tasks it runs (being produced). */
   objects: [number, number][];
   /** Bytes of object data it holds. */
   memory: number;

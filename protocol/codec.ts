@@ -4,10 +4,7 @@
  *
  * @module
  */
-// "cbor-x/encode" and "cbor-x/decode" are the pure-JS build on every runtime: the native
-// cbor-extract addon that the main entry loads on Node-compatible runtimes crashes Deno.
-import { Encoder } from "cbor-x/encode";
-import { Decoder } from "cbor-x/decode";
+import { Decoder, Encoder } from "../common/cbor.ts";
 import { ProtocolError } from "../common/errors.ts";
 import { toUint8Array } from "../common/content_type.ts";
 

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import type { Context, MiddlewareHandler } from "hono";
-import type { WSContext, WSEvents } from "hono/ws";
+import type { Context, MiddlewareHandler } from "npm:hono@^4.10.0";
+import type { WSContext, WSEvents } from "npm:hono@^4.10.0/ws";
 import type { WsConnection, WsUpgrade } from "./types.ts";
 import { toFrame } from "./_ws_client.ts";
 

@@ -5,8 +5,8 @@
  * @module
  */
 import process from "node:process";
-import { Hono } from "hono";
-import { upgradeWebSocket, websocket } from "hono/bun";
+import { Hono } from "npm:hono@^4.10.0";
+import { getConnInfo, upgradeWebSocket, websocket } from "npm:hono@^4.10.0/bun";
 import type { ListeningServer, Runtime, ServeOptions, WsUpgrade } from "./types.ts";
 import { wrapWebSocket } from "./_ws_client.ts";
 import { adaptUpgrade } from "./_hono_ws.ts";
@@ -14,6 +14,7 @@ import { spawnPiped } from "./_piped.ts";
 import { spawnProcess } from "./_child_process.ts";
 import { readFileStream, writeFileStream } from "./_node_files.ts";
 import { nodeProcess } from "./_node_process.ts";
+import { peerAddressOf } from "./_connect.ts";
 
 /** The part of Bun's `ServerWebSocket` used here. */
 interface BunServerWs {
@@ -141,5 +142,6 @@ export const bunRuntime: Runtime = {
   writeFileStream,
   spawnScript: (options) => spawnPiped(options, process.execPath, []),
   connectWebSocket: (url) => wrapWebSocket(new WebSocket(url) as never, url),
+  peerAddress: (c) => peerAddressOf(() => getConnInfo(c).remote.address),
   ...nodeProcess,
 };

@@ -3,14 +3,15 @@
  *
  * @module
  */
-import { Hono } from "hono";
-import WebSocket from "ws";
-import { upgradeWebSocket } from "hono/deno";
+import { Hono } from "npm:hono@^4.10.0";
+import WebSocket from "npm:ws@^8.18.0";
+import { getConnInfo, upgradeWebSocket } from "npm:hono@^4.10.0/deno";
 import type { Runtime, WsUpgrade } from "./types.ts";
 import { wrapWebSocket } from "./_ws_client.ts";
 import { adaptUpgrade } from "./_hono_ws.ts";
 import { readTail } from "./_stderr_tail.ts";
 import { spawnDenoScript } from "./_deno_piped.ts";
+import { peerAddressOf } from "./_connect.ts";
 
 const wsUpgrade: WsUpgrade = adaptUpgrade<WebSocket>(
   upgradeWebSocket,
@@ -69,6 +70,7 @@ export const denoRuntime: Runtime = {
   // The `ws` package sets TCP_NODELAY; Deno's own WebSocket client does not, and
   // frames of a few tens of KB then wait ~40 ms for delayed ACKs.
   connectWebSocket: (url) => wrapWebSocket(new WebSocket(url) as never, url),
+  peerAddress: (c) => peerAddressOf(() => getConnInfo(c).remote.address),
   async spawn({ cmd, args, cwd, stdin, stdout, signal }) {
     // Files first: a program is never started whose stdin or stdout cannot be opened.
     const input = stdin ? await Deno.open(stdin) : null;

@@ -7,10 +7,11 @@
 import process from "node:process";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Hono } from "hono";
-import { createAdaptorServer } from "@hono/node-server";
-import { createNodeWebSocket } from "@hono/node-ws";
-import { WebSocket as NodeWebSocket } from "ws";
+import { Hono } from "npm:hono@^4.10.0";
+import { createAdaptorServer } from "npm:@hono/node-server@^1.19.11";
+import { getConnInfo } from "npm:@hono/node-server@^1.19.11/conninfo";
+import { createNodeWebSocket } from "npm:@hono/node-ws@^1.3.1";
+import { WebSocket as NodeWebSocket } from "npm:ws@^8.18.0";
 import type { Runtime, WsUpgrade } from "./types.ts";
 import { wrapWebSocket } from "./_ws_client.ts";
 import { adaptUpgrade } from "./_hono_ws.ts";
@@ -18,6 +19,7 @@ import { spawnPiped } from "./_piped.ts";
 import { spawnProcess } from "./_child_process.ts";
 import { readFileStream, writeFileStream } from "./_node_files.ts";
 import { nodeProcess } from "./_node_process.ts";
+import { peerAddressOf } from "./_connect.ts";
 
 /** How long `close()` waits for WebSocket close handshakes before cutting sockets. */
 const WS_CLOSE_GRACE_MS = 1000;
@@ -102,5 +104,6 @@ export const nodeRuntime: Runtime = {
       ...(options.maxHeapMb ? [`--max-old-space-size=${options.maxHeapMb}`] : []),
     ]),
   connectWebSocket: (url) => wrapWebSocket(new NodeWebSocket(url) as never, url),
+  peerAddress: (c) => peerAddressOf(() => getConnInfo(c).remote.address),
   ...nodeProcess,
 };

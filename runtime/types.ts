@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { Context, Hono, MiddlewareHandler } from "hono";
+import type { Context, Hono, MiddlewareHandler } from "npm:hono@^4.10.0";
 
 /** One accepted WebSocket connection, as the core sees it. */
 export interface WsConnection {
@@ -148,6 +148,12 @@ export interface Runtime {
   embedWebSocket(app: Hono): EmbeddedWebSocket;
   /** Opens a WebSocket client connection (binary frames). */
   connectWebSocket(url: string): WsClient;
+  /**
+   * The address of the peer that sent a request to an app this runtime
+   * serves (or the host serves with this runtime's server), e.g.
+   * `"127.0.0.1"`; `"unknown"` when the host does not say.
+   */
+  peerAddress(c: Context): string;
   /**
    * Runs a program to completion. Rejects with an error whose `code` is
    * `"ENOENT"` when the program cannot be found.

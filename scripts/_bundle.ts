@@ -4,7 +4,8 @@
  *
  * One ESM file per entry point plus shared chunks, all in one flat directory
  * (the bundled governor finds `executor.js` beside itself). npm dependencies
- * stay external imports; code is lowered for Node 20 (`using` declarations)
+ * stay external imports, their `npm:` specifiers made bare (`hono/ws`, see
+ * `scripts/npm_specifier.mjs`); code is lowered for Node 20 (`using` declarations)
  * and `Promise.withResolvers` is replaced by a stand-in.
  *
  * @module
@@ -13,6 +14,7 @@ import { chmod, copyFile, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
+import { bareSpecifier } from "./npm_specifier.mjs";
 
 /** The repository root. */
 export const ROOT: string = fileURLToPath(new URL("..", import.meta.url));
@@ -66,6 +68,15 @@ export async function bundle(outdir: string, extra: Record<string, string> = {})
         "Promise.withResolvers": "promiseWithResolvers",
       },
       inject: [join(ROOT, "scripts/_node20_shims.ts")],
+      plugins: [{
+        name: "npm-specifiers",
+        setup(build) {
+          build.onResolve({ filter: /^npm:/ }, (args) => ({
+            path: bareSpecifier(args.path),
+            external: true,
+          }));
+        },
+      }],
     });
   } finally {
     await esbuild.stop();

@@ -14,7 +14,9 @@
 import { readdir, readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import ts from "typescript";
 import { bundle, ROOT } from "./_bundle.ts";
+import { bareSpecifier, withBareSpecifiers } from "./npm_specifier.mjs";
 
 /** The modules whose declarations the package exports (`types` conditions). */
 const TYPED_ENTRIES = ["mod.ts", "server/mod.ts", "governor/mod.ts"];
@@ -24,34 +26,54 @@ const TS_SPECIFIER = /((?:from|import)\s*\(?\s*)(["'])(\.{1,2}\/[^"']*?)\.ts\2/g
 
 /**
  * Writes `.d.ts` files for {@linkcode TYPED_ENTRIES} and what they import into
- * `outdir`, with relative imports pointing at `.js` files as in the package.
+ * `outdir`, with relative imports pointing at `.js` files and `npm:`
+ * specifiers made bare, as in the package. TypeScript resolves the sources'
+ * `npm:` specifiers as bare ones (from `node_modules`), so types inferred from
+ * npm packages are written out as they are, not as `any`.
  *
  * @param outdir The declarations' directory.
  */
 export async function buildTypes(outdir: string): Promise<void> {
-  const tsc = join(ROOT, "node_modules/typescript/bin/tsc");
   // Declarations only, without type checking: the sources are checked with Deno's
   // types (`deno check`), which tsc does not have.
-  const { success, stdout, stderr } = await new Deno.Command("node", {
-    args: [
-      tsc,
-      ...["--declaration", "--emitDeclarationOnly", "--noCheck", "--skipLibCheck", "--strict"],
-      ...["--allowImportingTsExtensions", "--target", "es2022", "--lib", "esnext"],
-      ...["--module", "nodenext", "--moduleResolution", "nodenext", "--types", "node"],
-      ...["--rootDir", ROOT, "--outDir", outdir],
-      ...TYPED_ENTRIES.map((e) => join(ROOT, e)),
-    ],
-    cwd: ROOT,
-  }).output();
-  if (!success) {
-    const out = new TextDecoder().decode(stdout) + new TextDecoder().decode(stderr);
-    throw new Error(`tsc failed:\n${out}`);
+  const options: ts.CompilerOptions = {
+    declaration: true,
+    emitDeclarationOnly: true,
+    noCheck: true,
+    skipLibCheck: true,
+    strict: true,
+    allowImportingTsExtensions: true,
+    target: ts.ScriptTarget.ES2022,
+    lib: ["lib.esnext.d.ts"],
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    types: ["node"],
+    rootDir: ROOT,
+    outDir: outdir,
+  };
+  const host = ts.createCompilerHost(options);
+  host.resolveModuleNameLiterals = (literals, file, redirected, opts, sourceFile) =>
+    literals.map((literal) =>
+      ts.resolveModuleName(
+        bareSpecifier(literal.text),
+        file,
+        opts,
+        host,
+        undefined,
+        redirected,
+        ts.getModeForUsageLocation(sourceFile, literal, opts),
+      )
+    );
+  const program = ts.createProgram(TYPED_ENTRIES.map((e) => join(ROOT, e)), options, host);
+  const { emitSkipped, diagnostics } = program.emit(undefined, undefined, undefined, true);
+  if (emitSkipped) {
+    throw new Error(`tsc failed:\n${ts.formatDiagnostics(diagnostics, host)}`);
   }
   for (const entry of await readdir(outdir, { recursive: true })) {
     if (!entry.endsWith(".d.ts")) continue;
     const path = join(outdir, entry);
     const text = await readFile(path, "utf8");
-    const fixed = text.replace(TS_SPECIFIER, "$1$2$3.js$2");
+    const fixed = withBareSpecifiers(text.replace(TS_SPECIFIER, "$1$2$3.js$2"));
     if (fixed !== text) await writeFile(path, fixed);
   }
 }

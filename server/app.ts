@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { Hono } from "hono";
+import { Hono } from "npm:hono@^4.10.0";
 import { runtime } from "../runtime/mod.ts";
 import type { ClientLink } from "./client_link.ts";
 import { Coordinator } from "./coordinator.ts";
@@ -26,15 +26,31 @@ export interface ServerAppOptions {
 
 /** A server not listening anywhere yet: its app and handlers for the host. */
 export interface ServerApp {
-  /** The Hono app: the client and governor WebSockets, `/api/info`. */
+  /**
+   * The Hono app: the client and governor WebSockets, `/api/info`. (Left out
+   * of the API reference, which does not document Hono's types.)
+   *
+   * @ignore
+   */
   app: Hono;
-  /** The app's fetch handler: `Deno.serve(rain.fetch)`, `Bun.serve({ fetch: rain.fetch, ... })`. */
-  fetch: Hono["fetch"];
+  /**
+   * The app's fetch handler: `Deno.serve(rain.fetch)`, `Bun.serve({ fetch: rain.fetch, ... })`.
+   *
+   * @param request The HTTP request.
+   * @param env The host's bindings, if any.
+   * @param executionCtx The host's execution context, if any.
+   * @returns The response.
+   */
+  fetch(request: Request, env?: unknown, executionCtx?: unknown): Response | Promise<Response>;
   /** Bun only: pass to `Bun.serve` beside `fetch` (`Bun.serve({ fetch, websocket })`). */
   websocket?: unknown;
   /** Node only: call with the `node:http` server from `@hono/node-server`'s `serve()`. */
   injectWebSocket?: (server: unknown) => void;
-  /** The server state. */
+  /**
+   * The server state (the project's own tools read it: tests, dashboard).
+   *
+   * @ignore
+   */
   coordinator: Coordinator;
   /**
    * Closes every governor and client connection and stops the heartbeat

@@ -246,11 +246,18 @@ function objectUpdate(o: ObjectNode): ObjectUpdate {
  * @returns One summary per governor.
  */
 export function governorSummaries(c: Coordinator): GovernorSummary[] {
-  return c.scheduler.governors.map((g) => ({
-    id: g.id,
-    cpus: g.cpus,
-    tasks: [...g.tasks].map((t) => t.spec.id),
-    objects: [...g.objects].map((o) => o.spec.id),
-    memory: g.memory,
-  }));
+  return c.scheduler.governors.map((g) => {
+    const objects = [...g.objects].map((o) => o.spec.id);
+    // Outputs of the tasks it runs are listed too, as Rain did: the governor is producing them.
+    for (const t of g.tasks) {
+      for (const o of t.outputs) if (!g.objects.has(o)) objects.push(o.spec.id);
+    }
+    return {
+      id: g.id,
+      cpus: g.cpus,
+      tasks: [...g.tasks].map((t) => t.spec.id),
+      objects,
+      memory: g.memory,
+    };
+  });
 }

@@ -148,6 +148,8 @@ export class Coordinator {
       s.tasks.set(t.spec.id[1], t);
       s.unfinished++;
       for (const o of t.inputs) {
+        // A freed constant comes back: its data is still here (see #maybeFree).
+        if (o.state === "removed" && !o.producer && o.data) o.state = "finished";
         o.consumers++;
         o.consumerTasks = append(o.consumerTasks, t);
         if (o.state !== "finished") {

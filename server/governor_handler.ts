@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { advertisedAddressProblem } from "../common/address.ts";
 import { decodeFrame, encodeFrame } from "../protocol/codec.ts";
 import {
   GOVERNOR_PROTOCOL_VERSION,
@@ -19,9 +20,14 @@ import { GovernorLink } from "./governor_link.ts";
  *
  * @param coordinator The server state.
  * @param log Where to report governors joining and leaving.
+ * @param peer The governor's address as this server sees it (`"unknown"` if not known).
  * @returns The handler.
  */
-export function governorHandler(coordinator: Coordinator, log: (msg: string) => void): WsHandler {
+export function governorHandler(
+  coordinator: Coordinator,
+  log: (msg: string) => void,
+  peer: string,
+): WsHandler {
   let link: GovernorLink | null = null;
   const refuse = (conn: WsConnection, message: string) => {
     conn.send(encodeFrame([{ type: "refused", message }]));
@@ -46,6 +52,15 @@ export function governorHandler(coordinator: Coordinator, log: (msg: string) => 
             return refuse(
               conn,
               `Protocol version ${m.version} is not supported (server speaks ${GOVERNOR_PROTOCOL_VERSION})`,
+            );
+          }
+          const problem = advertisedAddressProblem(m.address, peer);
+          if (problem) {
+            log(`Refused governor at ${peer}: address "${m.address}" is ${problem}`);
+            return refuse(
+              conn,
+              `Cannot use governor address "${m.address}": ${problem}; ` +
+                "start the governor with --advertise HOST[:PORT] (an address others reach it at)",
             );
           }
           if (coordinator.scheduler.governors.some((g) => g.id === m.address)) {

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import type { Hono } from "hono";
-import { listenError } from "../common/address.ts";
+import type { Hono } from "npm:hono@^4.10.0";
+import { DEFAULT_SERVER_PORT, listenError } from "../common/address.ts";
 import { runtime } from "../runtime/mod.ts";
 import type { ListeningServer, WsUpgrade } from "../runtime/types.ts";
 import { ClientLink, governorSummaries } from "./client_link.ts";
@@ -13,7 +13,7 @@ import { Coordinator } from "./coordinator.ts";
 import { governorHandler } from "./governor_handler.ts";
 
 /** Default port of the server, as in Rain. */
-export const DEFAULT_SERVER_PORT = 7210;
+export { DEFAULT_SERVER_PORT };
 
 /** Options of {@linkcode startServer}. */
 export interface ServerOptions {
@@ -39,7 +39,11 @@ export interface RainServer {
   hostname: string;
   /** The bound port. */
   port: number;
-  /** The server state (for tests and the dashboard). */
+  /**
+   * The server state (the project's own tools read it: tests, dashboard).
+   *
+   * @ignore
+   */
   coordinator: Coordinator;
   /** Stops the server. */
   close(): Promise<void>;
@@ -75,7 +79,10 @@ export function addRoutes(
       };
     }),
   );
-  app.get("/ws/governor", ws(() => governorHandler(coordinator, log)));
+  app.get(
+    "/ws/governor",
+    ws((c) => governorHandler(coordinator, log, runtime.peerAddress(c))),
+  );
   app.get("/api/info", (c) =>
     c.json({
       governors: governorSummaries(coordinator),

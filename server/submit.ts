@@ -125,7 +125,9 @@ export function buildSubmit(
       const fresh = newObjects.get(n);
       const o = fresh ?? s.objects.get(n);
       if (!o) throw bad(`input object ${formatId(input.id)} is unknown`);
-      if (!fresh && !o.heldForParts && (!o.keep || o.state === "removed")) {
+      // A constant of an earlier submit is usable kept or not: the server holds its data.
+      const constant = !o.producer && o.data !== null;
+      if (!fresh && !o.heldForParts && !constant && (!o.keep || o.state === "removed")) {
         throw bad(
           `input object ${formatId(input.id)} of task ${
             formatId(spec.id)

@@ -11,7 +11,8 @@
  * files of the repository are transpiled by TypeScript (types stripped,
  * `using` lowered; unlike esbuild, it renames no identifiers, so `remote()`
  * functions keep their parameter names) and get `tests/_deno_shim.ts`'s
- * `Deno` when they name it (see {@linkcode withDenoShim}).
+ * `Deno` when they name it (see {@linkcode withDenoShim}); `npm:` specifiers
+ * resolve as bare ones (see {@linkcode resolve}).
  *
  * @module
  */
@@ -19,6 +20,7 @@ import { register } from "node:module";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { isMainThread } from "node:worker_threads";
+import { bareSpecifier } from "../scripts/npm_specifier.mjs";
 
 const ROOT = new URL("../", import.meta.url).href;
 const SHIM = new URL("./_deno_shim.ts", import.meta.url).href;
@@ -40,6 +42,19 @@ export function withDenoShim(url, code) {
 /** Whether a module is a TypeScript file of the repository (not of node_modules). */
 function ownTypeScript(url) {
   return url.startsWith(ROOT) && url.endsWith(".ts") && !url.includes("/node_modules/");
+}
+
+/**
+ * Node's `resolve` hook: the sources' `npm:` specifiers are resolved as bare
+ * ones (`npm:hono@^4.10.0/ws` as `hono/ws`, from `node_modules`).
+ *
+ * @param {string} specifier The specifier.
+ * @param {object} context The resolve context.
+ * @param {Function} next The next hook.
+ * @returns {Promise<object>} The resolution.
+ */
+export function resolve(specifier, context, next) {
+  return next(bareSpecifier(specifier), context);
 }
 
 /**

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { blob, Client, tasks } from "../mod.ts";
 import { startServer } from "../server/mod.ts";
-import { runCli, startCli } from "./_cli.ts";
+import { CLI, runCli, startCli } from "./_cli.ts";
 
 /** A port nothing listens on (bound, then released). */
 function freePort(): number {
@@ -44,6 +44,16 @@ Deno.test("rain --help lists the commands; COMMAND --help lists that command's o
   assert.doesNotMatch(start.stdout, /listening/);
 });
 
+Deno.test("docs/cli.md shows each command's --help as the command prints it", async () => {
+  const doc = await readFile(new URL("../docs/cli.md", import.meta.url), "utf8");
+  for (const name of ["start", "server", "governor"]) {
+    const section = doc.split(`## \`rain ${name}\``)[1]!;
+    const shown = /```text\n([\s\S]*?)```/.exec(section)![1]!;
+    const r = await runCli([name, "--help"]);
+    assert.equal(shown.trimEnd(), r.stdout.trimEnd(), `rain ${name} --help`);
+  }
+});
+
 Deno.test("an invalid option value is rejected before the server listens", async () => {
   const port = freePort();
   for (
@@ -74,7 +84,12 @@ Deno.test("unknown options and extra arguments are rejected", async () => {
       [["start", "--simple", "--no-such"], /rain start: unknown option "--no-such"/],
       [["start", "--simple=yes"], /rain start: --simple takes no value/],
       [["start", "--simple", "--cpus"], /rain start: --cpus needs a value/],
-      [["start"], /rain start: needs --simple, --governors N or --governor-host-file FILE/],
+      [
+        ["start"],
+        /rain start: needs --simple, --governors N, --governor-host-file FILE or --autoconf/,
+      ],
+      [["start", "--autoconf", "lsf"], /rain start: --autoconf must be pbs or slurm, got "lsf"/],
+      [["start", "--simple", "--governor-command", "x"], /--governor-command needs/],
       [["frobnicate"], /Unknown command "frobnicate"/],
     ] as const
   ) {
@@ -155,12 +170,12 @@ Deno.test("rain start --simple serves a client, honours --work-dir and exits 0 o
 });
 
 Deno.test("rain start --governors 2 --governor-host-file starts local and ssh governors", async () => {
-  // An `ssh` stand-in on PATH runs the remote command locally: `ssh HOST CMD` -> `sh -c CMD`.
+  // An `ssh` stand-in on PATH runs the remote command locally: `ssh -o X HOST CMD` -> `sh -c CMD`.
   const dir = await mkdtemp(join(tmpdir(), "rain-cli-"));
   try {
-    await Deno.writeTextFile(`${dir}/ssh`, '#!/bin/sh\nshift\nexec sh -c "$1"\n');
+    await Deno.writeTextFile(`${dir}/ssh`, `#!/bin/sh\nshift 3\nexec sh -c "$1"\n`);
     await Deno.chmod(`${dir}/ssh`, 0o755);
-    await Deno.writeTextFile(`${dir}/hosts`, "# one governor over ssh\nnode-a\n");
+    await Deno.writeTextFile(`${dir}/hosts`, "# one governor over ssh\nlocalhost\n");
     await using rain = startCli(
       [
         "start",
@@ -168,6 +183,8 @@ Deno.test("rain start --governors 2 --governor-host-file starts local and ssh go
         "2",
         "--governor-host-file",
         `${dir}/hosts`,
+        "--governor-command",
+        `${Deno.execPath()} run -A ${CLI}`,
         "--listen",
         "127.0.0.1:0",
         "--cpus",
@@ -176,13 +193,12 @@ Deno.test("rain start --governors 2 --governor-host-file starts local and ssh go
       { env: { PATH: `${dir}:${Deno.env.get("PATH")}` } },
     );
     const [, address] = await rain.waitFor(/Rain server listening on (\S+:\d+)/);
+    await rain.waitFor(/\[localhost\] Governor localhost:\d+ with 1 cpus joined/, 30_000, "stderr");
     const client = await Client.connect(address!);
     try {
-      const deadline = Date.now() + 30_000;
-      while ((await client.serverInfo()).governors.length < 3) {
-        assert.ok(Date.now() < deadline, `three governors joined\n${rain.stderr.join("\n")}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      const ids = (await client.serverInfo()).governors.map((g) => g.id);
+      assert.equal(ids.length, 3);
+      assert.ok(ids.some((id) => /^localhost:\d+$/.test(id)), `${ids}`);
     } finally {
       await client.close();
     }

@@ -2,8 +2,10 @@
  * The npm package: built and packed by `scripts/build-npm.ts` + `npm pack`,
  * installed from the tarball into a temp Node project (npm) and a temp Bun
  * project (`bun add`), where `rain start --simple` runs a server and a
- * governor and a client script (`import ... from "rain"`) runs a concat and
- * a remote function, on that runtime. The package's declarations are
+ * governor and a client script (`import ... from "@rain/rain"`) runs a concat,
+ * a remote function and a msgpack constant, on that runtime, and fetching an
+ * arrow object names the optional peer dependency apache-arrow, which is not
+ * installed. The package's declarations are
  * type-checked by tsc as a TypeScript user would.
  *
  * @module
@@ -12,6 +14,7 @@ import assert from "node:assert/strict";
 import { copyFile, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startCli } from "./_cli.ts";
 import { packPackage, run } from "./_package.ts";
 import { executable, type ProcessRuntime, ROOT, startReady } from "./_runtime_process.ts";
 
@@ -56,12 +59,50 @@ async function pipeline(runtime: ProcessRuntime, dir: string): Promise<void> {
       client: runtime,
       concat: "Hello world!",
       remote: `HELLO WORLD! (executor on ${runtime})`,
+      msgpack: { n: [1, 2] },
+      arrow: 'Cannot use content type "arrow": the package "apache-arrow" cannot be imported',
     });
     await started.close("SIGINT");
     assert.equal((await started.status).code, 0, `rain stderr:\n${started.stderr()}`);
     assert.deepEqual(await processesUnder(dir), [], "every process of the package exited");
   } finally {
     await started.close();
+  }
+}
+
+/**
+ * `rain start --governor-host-file` of the installed package with its default governor command:
+ * an `ssh` stand-in runs the remote command from the project directory (the "login directory"),
+ * with no `rain` on the PATH, so the governor is the one `npx --no` finds there.
+ */
+async function hostFileLaunch(dir: string): Promise<void> {
+  const bin = await mkdtemp(join(tmpdir(), "rain-npm-ssh-"));
+  try {
+    await writeFile(join(bin, "ssh"), `#!/bin/sh\ncd "$RAIN_TEST_HOME" && exec sh -c "$4"\n`, {
+      mode: 0o755,
+    });
+    await writeFile(join(bin, "hosts"), "localhost\n");
+    await using rain = startCli(
+      [
+        "start",
+        "--governor-host-file",
+        join(bin, "hosts"),
+        "--listen",
+        "127.0.0.1:0",
+        "--cpus",
+        "1",
+      ],
+      {
+        prefix: [join(dir, "node_modules/.bin/rain")],
+        env: { PATH: `${bin}:/usr/bin:/bin`, RAIN_TEST_HOME: dir },
+      },
+    );
+    await rain.waitFor(/\[localhost\] Governor localhost:\d+ with 1 cpus joined/, 60_000, "stderr");
+    rain.child.kill("SIGINT");
+    assert.equal((await rain.exited(15_000)).code, 0, rain.stderr.join("\n"));
+    assert.deepEqual(await processesUnder(dir), [], "the remote governor stopped with rain start");
+  } finally {
+    await rm(bin, { recursive: true, force: true });
   }
 }
 
@@ -75,6 +116,7 @@ Deno.test("npm package: packed, installed in a Node and a Bun project, runs a pi
         try {
           await pipeline(runtime, dir);
           if (runtime === "node") {
+            await hostFileLaunch(dir);
             // The declarations, as a TypeScript user of the package sees them (strict, no skipLibCheck).
             await copyFile(join(FIXTURES, "npm_types_check.ts"), join(dir, "check.ts"));
             await writeFile(

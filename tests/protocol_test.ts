@@ -216,36 +216,41 @@ Deno.test("the server itself rejects (and fails the session on) a submit using a
     dataType: "blob",
     user: {},
   });
+  const concat = (n: number, input: number, output: number) => ({
+    id: [sid, n],
+    taskType: "concat",
+    config: null,
+    inputs: [{ id: [sid, input], label: "" }],
+    outputs: [[sid, output]],
+    resources: { cpus: 1 },
+    user: {},
+    name: "",
+  });
   const first = await raw.request({
     type: "submit",
     rid: 2,
     session: sid,
-    tasks: [],
-    objects: [{ spec: spec(0), keep: false, data: new Uint8Array([1]) }],
+    tasks: [concat(1, 0, 2)],
+    objects: [{ spec: spec(0), keep: false, data: new Uint8Array([1]) }, {
+      spec: spec(2),
+      keep: false,
+    }],
   });
   assert.deepEqual(first, { type: "reply", rid: 2, value: null });
+  // Object 2 is a task's output; a constant would do (the server holds its data).
   const second = await raw.request({
     type: "submit",
     rid: 3,
     session: sid,
-    tasks: [{
-      id: [sid, 1],
-      taskType: "concat",
-      config: null,
-      inputs: [{ id: [sid, 0], label: "" }],
-      outputs: [[sid, 2]],
-      resources: { cpus: 1 },
-      user: {},
-      name: "",
-    }],
-    objects: [{ spec: spec(2), keep: true }],
+    tasks: [concat(3, 2, 4)],
+    objects: [{ spec: spec(4), keep: true }],
   });
   assert.equal(second.type, "error");
   assert.equal(second.rid, 3);
   assert.equal(second.code, "SESSION_FAILED");
   assert.match(
     second.message!,
-    new RegExp(`input object ${sid}/0 of task ${sid}/1 is from an earlier submit and not kept`),
+    new RegExp(`input object ${sid}/2 of task ${sid}/3 is from an earlier submit and not kept`),
   );
 });
 

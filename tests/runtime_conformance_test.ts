@@ -41,7 +41,11 @@ async function runs(cmd: string, args: string[]): Promise<boolean> {
 
 async function bunTarget(): Promise<Target> {
   for (const bin of [new URL("node_modules/.bin/bun", ROOT).pathname, "bun"]) {
-    if (await runs(bin, ["--version"])) return { name: "bun", argv: [bin, FIXTURE] };
+    if (await runs(bin, ["--version"])) {
+      // The preload makes the sources' npm: specifiers bare, which Bun alone cannot resolve.
+      const preload = new URL("tests/_bun_preload.ts", ROOT).pathname;
+      return { name: "bun", argv: [bin, "--preload", preload, FIXTURE] };
+    }
   }
   return { name: "bun", skip: "bun not found (npm install --no-save bun)" };
 }

@@ -5,7 +5,18 @@
  *
  * @module
  */
-import { chmod, cp, lstat, mkdir, readdir, rename, rm, symlink, writeFile } from "node:fs/promises";
+import {
+  chmod,
+  cp,
+  lstat,
+  mkdir,
+  readdir,
+  readlink,
+  rename,
+  rm,
+  symlink,
+  writeFile,
+} from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { checkInside, checkRelativePath, checkTreeInside } from "../../common/paths.ts";
 import type { ExecuteConfig } from "../../protocol/task_configs.ts";
@@ -38,12 +49,17 @@ async function run(
   stdoutPath: string,
 ): Promise<BuiltinOutput[]> {
   const inputPaths = config.inputs.map((i) => checkRelativePath(i.path, "Input path"));
+  /** Inputs mapped as symlinks into the store, by their path in the task directory. */
+  const links = new Map<string, StoredObject>();
   for (let i = 0; i < ctx.inputs.length; i++) {
     const path = join(dir, inputPaths[i]!);
     await mkdir(dirname(path), { recursive: true });
     // An earlier input mapped as a link ("d") must not let a later one ("d/x") into the store.
     await checkInside(dir, dirname(path));
-    await mapInput(ctx.inputs[i]!, path, config.inputs[i]!.write);
+    const input = ctx.inputs[i]!;
+    if (await mapInput(input, path, config.inputs[i]!.write)) {
+      links.set(trimSlash(inputPaths[i]!), input);
+    }
   }
   const wantsStdout = config.outputs.some((o) => "stdout" in o);
   const [cmd, ...args] = config.shell ? ["sh", "-c", config.args.join(" ")] : config.args;
@@ -81,9 +97,18 @@ async function run(
       outputs.push({ file: stdoutPath, move: true });
       continue;
     }
-    const path = join(dir, checkRelativePath(out.path, "Output path"));
+    const rel = checkRelativePath(out.path, "Output path");
+    // An output at an input the governor linked in is that input's data; one
+    // inside a linked input directory is that part of it (copied from the store).
+    const mapped = await linkedInput(dir, rel, links);
+    if (mapped?.rest === "") {
+      outputs.push({ forward: mapped.input });
+      continue;
+    }
+    const root = mapped ? mapped.input.path! : dir;
+    const path = join(root, mapped ? mapped.rest : rel);
     try {
-      await checkInside(dir, path);
+      await checkInside(root, path);
     } catch (e) {
       throw new Error(`Output "${spec.label}": ${(e as Error).message}`);
     }
@@ -106,9 +131,58 @@ async function run(
         throw new Error(`Output "${spec.label}": ${(e as Error).message}`);
       }
     }
-    outputs.push({ file: await stage(ctx, path, i), move: true, dataType });
+    outputs.push(
+      mapped ? { file: path, dataType } : { file: await stage(ctx, path, i), move: true, dataType },
+    );
   }
   return outputs;
+}
+
+/** Where an output path meets an input linked into the task directory. */
+interface LinkedInput {
+  /** The input object. */
+  input: StoredObject;
+  /** The rest of the output path inside it (`""`: the input itself). */
+  rest: string;
+}
+
+/**
+ * Finds the input link that an output path goes through, if the governor
+ * made that link: the entry at the input's path must still be a symlink to
+ * the stored object, under parents that stay in the task directory. A link
+ * the program made (or put in place of the governor's) is never taken for an
+ * input, so it is checked like any other output path.
+ *
+ * @param dir The task directory.
+ * @param rel The output's normalised relative path.
+ * @param links The linked inputs by normalised path.
+ * @returns The input and the rest of the path, or `null`.
+ */
+async function linkedInput(
+  dir: string,
+  rel: string,
+  links: ReadonlyMap<string, StoredObject>,
+): Promise<LinkedInput | null> {
+  if (links.size === 0) return null;
+  const segments = trimSlash(rel).split("/");
+  for (let k = 1; k <= segments.length; k++) {
+    const input = links.get(segments.slice(0, k).join("/"));
+    if (!input) continue;
+    const link = join(dir, ...segments.slice(0, k));
+    const st = await lstat(link).catch(() => null);
+    if (!st?.isSymbolicLink() || await readlink(link) !== input.path) return null;
+    try {
+      await checkInside(dir, dirname(link));
+    } catch {
+      return null; // a parent was replaced by a link leaving the directory
+    }
+    return { input, rest: segments.slice(k).join("/") };
+  }
+  return null;
+}
+
+function trimSlash(path: string): string {
+  return path.endsWith("/") ? path.slice(0, -1) : path;
 }
 
 /**
@@ -125,8 +199,10 @@ async function stage(ctx: BuiltinContext, path: string, index: number): Promise<
  * Maps an input object into the task directory: a symlink to the stored
  * (read-only) file or tree, a read-only file for in-memory blobs, or a
  * private writable copy when `write` is set.
+ *
+ * @returns Whether the input was mapped as a symlink.
  */
-async function mapInput(obj: StoredObject, path: string, write: boolean): Promise<void> {
+async function mapInput(obj: StoredObject, path: string, write: boolean): Promise<boolean> {
   if (obj.data) {
     await writeFile(path, obj.data, { mode: write ? 0o644 : 0o444 });
   } else if (write) {
@@ -134,7 +210,9 @@ async function mapInput(obj: StoredObject, path: string, write: boolean): Promis
     await makeWritable(path);
   } else {
     await symlink(obj.path!, path);
+    return true;
   }
+  return false;
 }
 
 async function makeWritable(path: string): Promise<void> {
