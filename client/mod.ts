@@ -8,7 +8,7 @@ import { concat, load, loadDir, makeDirectory, sleep, sliceDirectory, store } fr
 import { execute } from "./execute.ts";
 
 export { Client, type NewSessionOptions, type ServerInfo } from "./client.ts";
-export type { GovernorSummary } from "../protocol/client.ts";
+export type { ContentSummary, GovernorSummary } from "../protocol/client.ts";
 export { Session, type SessionState } from "./session.ts";
 export { Task } from "./task.ts";
 export { DataObject } from "./data_object.ts";
