@@ -9,7 +9,7 @@
  *
  * @module
  */
-import type { DataType } from "../common/attributes.ts";
+import { type DataType, NO_USER } from "../common/attributes.ts";
 import { RainError } from "../common/errors.ts";
 import type { ContentItem, ContentPlan, ContentSummary } from "../protocol/client.ts";
 import type { GovernorLink } from "./governor_link.ts";
@@ -33,6 +33,13 @@ export interface ContentEntry {
   idleSince: number;
   /** Constants submitted before the upload arrived, finished when it does. */
   waiting: ObjectNode[];
+}
+
+/** Tells a governor that a constant is its content, and records that the governor holds it. */
+function bindOn(g: GovernorLink, o: ObjectNode, e: ContentEntry): void {
+  const { hash, dataType, size } = e;
+  g.send({ type: "bind", id: o.spec.id, hash, dataType, size, contentType: o.spec.contentType });
+  g.hold(o);
 }
 
 /** The index of contents held by the governors. */
@@ -107,15 +114,16 @@ export class ContentIndex {
   }
 
   /**
-   * Records that a governor received an upload.
+   * Records that a governor received an upload, and binds the constants that
+   * were waiting for it there.
    *
    * @param g The governor.
    * @param hash The content's hash.
    * @param dataType Its data type.
    * @param size Its size.
-   * @returns The entry; its `waiting` constants can be finished now.
+   * @returns The constants now finished: their dependents and waiters are due.
    */
-  held(g: GovernorLink, hash: string, dataType: DataType, size: number): ContentEntry {
+  held(g: GovernorLink, hash: string, dataType: DataType, size: number): ObjectNode[] {
     const key = `${dataType}:${hash}`;
     let e = this.#entries.get(key);
     if (!e) {
@@ -127,16 +135,34 @@ export class ContentIndex {
     if (e.target === g) e.target = null;
     e.idleSince = Date.now();
     this.#uploads++;
-    return e;
+    const finished = e.waiting.filter((o) => o.session.state === "open");
+    e.waiting = [];
+    for (const o of finished) {
+      o.state = "finished";
+      o.info = {
+        error: "",
+        size,
+        contentType: o.spec.contentType,
+        hash,
+        debug: `Data uploaded to governor ${g.id}`,
+        user: NO_USER,
+      };
+      bindOn(g, o, e);
+    }
+    return finished;
   }
 
   /**
-   * Counts a constant bound to a content.
+   * Binds a submitted constant to its content: on the governors holding it,
+   * or, while the upload is on its way, once it arrives.
    *
-   * @param e The content.
+   * @param o The constant (finished when the content is held).
+   * @param e Its content.
    */
-  bind(e: ContentEntry): void {
+  bind(o: ObjectNode, e: ContentEntry): void {
     e.refs++;
+    if (o.state !== "finished") e.waiting.push(o);
+    else for (const g of e.holders) bindOn(g, o, e);
   }
 
   /**

@@ -44,7 +44,7 @@ import {
 } from "./model.ts";
 import { Scheduler } from "./scheduler.ts";
 import { buildSubmit } from "./submit.ts";
-import { type ContentEntry, ContentIndex } from "./contents.ts";
+import { ContentIndex } from "./contents.ts";
 import type { DataType } from "../common/attributes.ts";
 
 /** How long uploaded constant data no constant uses stays on its governor, by default. */
@@ -134,7 +134,7 @@ export class Coordinator {
     );
     for (const o of objects) {
       s.objects.set(o.spec.id[1], o);
-      if (o.content) this.#bindContent(o, o.content);
+      if (o.content) this.contents.bind(o, o.content);
     }
     if (more) {
       s.openSubmit ??= [];
@@ -192,27 +192,6 @@ export class Coordinator {
     });
   }
 
-  /** Binds a constant to its uploaded data on the governors holding it, or waits for the upload. */
-  #bindContent(o: ObjectNode, e: ContentEntry): void {
-    this.contents.bind(e);
-    if (o.state !== "finished") {
-      e.waiting.push(o);
-      return;
-    }
-    for (const g of e.holders) {
-      const { hash, dataType, size } = e;
-      g.send({
-        type: "bind",
-        id: o.spec.id,
-        hash,
-        dataType,
-        size,
-        contentType: o.spec.contentType,
-      });
-      g.hold(o);
-    }
-  }
-
   /**
    * Handles a governor's report that an upload of constant data arrived:
    * constants submitted while it was on its way are finished.
@@ -223,29 +202,7 @@ export class Coordinator {
    * @param size Its size.
    */
   contentHeld(g: GovernorLink, hash: string, dataType: DataType, size: number): void {
-    const e = this.contents.held(g, hash, dataType, size);
-    const waiting = e.waiting;
-    e.waiting = [];
-    for (const o of waiting) {
-      if (o.session.state !== "open") continue;
-      o.state = "finished";
-      o.info = {
-        error: "",
-        size,
-        contentType: o.spec.contentType,
-        hash,
-        debug: `Data uploaded to governor ${g.id}`,
-        user: NO_USER,
-      };
-      g.send({
-        type: "bind",
-        id: o.spec.id,
-        hash,
-        dataType,
-        size,
-        contentType: o.spec.contentType,
-      });
-      g.hold(o);
+    for (const o of this.contents.held(g, hash, dataType, size)) {
       for (const d of o.dependents) if (--d.waitingFor === 0) this.scheduler.enqueue(d);
       o.dependents = EMPTY;
       notifyWaiters(o.session, o.waiters);
