@@ -22,28 +22,60 @@ const wsUpgrade: WsUpgrade = adaptUpgrade<WebSocket>(
 const READ_BUFFER = 4 * 1024 * 1024;
 
 /**
- * A stream's bytes as views of one reused buffer (a byte stream), or as its
- * own chunks (another stream); each view is valid until the next one.
+ * Writes a stream to a file, handing every chunk to `onChunk` first. To see
+ * the bytes, JavaScript must read them, which `pipeTo` (all in Rust) never
+ * does: so a byte stream is read with a BYOB reader into two buffers in
+ * turn (a read takes all that has arrived, ~180 KB for a `fetch()` body,
+ * rather than one 64 KiB chunk), and while one buffer is written (on Deno's
+ * blocking pool) the next read fills the other and `onChunk` runs. Measured
+ * as fast as `pipeTo` for a 1 GiB `fetch()` body hashed on the way.
+ *
+ * @returns The bytes written.
  */
-async function* readChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+async function writeSeeing(
+  file: Deno.FsFile,
+  stream: ReadableStream<Uint8Array>,
+  onChunk: (chunk: Uint8Array) => void,
+): Promise<number> {
+  const writeAll = async (b: Uint8Array) => {
+    for (let at = 0; at < b.length;) at += await file.write(b.subarray(at));
+  };
+  let size = 0;
   let reader: ReadableStreamBYOBReader;
   try {
     reader = stream.getReader({ mode: "byob" });
   } catch {
-    yield* stream; // not a byte stream
-    return;
-  }
-  try {
-    let buffer = new Uint8Array(READ_BUFFER);
-    while (true) {
-      const { value, done } = await reader.read(buffer);
-      if (done) return;
-      yield value;
-      buffer = new Uint8Array(value.buffer);
+    for await (const chunk of stream) { // not a byte stream
+      onChunk(chunk);
+      await writeAll(chunk);
+      size += chunk.length;
     }
+    return size;
+  }
+  const buffers = [new Uint8Array(READ_BUFFER), new Uint8Array(READ_BUFFER)];
+  let k = 0;
+  let writing: Promise<void> = Promise.resolve();
+  try {
+    let next = reader.read(buffers[k]!);
+    while (true) {
+      const { value, done } = await next;
+      if (done) break;
+      await writing; // the other buffer is free again
+      writing = writeAll(value);
+      k ^= 1;
+      next = reader.read(buffers[k]!);
+      onChunk(value);
+      size += value.length;
+      buffers[k ^ 1] = new Uint8Array(value.buffer); // the read handed its buffer over
+    }
+    await writing;
+  } catch (e) {
+    writing.catch(() => {});
+    throw e;
   } finally {
     reader.releaseLock();
   }
+  return size;
 }
 
 /** Rain's runtime seam on Deno. */
@@ -126,25 +158,17 @@ export const denoRuntime: Runtime = {
   },
   async writeFileStream(path, stream, onChunk) {
     const file = await Deno.open(path, { write: true, createNew: true, mode: 0o644 });
-    if (!onChunk) {
-      await stream.pipeTo(file.writable);
-      return (await Deno.stat(path)).size;
-    }
-    // To see the bytes, JavaScript must read them: with a BYOB reader into one
-    // reused buffer, a read takes all that has arrived (~180 KB a read for a
-    // fetch() body, against one 64 KiB chunk a read otherwise), and that keeps
-    // the copy within a few % of pipeTo's, which never enters JavaScript.
-    let size = 0;
     try {
-      for await (const chunk of readChunks(stream)) {
-        onChunk(chunk);
-        for (let at = 0; at < chunk.length;) at += await file.write(chunk.subarray(at));
-        size += chunk.length;
-      }
+      if (!onChunk) await stream.pipeTo(file.writable);
+      else return await writeSeeing(file, stream, onChunk);
     } finally {
-      file.close();
+      try {
+        file.close();
+      } catch {
+        // pipeTo closed it already
+      }
     }
-    return size;
+    return (await Deno.stat(path)).size;
   },
   onShutdownSignal(handler) {
     Deno.addSignalListener("SIGINT", handler);
