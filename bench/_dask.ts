@@ -1,52 +1,76 @@
 /**
- * Runs a Dask baseline: a Python script under Debian's system interpreter
- * (`/usr/bin/python3`, where `python3-distributed` is installed) that prints
- * one number as its last line.
+ * The Dask baseline: `bench/dask_bench.py` under Debian's system interpreter
+ * (`/usr/bin/python3`, where the `python3-distributed` package installs Dask;
+ * a `python3` earlier on PATH, e.g. pyenv's, would not have it).
  *
  * @module
  */
-import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { runJson } from "./_json_process.ts";
 
-/**
- * Runs a Python script and reads the number it prints last.
- *
- * @param script The Python source.
- * @param args Its arguments.
- * @returns The number, or a string saying why there is none.
- */
-export async function runDask(script: string, args: string[]): Promise<number | string> {
-  const figures = await runDaskFigures(script, args, 1);
-  return typeof figures === "string" ? figures : figures[0]!;
+/** The interpreter the Debian package installs into. */
+export const PYTHON = "/usr/bin/python3";
+const SCRIPT = new URL("./dask_bench.py", import.meta.url).pathname;
+/** How the user installs it, when the benchmark cannot. */
+export const INSTALL_HINT = "sudo apt-get update && sudo apt-get install -y python3-distributed";
+
+/** What one Dask workload measured. */
+export interface DaskFigures {
+  /** The figure of each run, the first on a freshly started LocalCluster. */
+  values: number[];
+  /** The LocalCluster's shape. */
+  cluster: string;
+}
+
+async function hasDask(): Promise<boolean> {
+  if (!existsSync(PYTHON)) return false;
+  const { success } = await new Deno.Command(PYTHON, {
+    args: ["-c", "import dask.distributed"],
+    stdout: "null",
+    stderr: "null",
+  }).output();
+  return success;
 }
 
 /**
- * Runs a Python script and reads the numbers it prints on its last lines.
+ * Makes sure Dask can run: installs `python3-distributed` with apt-get when
+ * it is missing and this process is root on a Debian-like system.
  *
- * @param script The Python source.
- * @param args Its arguments.
- * @param count How many lines (numbers) to read from the end.
- * @returns The numbers in printed order, or a string saying why there are none.
+ * @param log Receives a line about an install.
+ * @returns `null` when Dask is there, else why not and how to install it.
  */
-export function runDaskFigures(
-  script: string,
-  args: string[],
-  count: number,
-): Promise<number[] | string> {
-  return new Promise((resolve) => {
-    const child = spawn("/usr/bin/python3", ["-c", script, ...args], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "", err = "";
-    child.stdout.on("data", (c) => out += c);
-    child.stderr.on("data", (c) => err += c);
-    child.on("error", (e) => resolve(`cannot run python3: ${e.message}`));
-    child.on("close", (code) => {
-      const values = out.trim().split("\n").slice(-count).map(Number);
-      resolve(
-        code === 0 && values.length === count && values.every((v) => v > 0)
-          ? values
-          : `dask failed (code ${code}): ${err.trim().split("\n").slice(-3).join(" ")}`,
-      );
-    });
-  });
+export async function ensureDask(log: (line: string) => void): Promise<string | null> {
+  if (await hasDask()) return null;
+  const root = Deno.uid() === 0;
+  if (root && existsSync("/usr/bin/apt-get")) {
+    log("Dask is missing: installing python3-distributed with apt-get (a few minutes)...");
+    const apt = (args: string[]) =>
+      new Deno.Command("/usr/bin/apt-get", {
+        args,
+        env: { DEBIAN_FRONTEND: "noninteractive" },
+        stdout: "null",
+        stderr: "piped",
+      }).output();
+    const update = await apt(["update", "-qq"]);
+    const install = update.success
+      ? await apt(["install", "-y", "-qq", "python3-distributed"])
+      : update;
+    if (install.success && await hasDask()) return null;
+    const err = new TextDecoder().decode(install.stderr).trim().split("\n").slice(-2).join(" ");
+    return `installing python3-distributed failed (${err}); install it with: ${INSTALL_HINT}`;
+  }
+  return `${PYTHON} cannot import dask.distributed; install it with: ${INSTALL_HINT}` +
+    " (or pass --no-dask)";
+}
+
+/**
+ * Runs one workload in Dask.
+ *
+ * @param workload The workload's key (see `dask_bench.py`).
+ * @param size Its size.
+ * @param runs How many runs.
+ * @returns The figures.
+ */
+export function runDask(workload: string, size: number, runs: number): Promise<DaskFigures> {
+  return runJson<DaskFigures>(PYTHON, [SCRIPT, workload, `${size}`, `${runs}`], 60 * 60_000);
 }

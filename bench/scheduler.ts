@@ -15,12 +15,18 @@ import type { SubmitObject } from "../protocol/client.ts";
 import type { ClientLink } from "../server/client_link.ts";
 import { Coordinator } from "../server/coordinator.ts";
 import { GovernorLink } from "../server/governor_link.ts";
+import { createMonitoring } from "../server/monitoring.ts";
 
 const sink = { send() {}, close() {} };
 
 async function measure(tasks: number, governors: number): Promise<number> {
-  const c = new Coordinator();
-  const links = Array.from({ length: governors }, (_, i) => new GovernorLink(`g${i}:1`, 2, sink));
+  // The event stream with what a server feeds from it (monitor, live feed), as in a server.
+  const monitoring = createMonitoring();
+  const c = new Coordinator(monitoring.events);
+  const links = Array.from(
+    { length: governors },
+    (_, i) => new GovernorLink(`g${i}:1`, 2, sink, c.events),
+  );
   for (const g of links) c.addGovernor(g);
   const s = c.newSession({} as ClientLink, "bench");
   const objects: SubmitObject[] = [{
@@ -60,7 +66,9 @@ async function measure(tasks: number, governors: number): Promise<number> {
     }
     await Promise.resolve();
   }
-  return (performance.now() - start) * 1000 / tasks;
+  const us = (performance.now() - start) * 1000 / tasks;
+  await monitoring.close();
+  return us;
 }
 
 for (const governors of [1, 4, 16]) {

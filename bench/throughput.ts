@@ -1,7 +1,9 @@
 /**
- * Throughput benchmark: 10,000 independent trivial tasks (concat of two
- * small constants) in one submit, and a one-task submit→fetch round trip
- * repeated 200 times, on a real local server and governor.
+ * In-process throughput micro-benchmark: 10,000 independent trivial tasks
+ * (concat of two small constants) in one submit, and a one-task submit→fetch
+ * round trip repeated 200 times, with the server, a governor and the client
+ * in this one process, measured after a warm-up. `deno task bench` measures
+ * the shape users run (separate processes, cold runs included).
  *
  * Run: `deno run -A bench/throughput.ts [--tasks N] [--rounds N]`
  *
@@ -9,7 +11,8 @@
  */
 import { parseArgs } from "node:util";
 import { availableParallelism } from "node:os";
-import { blob, Client, tasks } from "../mod.ts";
+import { Client } from "../mod.ts";
+import { independent, roundTrips } from "./_rain_workloads.ts";
 import { startServer } from "../server/mod.ts";
 import { startGovernor } from "../governor/mod.ts";
 import { runtime } from "../runtime/mod.ts";
@@ -29,37 +32,10 @@ const address = `127.0.0.1:${server.port}`;
 const governor = await startGovernor({ server: address, cpus: availableParallelism() });
 const client = await Client.connect(address);
 
-async function independentTasks(n: number): Promise<number> {
-  await using session = client.newSession({ name: "bench/throughput" });
-  const a = blob("Hello ");
-  const b = blob("world!");
-  const start = performance.now();
-  for (let i = 0; i < n; i++) tasks.concat([a, b]);
-  await session.submit();
-  await session.waitAll();
-  return n / ((performance.now() - start) / 1000);
-}
-
-async function roundTrips(rounds: number): Promise<number> {
-  await using session = client.newSession({ name: "bench/roundtrip" });
-  const a = blob("Hello ");
-  a.keep();
-  const start = performance.now();
-  for (let i = 0; i < rounds; i++) {
-    const t = tasks.concat([a, a]);
-    t.output.keep();
-    await session.submit();
-    const data = await t.output.fetch();
-    if (data.bytes().length !== 12) throw new Error("Wrong result");
-    await t.output.unkeep();
-  }
-  return (performance.now() - start) / rounds;
-}
-
-await independentTasks(Math.min(N, 2000)); // warm up
-const rate = await independentTasks(N);
-await roundTrips(20); // warm up
-const ms = await roundTrips(ROUNDS);
+await independent(client, Math.min(N, 2000)); // warm up
+const rate = await independent(client, N);
+await roundTrips(client, 20); // warm up
+const ms = await roundTrips(client, ROUNDS);
 console.log(`runtime: ${runtime.name}`);
 console.log(`independent tasks: ${N} in one submit: ${Math.round(rate)} tasks/s (target >= 10000)`);
 console.log(`submit->fetch round trip: ${ms.toFixed(3)} ms (target < 2 ms)`);

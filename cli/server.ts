@@ -7,9 +7,9 @@ import { lookup } from "node:dns/promises";
 import { hostname, networkInterfaces } from "node:os";
 import { formatAddress, isLoopback, isWildcard } from "../common/address.ts";
 import { DEFAULT_SERVER_PORT, type RainServer, startServer } from "../server/mod.ts";
-import { defineCommand, option } from "./command.ts";
+import { defineCommand, flag, option, type OptionValues, UsageError } from "./command.ts";
 import type { Lifecycle } from "./lifecycle.ts";
-import { address } from "./values.ts";
+import { address, positiveInteger } from "./values.ts";
 
 /** Options of the server, shared by `rain server` and `rain start`. */
 export const SERVER_OPTIONS = {
@@ -18,27 +18,57 @@ export const SERVER_OPTIONS = {
     `address of the server (default 127.0.0.1:${DEFAULT_SERVER_PORT}; port 0 picks a free one)`,
     address(DEFAULT_SERVER_PORT),
   ),
+  "log-dir": option("DIR", "append the event log to a new NDJSON file in DIR"),
+  quiet: flag("log only failed sessions and lost governors"),
+  verbose: flag("log every event (several lines per task)"),
+  "retain-tasks": option(
+    "N",
+    "tasks of closed sessions kept for the dashboard (default 100000)",
+    positiveInteger,
+  ),
+  "retain-sessions": option(
+    "N",
+    "closed sessions kept for the dashboard (default 1000)",
+    positiveInteger,
+  ),
+  "retain-events": option("N", "events kept in memory (default 100000)", positiveInteger),
 };
 
 /**
- * Starts the server and prints where it listens.
+ * Starts the server and prints where it listens, where its dashboard is and
+ * where its event log goes.
  *
- * @param listen Where to listen (default loopback, port 7210).
+ * @param values The server options given.
  * @param lifecycle The command's lifecycle; the server is stopped with it.
  * @param log Log sink.
  * @returns The server, its `host:port`, and the `host:port` governors join it at (when it
  *   listens on every interface, this machine's address as others see it).
  */
 export async function startServerPart(
-  listen: { hostname: string; port: number } | undefined,
+  values: OptionValues<typeof SERVER_OPTIONS>,
   lifecycle: Lifecycle,
   log: (message: string) => void,
 ): Promise<{ server: RainServer; address: string; joinAt: string }> {
+  if (values.quiet && values.verbose) {
+    throw new UsageError("--quiet and --verbose exclude each other");
+  }
   const server = lifecycle.add(
-    await startServer({ ...(listen ?? { hostname: "127.0.0.1", port: DEFAULT_SERVER_PORT }), log }),
+    await startServer({
+      ...(values.listen ?? { hostname: "127.0.0.1", port: DEFAULT_SERVER_PORT }),
+      log,
+      logLevel: values.quiet ? "quiet" : values.verbose ? "verbose" : "normal",
+      logDir: values["log-dir"],
+      retention: {
+        tasks: values["retain-tasks"],
+        sessions: values["retain-sessions"],
+        events: values["retain-events"],
+      },
+    }),
   );
   const where = formatAddress(server.hostname, server.port);
   console.log(`Rain server listening on ${where} (status: http://${where}/api/info)`);
+  console.log(`Dashboard: http://${where}/dashboard/`);
+  if (server.logFile) console.log(`Event log: ${server.logFile}`);
   const joinAt = isWildcard(server.hostname)
     ? formatAddress(await machineAddress(), server.port)
     : where;
@@ -52,7 +82,7 @@ export const serverCommand = defineCommand({
   positionals: [],
   options: SERVER_OPTIONS,
   async run(values, _positionals, { lifecycle, log }) {
-    await startServerPart(values.listen, lifecycle, log);
+    await startServerPart(values, lifecycle, log);
     console.log("Press Ctrl-C to stop.");
   },
 });

@@ -10,6 +10,8 @@ import { execute } from "./execute.ts";
 export { Client, type NewSessionOptions, type ServerInfo } from "./client.ts";
 export type { ContentSummary, GovernorSummary } from "../protocol/client.ts";
 export { Session, type SessionState } from "./session.ts";
+export type { Progress, ProgressOptions } from "./progress.ts";
+export { formatProgress, progressBar, type ProgressBarOptions } from "./progress_bar.ts";
 export { Task } from "./task.ts";
 export { DataObject } from "./data_object.ts";
 export { LabeledList } from "./labeled_list.ts";

@@ -8,7 +8,8 @@ import type { ObjectInfo } from "../common/attributes.ts";
 import { DataInstance } from "../common/data_instance.ts";
 import { SessionFailedError } from "../common/errors.ts";
 import { unpackTar } from "../common/tar.ts";
-import type { FetchReply, ObjectUpdate, TaskUpdate } from "../protocol/client.ts";
+import type { FetchReply, ObjectUpdate, ProgressReply, TaskUpdate } from "../protocol/client.ts";
+import { type Progress, type ProgressOptions, progressReports } from "./progress.ts";
 import type { Connection } from "./connection.ts";
 import { DataObject } from "./data_object.ts";
 import { forgetSession, popSession, pushSession } from "./session_stack.ts";
@@ -188,6 +189,48 @@ export class Session {
     if (this.#id < 0) await this.#created;
     await this.#call({ type: "waitAll", session: this.#id });
     for (const t of this.#submittedTasks) if (t.state !== "failed") t.state = "finished";
+  }
+
+  /**
+   * Reports the progress of the submitted tasks: their counts per state, at
+   * once and then whenever they change (read at most every `intervalMs`),
+   * ending with a report marked `done` once every task finished or the
+   * session failed. Start it after `submit()`.
+   *
+   * @example Print progress
+   * ```ts ignore
+   * await session.submit();
+   * for await (const p of session.progress()) console.log(`${p.finished}/${p.total}`);
+   * ```
+   *
+   * @param options How often to read the server; a signal to stop early.
+   * @returns The reports.
+   */
+  progress(options?: ProgressOptions): AsyncGenerator<Progress> {
+    return progressReports(async () => {
+      await this.#submitting;
+      if (this.#id < 0) await this.#created;
+      return await this.#conn.request<ProgressReply>({ type: "progress", session: this.#id });
+    }, options);
+  }
+
+  /**
+   * Calls `callback` with each progress report (see {@linkcode Session.progress}).
+   *
+   * @example Log progress while waiting
+   * ```ts ignore
+   * session.onProgress((p) => console.log(`${p.finished}/${p.total} finished`));
+   * await session.waitAll();
+   * ```
+   *
+   * @param callback Receives the reports.
+   * @param options How often to read the server; a signal to stop early.
+   * @returns Resolves with the last report (rejects if the server could not be read).
+   */
+  async onProgress(callback: (p: Progress) => void, options?: ProgressOptions): Promise<Progress> {
+    let last: Progress | undefined;
+    for await (const p of this.progress(options)) callback(last = p);
+    return last!;
   }
 
   /**

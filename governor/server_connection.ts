@@ -95,7 +95,10 @@ export function openServerConnection(options: ConnectionOptions): ServerConnecti
     registered.reject(new Error(`Server connection closed: ${reason}`));
     closed.resolve(reason);
   };
-  const heartbeat = setInterval(() => outbox.push({ type: "heartbeat" }), options.heartbeatMs);
+  const heartbeat = setInterval(
+    () => outbox.push({ type: "heartbeat", memory: runtime.residentMemory() }),
+    options.heartbeatMs,
+  );
   ws.opened.then(
     () =>
       outbox.push({

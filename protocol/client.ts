@@ -98,6 +98,7 @@ export type ClientMessage =
     rid: number;
     items: ContentItem[];
   }
+  | { type: "progress"; rid: number; session: number }
   | { type: "serverInfo"; rid: number };
 
 /** A submit as the server handles it, its tasks and objects unpacked. */
@@ -147,6 +148,22 @@ export interface FetchReply {
   data?: Uint8Array;
   /** `host:port` of a governor holding the data, when the server has none. */
   location?: string;
+}
+
+/** The reply to `progress`: a session's tasks per state. */
+export interface ProgressReply {
+  /** Tasks whose inputs are not all finished. */
+  waiting: number;
+  /** Tasks waiting for a governor. */
+  ready: number;
+  /** Tasks assigned to a governor or running there. */
+  running: number;
+  /** Tasks finished. */
+  finished: number;
+  /** Tasks failed. */
+  failed: number;
+  /** The session's state on the server. */
+  state: "open" | "failed";
 }
 
 /** A governor as listed by `serverInfo`. */
@@ -230,6 +247,7 @@ export function validateClientMessage(v: unknown): ValidClientMessage {
       break;
     case "waitAll":
     case "closeSession":
+    case "progress":
       int(m.session, `${t}.session`);
       break;
     case "serverInfo":

@@ -312,7 +312,7 @@ export type GovernorMessage =
   | { type: "finished"; id: Id; info: FinishedInfo; outputs: OutputReport[] }
   | { type: "done"; report: PackedReport }
   | { type: "failed"; id: Id; info: TaskInfo; lostInput?: LostInput }
-  | { type: "heartbeat" }
+  | { type: "heartbeat"; memory?: number }
   | {
     /** The governor now holds uploaded constant data (`PUT /contents/…`), checked against its hash. */
     type: "contentHeld";
@@ -401,6 +401,7 @@ export function validateGovernorMessage(v: unknown): ValidGovernorMessage {
       });
       break;
     case "heartbeat":
+      opt(m.memory, "heartbeat.memory", int);
       break;
     case "contentHeld":
       str(m.hash, "contentHeld.hash");

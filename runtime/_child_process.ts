@@ -12,6 +12,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { SpawnOptions, SpawnResult } from "./types.ts";
 import { readTail } from "./_stderr_tail.ts";
+import { canTrackTrees, killTree, newTag, TAG_VARIABLE } from "./_process_tree.ts";
 
 /**
  * {@linkcode Runtime.spawn} over `node:child_process` (Node and Bun alike).
@@ -23,13 +24,16 @@ export function spawnProcess(
   { cmd, args, cwd, stdin, stdout, signal }: SpawnOptions,
 ): Promise<SpawnResult> {
   return new Promise<SpawnResult>((resolve, reject) => {
+    // Stopping it also stops what it started: found by its tag (see _process_tree.ts), or
+    // where that cannot be done, as its own process group.
+    const tag = canTrackTrees ? newTag() : "";
     const child = spawnChild(cmd, args, {
       cwd,
       stdio: [stdin ? "pipe" : "ignore", stdout ? "pipe" : "ignore", "pipe"],
-      // Its own process group, so stopping it also stops what it started.
-      detached: true,
+      ...tag ? { env: { ...process.env, [TAG_VARIABLE]: tag } } : { detached: true },
     });
     const kill = () => {
+      if (tag && child.pid) return killTree(child.pid, tag);
       try {
         if (child.pid) process.kill(-child.pid, "SIGKILL");
       } catch {

@@ -7,8 +7,17 @@
 import process from "node:process";
 import type { Runtime } from "./types.ts";
 
-/** Signals, arguments, environment and exit over `node:process`. */
-export const nodeProcess: Pick<Runtime, "onShutdownSignal" | "args" | "env" | "exit"> = {
+/** Signals, arguments, environment, exit, memory and stderr over `node:process`. */
+export const nodeProcess: Pick<
+  Runtime,
+  | "onShutdownSignal"
+  | "args"
+  | "env"
+  | "exit"
+  | "residentMemory"
+  | "writeStderr"
+  | "stderrIsTerminal"
+> = {
   onShutdownSignal(handler) {
     process.on("SIGINT", handler);
     process.on("SIGTERM", handler);
@@ -20,4 +29,7 @@ export const nodeProcess: Pick<Runtime, "onShutdownSignal" | "args" | "env" | "e
   args: () => process.argv.slice(2),
   env: (name) => process.env[name],
   exit: (code) => process.exit(code),
+  residentMemory: () => process.memoryUsage.rss(),
+  writeStderr: (text) => void process.stderr.write(text),
+  stderrIsTerminal: () => process.stderr.isTTY === true,
 };

@@ -136,8 +136,8 @@ export interface EmbeddedWebSocket {
 
 /** What Rain needs from the JavaScript runtime it runs on. */
 export interface Runtime {
-  /** Which runtime this is. */
-  readonly name: "deno" | "node" | "bun";
+  /** Which runtime this is (workerd hosts only the server, see `runtime/workerd.ts`). */
+  readonly name: "deno" | "node" | "bun" | "workerd";
   /** Serves a Hono app with WebSocket routes. */
   serve(options: ServeOptions): Promise<ListeningServer>;
   /**
@@ -185,6 +185,17 @@ export interface Runtime {
    * read (Deno without `--allow-env` for it: never a permission prompt).
    */
   env(name: string): string | undefined;
+  /**
+   * The `host:port` of the peer of a request (`""` when the host that serves
+   * the app does not say).
+   */
+  clientAddress(c: Context): string;
+  /** This process's resident memory in bytes. */
+  residentMemory(): number;
+  /** Writes text to stderr as it is (no newline added). */
+  writeStderr(text: string): void;
+  /** Whether stderr is a terminal (so a line can be redrawn in place). */
+  stderrIsTerminal(): boolean;
   /** Ends the process. */
   exit(code: number): never;
 }

@@ -9,6 +9,7 @@ import { RainError } from "../common/errors.ts";
 import {
   type GovernorSummary,
   type ObjectUpdate,
+  type ProgressReply,
   type ServerToClientMessage,
   type TaskUpdate,
   validateClientMessage,
@@ -18,13 +19,17 @@ import { decodeFrame, PROTOCOL_VERSION } from "../protocol/codec.ts";
 import { Outbox } from "../protocol/outbox.ts";
 import type { WsConnection } from "../runtime/types.ts";
 import type { Coordinator } from "./coordinator.ts";
+import type { Monitor } from "./monitor/monitor.ts";
 import type { ObjectNode, SessionState, TaskNode, Waiter } from "./model.ts";
 
 /** A connected client. */
 export class ClientLink {
+  /** The client's `host:port` (`""` when the host serving the app does not say). */
+  readonly address: string;
   readonly #outbox: Outbox<ServerToClientMessage>;
   readonly #conn: WsConnection;
   readonly #coordinator: Coordinator;
+  readonly #monitor: Monitor | null;
   readonly #sessions = new Set<SessionState>();
   #greeted = false;
   /**
@@ -36,8 +41,17 @@ export class ClientLink {
   /**
    * @param conn The client's WebSocket.
    * @param coordinator The server state.
+   * @param address The client's `host:port`.
+   * @param monitor The monitor, which counts each session's tasks per state (for `progress`).
    */
-  constructor(conn: WsConnection, coordinator: Coordinator) {
+  constructor(
+    conn: WsConnection,
+    coordinator: Coordinator,
+    address = "",
+    monitor: Monitor | null = null,
+  ) {
+    this.address = address;
+    this.#monitor = monitor;
     this.#conn = conn;
     this.#coordinator = coordinator;
     this.#outbox = new Outbox((frame) => conn.send(frame));
@@ -195,6 +209,14 @@ export class ClientLink {
           this.#sessions.delete(s);
         }
         return this.#reply(m.rid, null);
+      }
+      case "progress": {
+        // A failed session still has counts to show: looked up without c.session()'s check.
+        const s = c.sessions.get(m.session);
+        const counts = s?.client === this ? this.#monitor?.progress(s.id) : undefined;
+        if (!s || !counts) throw new RainError(`Session ${m.session} is not open`, "NO_SESSION");
+        const reply: ProgressReply = { ...counts, state: s.state === "failed" ? "failed" : "open" };
+        return this.#reply(m.rid, reply);
       }
       case "serverInfo":
         return this.#reply(m.rid, {

@@ -44,6 +44,8 @@ import {
 } from "./model.ts";
 import { Scheduler } from "./scheduler.ts";
 import { buildSubmit } from "./submit.ts";
+import { EventLog } from "./events/event_log.ts";
+import * as ev from "./events/node_events.ts";
 import { ContentIndex } from "./contents.ts";
 import type { DataType } from "../common/attributes.ts";
 
@@ -54,24 +56,31 @@ export const CONTENT_RETENTION_MS = 30 * 60 * 1000;
 export class Coordinator {
   /** Open sessions by id. */
   readonly sessions: Map<number, SessionState> = new Map();
+  /** The event stream: every state change below emits one event. */
+  readonly events: EventLog;
   /** The scheduler, with the connected governors. */
-  readonly scheduler: Scheduler = new Scheduler();
+  readonly scheduler: Scheduler;
   #nextSession = 1;
-  readonly #recovery: RecoveryHost = {
-    scheduler: this.scheduler,
-    release: (t) => this.#release(t),
-    failSession: (s, e) => this.failSession(s, e),
-  };
+  readonly #recovery: RecoveryHost;
   #scheduleQueued = false;
   /** Uploaded constant data held by the governors. */
   readonly contents: ContentIndex;
 
   /**
+   * @param events The event stream to emit to. @default {new EventLog()}
    * @param options `contentRetentionMs`: how long uploaded constant data that
    *   no constant uses stays on its governor for later submits.
    */
-  constructor(options: { contentRetentionMs?: number } = {}) {
+  constructor(events: EventLog = new EventLog(), options: { contentRetentionMs?: number } = {}) {
+    this.events = events;
     this.contents = new ContentIndex(options.contentRetentionMs ?? CONTENT_RETENTION_MS);
+    this.scheduler = new Scheduler(events);
+    this.#recovery = {
+      scheduler: this.scheduler,
+      events,
+      release: (t) => this.#release(t),
+      failSession: (s, e) => this.failSession(s, e),
+    };
   }
 
   /**
@@ -96,6 +105,7 @@ export class Coordinator {
       waiters: new Set(),
     };
     this.sessions.set(s.id, s);
+    this.events.emit({ type: "session:opened", session: s.id, name, client: client.address });
     return s;
   }
 
@@ -132,6 +142,7 @@ export class Coordinator {
       this.contents,
       s.client.contentHits,
     );
+    this.events.emit(ev.sessionSubmitted(s, taskSpecs, objectDefs));
     for (const o of objects) {
       s.objects.set(o.spec.id[1], o);
       if (o.content) this.contents.bind(o, o.content);
@@ -216,6 +227,7 @@ export class Coordinator {
     t.state = "assigned";
     t.governor = g;
     g.tasks.add(t);
+    this.events.emit(ev.taskAssigned(t, g));
     if (t.spec.taskType === "remote") this.#assignRemote(t, g);
     else g.send({ type: "run", task: this.#pack(t, g) });
   }
@@ -258,11 +270,18 @@ export class Coordinator {
    */
   #handOver(o: ObjectNode, g: GovernorLink, inline: boolean): Uint8Array | string {
     if (o.locations.includes(g)) return "";
-    if (!o.data) return o.locations[0]?.id ?? "";
+    if (!o.data) return this.#transfer(o, g);
     g.hold(o);
     if (inline && o.spec.dataType === "blob") return o.data;
     g.send(putMessage(o));
     return "";
+  }
+
+  /** Names the governor that `g` fetches an object from (`""` when none holds it). */
+  #transfer(o: ObjectNode, g: GovernorLink): string {
+    const from = o.locations[0]?.id ?? "";
+    if (from) this.events.emit(ev.objectTransferred(o, from, g));
+    return from;
   }
 
   /** Assigns a remote-function task: its executor hands full specs (and input specs) to user code. */
@@ -296,6 +315,7 @@ export class Coordinator {
     if (!t) return;
     t.state = "running";
     t.info = { error: "", startTime, duration: 0, governor: g.id, debug: "", user: {} };
+    this.events.emit(ev.taskStarted(t, g, startTime));
   }
 
   /**
@@ -332,6 +352,7 @@ export class Coordinator {
     t.state = "finished";
     t.info = info;
     const s = t.session;
+    this.events.emit(ev.taskFinished(t, g, info));
     for (let i = 0; i < outputs.length; i++) {
       const o = t.outputs[i]!;
       const report = outputs[i]!;
@@ -359,6 +380,7 @@ export class Coordinator {
     notifyWaiters(s, t.waiters);
     t.waiters = null;
     if (--s.unfinished === 0) {
+      this.events.emit({ type: "session:finished", session: s.id });
       for (const w of s.allWaiters) {
         s.waiters.delete(w);
         w.done();
@@ -390,6 +412,7 @@ export class Coordinator {
     this.#release(t);
     t.state = "failed";
     t.info = info;
+    this.events.emit(ev.taskFailed(t, g, info));
     for (const o of t.outputs) {
       o.state = "failed";
       o.info = { error: info.error, size: 0, contentType: "", hash: "", debug: "", user: {} };
@@ -409,6 +432,7 @@ export class Coordinator {
     s.state = "failed";
     s.error = error;
     this.#stop(s, error, "SESSION_FAILED");
+    this.events.emit({ type: "session:failed", session: s.id, error });
   }
 
   /**
@@ -420,6 +444,7 @@ export class Coordinator {
     if (s.state === "open") this.#stop(s, `Session ${s.id} was closed`, "SESSION_CLOSED");
     s.state = "closed";
     this.sessions.delete(s.id);
+    this.events.emit({ type: "session:closed", session: s.id });
   }
 
   #stop(s: SessionState, message: string, code: string): void {
@@ -522,6 +547,7 @@ export class Coordinator {
    * @param g The governor.
    */
   addGovernor(g: GovernorLink): void {
+    this.events.emit({ type: "governor:joined", governor: g.id, cpus: g.cpus });
     this.scheduler.addGovernor(g);
     this.schedule();
   }
@@ -531,10 +557,12 @@ export class Coordinator {
    * needed objects only it held are recomputed elsewhere.
    *
    * @param g The governor.
+   * @param reason Why it is gone.
    */
-  removeGovernor(g: GovernorLink): void {
+  removeGovernor(g: GovernorLink, reason: string): void {
     if (g.lost) return;
     g.lost = true;
+    this.events.emit({ type: "governor:lost", governor: g.id, reason });
     this.scheduler.removeGovernor(g);
     for (const o of this.contents.governorLost(g)) {
       this.failSession(
@@ -551,17 +579,15 @@ export class Coordinator {
    * Declares governors lost that have not been heard from for too long.
    *
    * @param timeoutMs Silence after which a governor is lost.
-   * @param log Log sink.
    */
-  checkHeartbeats(timeoutMs: number, log: (m: string) => void): void {
+  checkHeartbeats(timeoutMs: number): void {
     const now = Date.now();
     for (const { g, hash, dataType } of this.contents.sweep(now)) {
       g.send({ type: "dropContent", hash, dataType });
     }
     for (const g of [...this.scheduler.governors]) {
       if (now - g.lastSeen <= timeoutMs) continue;
-      log(`Governor ${g.id} lost: no heartbeat for ${now - g.lastSeen} ms`);
-      this.removeGovernor(g);
+      this.removeGovernor(g, `no heartbeat for ${now - g.lastSeen} ms`);
       g.close();
     }
   }

@@ -66,15 +66,23 @@ export function governorHandler(
           if (coordinator.scheduler.governors.some((g) => g.id === m.address)) {
             return refuse(conn, `A governor at ${m.address} is already registered`);
           }
-          link = new GovernorLink(m.address, m.cpus, conn);
+          link = new GovernorLink(m.address, m.cpus, conn, coordinator.events);
           link.send({ type: "registered", id: link.id });
           coordinator.addGovernor(link);
-          log(`Governor ${link.id} joined with ${link.cpus} cpus`);
           continue;
         }
         if (!link) return refuse(conn, "Protocol error: expected a register message first");
         link.lastSeen = Date.now();
-        if (m.type === "heartbeat") continue;
+        if (m.type === "heartbeat") {
+          if (m.memory !== undefined && link.memoryChanged(m.memory)) {
+            coordinator.events.emit({
+              type: "governor:heartbeat",
+              governor: link.id,
+              memory: m.memory,
+            });
+          }
+          continue;
+        }
         if (m.type === "started") coordinator.started(link, m.id, m.startTime);
         else if (m.type === "finished") coordinator.finished(link, m.id, m.info, m.outputs);
         else if (m.type === "contentHeld") {
@@ -84,8 +92,7 @@ export function governorHandler(
     },
     onClose() {
       if (!link || link.lost) return;
-      log(`Governor ${link.id} left`);
-      coordinator.removeGovernor(link);
+      coordinator.removeGovernor(link, "its connection closed");
       link = null;
     },
   };

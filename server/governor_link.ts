@@ -5,6 +5,8 @@
  * @module
  */
 import type { ServerToGovernorMessage } from "../protocol/governor.ts";
+import type { EventLog } from "./events/event_log.ts";
+import { objectFreed, objectStored } from "./events/node_events.ts";
 import { Outbox } from "../protocol/outbox.ts";
 import type { WsConnection } from "../runtime/types.ts";
 import { append, type ObjectNode, type TaskNode } from "./model.ts";
@@ -27,8 +29,11 @@ export class GovernorLink {
   lastSeen: number = Date.now();
   /** Set once the governor is declared lost. */
   lost = false;
+  /** Resident memory last reported in an event, and when. */
+  #memory = { bytes: -1, at: 0 };
   readonly #outbox: Outbox<ServerToGovernorMessage>;
   readonly #conn: WsConnection;
+  readonly #events: EventLog;
   /** Objects to free, sent as the last messages of the next frame. */
   #frees: ObjectNode[] = [];
 
@@ -36,11 +41,13 @@ export class GovernorLink {
    * @param id The governor's `host:port`.
    * @param cpus Its cpus.
    * @param conn Its WebSocket connection.
+   * @param events The event stream (objects stored and dropped are emitted).
    */
-  constructor(id: string, cpus: number, conn: WsConnection) {
+  constructor(id: string, cpus: number, conn: WsConnection, events: EventLog) {
     this.id = id;
     this.cpus = cpus;
     this.#conn = conn;
+    this.#events = events;
     this.#outbox = new Outbox((frame) => conn.send(frame), () => this.#pushFrees());
   }
 
@@ -82,6 +89,22 @@ export class GovernorLink {
     for (const [session, ns] of bySession) this.#outbox.push({ type: "free", session, ns });
   }
 
+  /**
+   * Whether a heartbeat's memory figure is worth an event: it moved by more
+   * than a sixteenth, or the last one is a minute old (heartbeats come every
+   * second; most would say nothing new).
+   *
+   * @param bytes The governor's resident memory.
+   * @returns `true` when it should be reported (and is now the last reported).
+   */
+  memoryChanged(bytes: number): boolean {
+    const now = Date.now();
+    const last = this.#memory;
+    if (Math.abs(bytes - last.bytes) * 16 <= last.bytes && now - last.at < 60_000) return false;
+    this.#memory = { bytes, at: now };
+    return true;
+  }
+
   /** Free cpus (negative when overbooked). */
   get free(): number {
     return this.cpus - this.load;
@@ -96,7 +119,9 @@ export class GovernorLink {
     if (this.objects.has(obj)) return;
     this.objects.add(obj);
     obj.locations = append(obj.locations, this);
-    this.memory += obj.info?.size ?? obj.data?.length ?? 0;
+    const size = obj.info?.size ?? obj.data?.length ?? 0;
+    this.memory += size;
+    this.#events.emit(objectStored(obj, this, size));
   }
 
   /**
@@ -105,7 +130,10 @@ export class GovernorLink {
    * @param obj The object.
    */
   drop(obj: ObjectNode): void {
-    if (this.objects.delete(obj)) this.memory -= obj.info?.size ?? obj.data?.length ?? 0;
+    if (!this.objects.delete(obj)) return;
+    const size = obj.info?.size ?? obj.data?.length ?? 0;
+    this.memory -= size;
+    this.#events.emit(objectFreed(obj, this, size));
   }
 
   /** Closes the connection. */

@@ -10,4 +10,22 @@
  * @module
  */
 export { DEFAULT_SERVER_PORT, type RainServer, type ServerOptions, startServer } from "./server.ts";
-export { createServerApp, type ServerApp, type ServerAppOptions } from "./app.ts";
+export { createServerApp, type RepeatTimer, type ServerApp, type ServerAppOptions } from "./app.ts";
+export {
+  type LogViewer,
+  type LogViewerOptions,
+  replayLogFile,
+  startLogViewer,
+} from "./log_viewer.ts";
+export { findLogFile, readLogFile } from "./events/log_file.ts";
+export type {
+  EventMap,
+  EventName,
+  LoggedEvent,
+  RainEvent,
+  SubmittedObject,
+} from "./events/event_map.ts";
+export { type EventListener, EventLog } from "./events/event_log.ts";
+export type { LogLevel } from "./events/log_lines.ts";
+export type { Monitoring, RetentionOptions } from "./monitoring.ts";
+export type { Retention } from "./monitor/monitor.ts";

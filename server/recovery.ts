@@ -10,6 +10,8 @@
  * @module
  */
 import { formatId } from "../common/attributes.ts";
+import type { EventLog } from "./events/event_log.ts";
+import { taskRequeued } from "./events/node_events.ts";
 import type { GovernorLink } from "./governor_link.ts";
 import { append, describeTask, type ObjectNode, type TaskNode } from "./model.ts";
 import type { Scheduler } from "./scheduler.ts";
@@ -21,6 +23,8 @@ const MAX_RETRIES = 5;
 export interface RecoveryHost {
   /** The scheduler, to queue tasks again. */
   scheduler: Scheduler;
+  /** The event stream (tasks put back are emitted). */
+  events: EventLog;
   /** Frees a task's cpus on its governor. */
   release(t: TaskNode): void;
   /** Fails a session with an error. */
@@ -169,6 +173,7 @@ function rerun(host: RecoveryHost, t: TaskNode): void {
   t.state = "waiting";
   t.governor = null;
   t.waitingFor = 0;
+  host.events.emit(taskRequeued(t, wasFinished ? "recompute a lost output" : "retry"));
   for (const o of t.outputs) if (isLost(o)) o.state = "waiting";
   for (const i of t.inputs) {
     if (wasFinished) i.consumers++; // it needs the input again

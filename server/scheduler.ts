@@ -12,6 +12,8 @@
  *
  * @module
  */
+import type { EventLog } from "./events/event_log.ts";
+import { taskReady } from "./events/node_events.ts";
 import type { GovernorLink } from "./governor_link.ts";
 import type { TaskNode } from "./model.ts";
 
@@ -28,6 +30,14 @@ export class Scheduler {
   #deferred: TaskNode[] = [];
   #governors: GovernorLink[] = [];
   #cursor = 0;
+  readonly #events: EventLog;
+
+  /**
+   * @param events The event stream (tasks becoming ready are emitted).
+   */
+  constructor(events: EventLog) {
+    this.#events = events;
+  }
 
   /**
    * Adds a governor to place tasks on.
@@ -67,6 +77,7 @@ export class Scheduler {
   enqueue(t: TaskNode): void {
     t.state = "ready";
     this.#ready.push(t);
+    this.#events.emit(taskReady(t));
   }
 
   /**

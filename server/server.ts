@@ -10,7 +10,11 @@ import { runtime } from "../runtime/mod.ts";
 import type { ListeningServer, WsUpgrade } from "../runtime/types.ts";
 import { ClientLink, governorSummaries } from "./client_link.ts";
 import { Coordinator } from "./coordinator.ts";
+import { addDashboardRoutes } from "./dashboard/routes.ts";
+import { EVENT_LOG_VERSION } from "./events/event_map.ts";
+import type { LogLevel } from "./events/log_lines.ts";
 import { governorHandler } from "./governor_handler.ts";
+import { createMonitoring, type Monitoring, type RetentionOptions } from "./monitoring.ts";
 
 /** Default port of the server, as in Rain. */
 export { DEFAULT_SERVER_PORT };
@@ -21,8 +25,10 @@ export interface ServerOptions {
   hostname?: string;
   /** Port to bind; 0 picks a free one. @default {7210} */
   port?: number;
-  /** Log lines (governors joining, protocol errors). @default {() => {}} */
+  /** Log lines (sessions and governors at `logLevel`, protocol errors). @default {() => {}} */
   log?: (message: string) => void;
+  /** How much is logged to `log`. @default {"normal"} */
+  logLevel?: LogLevel;
   /** A governor silent this long (ms) is declared lost. @default {5000} */
   heartbeatTimeoutMs?: number;
   /**
@@ -31,6 +37,10 @@ export interface ServerOptions {
    * @default {1800000 (30 minutes)}
    */
   contentRetentionMs?: number;
+  /** Appends the event log to a new NDJSON file in this directory (made when missing). */
+  logDir?: string;
+  /** How much history (events, closed sessions) is kept in memory. */
+  retention?: RetentionOptions;
 }
 
 /** A running server. */
@@ -45,16 +55,22 @@ export interface RainServer {
    * @ignore
    */
   coordinator: Coordinator;
+  /** The event stream and what it feeds (the dashboard's monitor). */
+  monitoring: Monitoring;
+  /** The event log file being written (`--log-dir`), or `null`. */
+  logFile: string | null;
   /** Stops the server. */
   close(): Promise<void>;
 }
 
 /**
- * Adds Rain's routes to a Hono app.
+ * Adds Rain's routes to a Hono app: the client and governor WebSockets,
+ * `/api/info`, and the dashboard with its API.
  *
  * @param app The app.
  * @param ws The runtime's WebSocket upgrade.
  * @param coordinator The server state.
+ * @param monitoring The event stream and what it feeds.
  * @param log Log sink.
  * @param clients The set of connected clients, kept up to date.
  */
@@ -62,15 +78,18 @@ export function addRoutes(
   app: Hono,
   ws: WsUpgrade,
   coordinator: Coordinator,
+  monitoring: Monitoring,
   log: (m: string) => void,
   clients: Set<ClientLink>,
 ): void {
   app.get(
     "/ws/client",
-    ws(() => {
+    ws((c) => {
       let link: ClientLink | null = null;
+      const address = runtime.clientAddress(c);
       return {
-        onOpen: (conn) => clients.add(link = new ClientLink(conn, coordinator)),
+        onOpen: (conn) =>
+          clients.add(link = new ClientLink(conn, coordinator, address, monitoring.monitor)),
         onMessage: (_conn, data) => link?.onFrame(data),
         onClose: () => {
           if (link) clients.delete(link);
@@ -95,6 +114,7 @@ export function addRoutes(
         unfinished: s.unfinished,
       })),
     }));
+  addDashboardRoutes(app, { ...monitoring, source: "live" });
   app.get("/", (c) => c.text("Rain server\n"));
 }
 
@@ -112,32 +132,46 @@ export function addRoutes(
  * @returns The running server.
  */
 export async function startServer(options: ServerOptions = {}): Promise<RainServer> {
-  const coordinator = new Coordinator({ contentRetentionMs: options.contentRetentionMs });
   const log = options.log ?? (() => {});
+  const monitoring = createMonitoring(options);
+  const logFile = options.logDir ? await monitoring.writeTo(options.logDir) : null;
+  monitoring.events.emit({ type: "server:started", version: EVENT_LOG_VERSION });
+  const coordinator = new Coordinator(monitoring.events, {
+    contentRetentionMs: options.contentRetentionMs,
+  });
   const clients = new Set<ClientLink>();
   const hostname = options.hostname ?? "127.0.0.1";
   const port = options.port ?? DEFAULT_SERVER_PORT;
-  const listening: ListeningServer = await runtime.serve({
-    hostname,
-    port,
-    build: (app, ws) => addRoutes(app, ws, coordinator, log, clients),
-  }).catch((e) => {
+  let listening: ListeningServer;
+  try {
+    listening = await runtime.serve({
+      hostname,
+      port,
+      build: (app, ws) => addRoutes(app, ws, coordinator, monitoring, log, clients),
+    });
+  } catch (e) {
+    await monitoring.close();
     throw listenError(e, hostname, port);
-  });
+  }
   const timeout = options.heartbeatTimeoutMs ?? 5000;
   const heartbeats = setInterval(
-    () => coordinator.checkHeartbeats(timeout, log),
+    () => coordinator.checkHeartbeats(timeout),
     Math.min(1000, timeout / 2),
   );
   return {
     hostname: listening.hostname,
     port: listening.port,
     coordinator,
+    monitoring,
+    logFile,
     async close() {
       clearInterval(heartbeats);
       for (const g of coordinator.scheduler.governors) g.close();
       for (const c of clients) c.close();
+      // Open dashboard streams would keep the HTTP server from stopping.
+      monitoring.feed.close();
       await listening.close();
+      await monitoring.close();
     },
   };
 }

@@ -7,10 +7,12 @@
  * integration tests twice more, through `scripts/test-runtime.ts`) they are
  * separate Node or Bun processes of the npm bundle (`rain server`,
  * `rain governor`), and this process, with the client, is a `node --test` or
- * `bun test` one (`Deno.*` from `tests/_deno_shim.ts`). Tests that read the
- * server's in-memory state
+ * `bun test` one (`Deno.*` from `tests/_deno_shim.ts`). With
+ * `RAIN_TEST_RUNTIME=workerd` the server is the edge worker served by workerd
+ * (`tests/_workerd.ts`) and the governors and client run in this Deno process.
+ * Tests that read the server's in-memory state
  * (`cluster.server.coordinator`) are declared with {@linkcode inProcessTest}
- * and ignored then.
+ * and ignored when the server is another process.
  *
  * @module
  */
@@ -27,17 +29,20 @@ import {
   startServerProcess,
 } from "./_runtime_process.ts";
 
+/** Where the cluster's server and governors run: a runtime, or the server in workerd. */
+export type ClusterRuntime = "deno" | ProcessRuntime | "workerd";
+
 /** Where the cluster's server and governors run (RAIN_TEST_RUNTIME). */
-export const CLUSTER_RUNTIME: "deno" | ProcessRuntime = (() => {
+export const CLUSTER_RUNTIME: ClusterRuntime = (() => {
   const value = Deno.env.get("RAIN_TEST_RUNTIME") ?? "deno";
-  if (value !== "deno" && value !== "node" && value !== "bun") {
-    throw new Error(`RAIN_TEST_RUNTIME must be deno, node or bun, got "${value}"`);
+  if (value !== "deno" && value !== "node" && value !== "bun" && value !== "workerd") {
+    throw new Error(`RAIN_TEST_RUNTIME must be deno, node, bun or workerd, got "${value}"`);
   }
   return value;
 })();
 
 /** Why a test cannot run when the cluster runs on a runtime, by runtime. */
-export type Unsupported = Partial<Record<"deno" | ProcessRuntime, string>>;
+export type Unsupported = Partial<Record<ClusterRuntime, string>>;
 
 /**
  * `Deno.test` for a test that cannot run when the cluster runs on some
@@ -60,14 +65,14 @@ const SERVER_STATE = "reads the state of a server in another process";
 
 /**
  * A test that reads the server's in-memory state
- * (`cluster.server.coordinator`): ignored when the server is a Node or Bun
- * process.
+ * (`cluster.server.coordinator`): ignored when the server is a Node, Bun or
+ * workerd process.
  *
  * @param name The test's name.
  * @param fn The test.
  */
 export function inProcessTest(name: string, fn: (t: Deno.TestContext) => Promise<void>): void {
-  clusterTest(name, { node: SERVER_STATE, bun: SERVER_STATE }, fn);
+  clusterTest(name, { node: SERVER_STATE, bun: SERVER_STATE, workerd: SERVER_STATE }, fn);
 }
 
 /**
@@ -109,6 +114,13 @@ export interface ClusterOptions {
   executorMemoryMb?: number;
 }
 
+function inAnotherProcess(what: string): never {
+  throw new Error(
+    `The server runs in a separate ${CLUSTER_RUNTIME} process: its ${what} cannot be read ` +
+      "(declare the test with inProcessTest)",
+  );
+}
+
 /** The server as a separate process: everything but its state. */
 function serverProcess(process: ReadyProcess, address: string): RainServer {
   const [hostname, port] = address.split(":") as [string, string];
@@ -116,11 +128,12 @@ function serverProcess(process: ReadyProcess, address: string): RainServer {
     hostname,
     port: Number(port),
     get coordinator(): never {
-      throw new Error(
-        `The server runs in a separate ${CLUSTER_RUNTIME} process: its coordinator cannot be read ` +
-          "(declare the test with inProcessTest)",
-      );
+      return inAnotherProcess("coordinator");
     },
+    get monitoring(): never {
+      return inAnotherProcess("monitoring");
+    },
+    logFile: null,
     close: () => process.close(),
   };
 }
@@ -161,9 +174,13 @@ async function startServerPart(): Promise<{ server: RainServer; address: string 
     const server = await startServer({ port: 0 });
     return { server, address: `127.0.0.1:${server.port}` };
   }
+  if (CLUSTER_RUNTIME === "workerd") return (await import("./_workerd.ts")).startWorkerd();
   const { process, address } = await startServerProcess({ runtime: CLUSTER_RUNTIME });
   return { server: serverProcess(process, address), address };
 }
+
+/** Whether the governors run in this (Deno) process. */
+const IN_PROCESS_GOVERNORS = CLUSTER_RUNTIME === "deno" || CLUSTER_RUNTIME === "workerd";
 
 /**
  * Starts a server, governors and a client.
@@ -187,7 +204,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     const { executorMemoryMb } = options;
     for (const cpus of options.governors ?? [2]) {
       governors.push(
-        CLUSTER_RUNTIME === "deno"
+        IN_PROCESS_GOVERNORS
           ? await startGovernor({ server: address, cpus, executorMemoryMb })
           : await governorProcess(address, cpus, executorMemoryMb),
       );

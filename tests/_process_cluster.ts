@@ -1,6 +1,7 @@
 /**
  * Test harness with governors as separate OS processes (`cli/main.ts
- * governor`), so a test can kill one; the server and client run in the test.
+ * governor`), so a test can kill one; the server runs in the test, or in
+ * workerd as the edge worker (`tests/_workerd.ts`), and the client in the test.
  *
  * @module
  */
@@ -25,7 +26,10 @@ export interface GovernorProcess {
   child: Deno.ChildProcess;
 }
 
-/** A server in this process with governor processes and a client. */
+/** Where the server of a process cluster runs: this process, or workerd. */
+export type ServerHost = "deno" | "workerd";
+
+/** A server with governor processes and a client. */
 export interface ProcessCluster extends AsyncDisposable {
   /** The server. */
   server: RainServer;
@@ -43,14 +47,17 @@ export interface ProcessCluster extends AsyncDisposable {
  *
  * @param cpus Cpus of each governor.
  * @param heartbeatTimeoutMs The server's heartbeat timeout.
+ * @param host Where the server runs.
  * @returns The cluster, for `await using`.
  */
 export async function startProcessCluster(
   cpus: number[],
   heartbeatTimeoutMs = 5000,
+  host: ServerHost = "deno",
 ): Promise<ProcessCluster> {
-  const server = await startServer({ port: 0, heartbeatTimeoutMs });
-  const address = `127.0.0.1:${server.port}`;
+  const { server, address } = host === "deno"
+    ? await inProcessServer(heartbeatTimeoutMs)
+    : await (await import("./_workerd.ts")).startWorkerd({ heartbeatTimeoutMs });
   const governors: GovernorProcess[] = [];
   let client: Client | undefined;
   const close = async () => {
@@ -94,6 +101,13 @@ startProcessCluster.joinGovernor = async (
   );
   return { ...g, [Symbol.asyncDispose]: () => stopGovernor(g) };
 };
+
+async function inProcessServer(
+  heartbeatTimeoutMs: number,
+): Promise<{ server: RainServer; address: string }> {
+  const server = await startServer({ port: 0, heartbeatTimeoutMs });
+  return { server, address: `127.0.0.1:${server.port}` };
+}
 
 async function spawnGovernor(address: string, cpus: number): Promise<GovernorProcess> {
   const workDir = await mkdtemp(join(tmpdir(), "rain-test-gov-"));

@@ -72,6 +72,8 @@ export interface ReadyOptions {
   cwd?: string;
   /** Matches its stdout (all of it so far) once it is ready. */
   ready: RegExp;
+  /** Environment variables to set (on top of this process's). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -81,12 +83,13 @@ export interface ReadyOptions {
  * @returns The running process.
  * @throws {Error} When it exits or takes 30 s before being ready.
  */
-export async function startReady({ cmd, args, cwd = ROOT, ready }: ReadyOptions): Promise<
+export async function startReady({ cmd, args, cwd = ROOT, ready, env }: ReadyOptions): Promise<
   ReadyProcess
 > {
   const child = new Deno.Command(cmd, {
     args,
     cwd,
+    env,
     stdin: "null",
     stdout: "piped",
     stderr: "piped",

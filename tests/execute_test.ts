@@ -262,17 +262,44 @@ Deno.test("execute() fails when an output directory holds a link leaving it", as
   await session.close();
 });
 
-Deno.test("stopping an execute task also stops the processes its program started", async () => {
+/**
+ * A shell program that leaves three `sleep`s running with a duration no one else uses: a child, a
+ * grandchild (under another `sh`) and an orphan, whose parent exits at once (so it is re-parented
+ * away from the program's tree); and a count of those still running.
+ */
+function sleepers() {
+  const marker = `${31 + Math.random()}`.slice(0, 9);
+  const sleep = `sleep ${marker}`;
+  return {
+    command: `sh -c '${sleep}; true' & (${sleep} &) ; ${sleep}`,
+    running: () =>
+      spawnSync("pgrep", ["-f", `^${sleep}$`], { encoding: "utf8" }).stdout.trim().split("\n")
+        .filter((l) => l).length,
+  };
+}
+
+Deno.test("closing a session stops an execute task's children, grandchildren and orphans", async () => {
   await using cluster = await startCluster();
-  const marker = `${31 + Math.random()}`.slice(0, 9); // a sleep duration no one else uses
+  const { command, running } = sleepers();
   const session = cluster.client.newSession();
-  const t = tasks.execute(`sleep ${marker} & sleep ${marker}`, { shell: true });
+  const t = tasks.execute(command, { shell: true });
   await session.submit();
-  const running = () =>
-    spawnSync("pgrep", ["-f", `sleep ${marker}`], { encoding: "utf8" }).stdout.trim().split("\n")
-      .filter((l) => l).length;
-  await until(() => running() >= 2, "both sleeps to start");
+  await until(() => running() === 3, "the three sleeps to start");
   assert.equal(t.state, "submitted");
   await session.close();
-  await until(() => running() === 0, "the program and its child to be killed");
+  await until(() => running() === 0, "the program and every process it started to be killed");
+});
+
+Deno.test("a failing task stops the session's execute tasks with every process they started", async () => {
+  await using cluster = await startCluster();
+  const { command, running } = sleepers();
+  const session = cluster.client.newSession();
+  tasks.execute(command, { shell: true });
+  await session.submit();
+  await until(() => running() === 3, "the three sleeps to start");
+  tasks.load("/nonexistent/rain-tree-test");
+  await session.submit().catch(() => {});
+  await assert.rejects(session.waitAll(), /rain-tree-test/);
+  await until(() => running() === 0, "the program and every process it started to be killed");
+  await session.close();
 });

@@ -25,7 +25,7 @@ Deno.test("a free gathered in a turn does not remove what recovery sent back in 
     return new GovernorLink(id, 1, {
       send: (f) => frames.get(id)!.push(decodeFrame(f)),
       close() {},
-    });
+    }, c.events);
   };
   const c = new Coordinator();
   const g1 = link("g1"), g2 = link("g2");

@@ -1,0 +1,46 @@
+/**
+ * The runtime seam inside workerd (Cloudflare Workers), where only the
+ * server runs, as a Durable Object (`edge/`).
+ *
+ * The edge build (`edge/build.ts`) bundles this module in place of
+ * `runtime/mod.ts`, so the worker never loads the Deno, Node or Bun seams nor
+ * their `node:` modules. Nothing here can serve, spawn or touch files: the
+ * platform serves the worker itself, its WebSockets are accepted by the
+ * Durable Object (`createServerApp({ webSocket })`), and governors, which need
+ * processes and a disk, run on ordinary machines.
+ *
+ * @module
+ */
+import type { Runtime } from "./types.ts";
+
+export type * from "./types.ts";
+
+/** The error of everything the edge cannot do. */
+function unsupported(what: string, why: string): never {
+  throw new Error(`Cannot ${what} on workerd: ${why}`);
+}
+
+const NO_OS = "governors, which need an OS, run on ordinary machines (`rain governor SERVER`)";
+
+/** Rain's runtime seam inside workerd. */
+export const workerdRuntime: Runtime = {
+  name: "workerd",
+  serve: () => unsupported("listen on a port", "the platform serves the worker itself"),
+  embedWebSocket: () =>
+    unsupported(
+      "accept WebSockets without a Durable Object",
+      "pass the Durable Object's WebSocket support as createServerApp({ webSocket })",
+    ),
+  connectWebSocket: () => unsupported("open a WebSocket client", NO_OS),
+  spawn: () => unsupported("run programs", NO_OS),
+  spawnScript: () => unsupported("start executors", NO_OS),
+  readFileStream: () => unsupported("read files", NO_OS),
+  writeFileStream: () => unsupported("write files", NO_OS),
+  // The platform stops the worker; there are no process signals.
+  onShutdownSignal: () => () => {},
+  args: () => [],
+  exit: () => unsupported("exit", "the platform owns the process"),
+};
+
+/** The runtime seam of the worker (the edge build's stand-in for `runtime/mod.ts`). */
+export const runtime: Runtime = workerdRuntime;

@@ -1,0 +1,179 @@
+/**
+ * The server on the edge: the Cloudflare Workers bundle (`edge/worker.ts`,
+ * one Durable Object holding the coordinator) built and served by workerd
+ * with the repository's `edge/workerd.capnp`, joined by Deno governor
+ * processes and a client, exactly as a local server is.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { blob, Client, type DataInstance, remote, type Task, tasks } from "../mod.ts";
+import { startGovernor } from "../governor/mod.ts";
+import { startProcessCluster } from "./_process_cluster.ts";
+import { ROOT } from "./_runtime_process.ts";
+import { startWorkerd } from "./_workerd.ts";
+
+/** Rejects when `p` takes longer than `ms`: a server that misses a lost governor must not hang the test. */
+async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      p,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The governors that ran some of `ts` (after they finished), sorted. */
+function governorsOf(ts: Task[]): string[] {
+  return [...new Set(ts.map((t) => t.info!.governor))].sort();
+}
+
+Deno.test("edge (workerd): two governor processes and a client run concat, execute and a remote function on both governors", async () => {
+  await using cluster = await startProcessCluster([1, 1], 5000, "workerd");
+  await using session = cluster.client.newSession({ name: "edge" });
+  // Each step holds its governor's only cpu for a while, so the four spread over both.
+  const steps = [0, 1, 2, 3].map((i) =>
+    tasks.execute(["sh", "-c", `sleep 0.3; printf part${i}`], { stdout: true })
+  );
+  const upper = remote(async (_ctx, data: DataInstance) => {
+    await new Promise((r) => setTimeout(r, 300));
+    return data.text().toUpperCase();
+  });
+  const uppers = steps.map((s) => upper(s.output));
+  const all = tasks.concat([blob("<"), ...uppers.map((u) => u.output), blob(">")]);
+  all.keepOutputs();
+  // 36 MiB: more than one message to the edge may carry (32 MiB), so these
+  // bytes can only reach the client straight from the governor.
+  const size = 36 * 1024 * 1024;
+  const big = tasks.execute(["sh", "-c", `head -c ${size} /dev/zero | tr '\\0' r`], {
+    stdout: true,
+  });
+  big.keepOutputs();
+  await session.submit();
+
+  assert.equal((await all.output.fetch()).text(), "<PART0PART1PART2PART3>");
+  const bytes = (await big.output.fetch()).bytes();
+  assert.equal(bytes.length, size);
+  assert.ok(bytes.every((b) => b === 0x72), "every byte of the big object is 'r'");
+
+  await session.wait([...steps, ...uppers, all]);
+  const ids = cluster.governors.map((g) => g.id).sort();
+  assert.deepEqual(governorsOf(steps), ids, "execute tasks ran on both governors");
+  assert.deepEqual(governorsOf(uppers), ids, "remote-function tasks ran on both governors");
+  const info = await (await fetch(`http://${cluster.address}/api/info`)).json();
+  assert.deepEqual(info.governors.map((g: { id: string }) => g.id).sort(), ids);
+  assert.equal(info.sessions[0].name, "edge", "the HTTP routes are served by the same object");
+});
+
+Deno.test("edge (workerd): the heartbeat alarm declares a silent governor lost and its work is recomputed on the other", async () => {
+  await using cluster = await startProcessCluster([1, 1], 1500, "workerd");
+  await using session = cluster.client.newSession();
+  const steps = Array.from(
+    { length: 4 },
+    (_, i) => tasks.execute(["sh", "-c", `sleep 0.5; printf ${i}`], { stdout: true }),
+  );
+  const all = tasks.concat(steps);
+  all.keepOutputs();
+  await session.submit();
+  await session.wait([steps[0]!]);
+  // Stopped, not killed: its connection stays open, so only the missing
+  // heartbeats (checked by the Durable Object's alarm) can reveal it.
+  const frozen = cluster.governors.find((g) => g.id === steps[0]!.info!.governor)!;
+  Deno.kill(frozen.child.pid, "SIGSTOP");
+  try {
+    assert.equal((await within(all.output.fetch(), 20_000, "the result")).text(), "0123");
+    const info = await cluster.client.serverInfo();
+    assert.deepEqual(
+      info.governors.map((g) => g.id),
+      cluster.governors.filter((g) => g !== frozen).map((g) => g.id),
+    );
+    await steps[0]!.update();
+    assert.notEqual(steps[0]!.info!.governor, frozen.id, "the lost output was recomputed");
+  } finally {
+    Deno.kill(frozen.child.pid, "SIGCONT");
+  }
+});
+
+Deno.test("edge (workerd): a killed governor's lost objects are recomputed on the other", async () => {
+  await using cluster = await startProcessCluster([1, 1], 5000, "workerd");
+  await using session = cluster.client.newSession();
+  const firsts = Array.from(
+    { length: 4 },
+    (_, i) => tasks.execute(["sh", "-c", `sleep 0.3; printf a${i}`], { stdout: true }),
+  );
+  const all = tasks.concat(
+    firsts.map((f) => tasks.execute(["sh", "-c", "sleep 0.3; cat"], { stdin: f, stdout: true })),
+  );
+  all.keepOutputs();
+  await session.submit();
+  await session.wait([firsts[0]!]);
+  const victim = cluster.governors.find((g) => g.id === firsts[0]!.info!.governor)!;
+  victim.child.kill("SIGKILL");
+  assert.equal((await within(all.output.fetch(), 20_000, "the result")).text(), "a0a1a2a3");
+  const info = await cluster.client.serverInfo();
+  assert.ok(!info.governors.some((g) => g.id === victim.id), "the killed governor is gone");
+});
+
+Deno.test("edge (workerd): an idle client's session outlives the platform's 10 s hibernation grace", async () => {
+  const workerd = await startWorkerd();
+  const client = await Client.connect(workerd.address).catch(async (e) => {
+    await workerd.server.close();
+    throw e;
+  });
+  try {
+    await using session = client.newSession();
+    const kept = blob("still here");
+    kept.keep();
+    await session.submit();
+    // No governor, no request: only the object's heartbeat alarm is an event now.
+    // Without it workerd hibernates the object after 10 s and the session is gone.
+    await new Promise((r) => setTimeout(r, 12_000));
+    assert.equal((await kept.fetch()).text(), "still here");
+  } finally {
+    await client.close();
+    await workerd.server.close();
+  }
+});
+
+Deno.test("edge (workerd): the deploy configuration edge/wrangler.jsonc serves the same worker", async () => {
+  const workerd = await startWorkerd({ config: "edge/wrangler.jsonc" });
+  try {
+    const governor = await startGovernor({ server: workerd.address, cpus: 1 });
+    let client: Client | undefined;
+    try {
+      client = await Client.connect(workerd.address);
+      await using session = client.newSession();
+      const t = tasks.concat([blob("wrangler "), blob("config")]);
+      t.output.keep();
+      await session.submit();
+      assert.equal((await t.output.fetch()).text(), "wrangler config");
+      const info = await (await fetch(`http://${workerd.address}/api/info`)).json();
+      assert.deepEqual(info.governors.map((g: { id: string }) => g.id), [governor.id]);
+    } finally {
+      await client?.close();
+      await governor.close();
+    }
+  } finally {
+    await workerd.server.close();
+  }
+});
+
+Deno.test("edge (workerd): 10,000 independent tasks through workerd beside the Deno-hosted server (bench/edge.ts, printed)", async () => {
+  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", `${ROOT}bench/edge.ts`, "--warmup", "1", "--rounds", "1"],
+    stdout: "piped",
+    stderr: "piped",
+    signal: AbortSignal.timeout(240_000),
+  }).output();
+  const out = new TextDecoder().decode(stdout);
+  assert.equal(code, 0, `bench/edge.ts failed:\n${out}\n${new TextDecoder().decode(stderr)}`);
+  const deno = Number(/server on Deno: +(\d+) tasks\/s/.exec(out)?.[1]);
+  const workerd = Number(/server in workerd: +(\d+) tasks\/s/.exec(out)?.[1]);
+  assert.ok(deno > 0 && workerd > 0, `both figures are printed:\n${out}`);
+  console.log(out.trimEnd());
+});
