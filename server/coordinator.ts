@@ -46,7 +46,7 @@ import { Scheduler } from "./scheduler.ts";
 import { buildSubmit } from "./submit.ts";
 import { EventLog } from "./events/event_log.ts";
 import * as ev from "./events/node_events.ts";
-import { ContentIndex } from "./contents.ts";
+import { type ContentEntry, ContentIndex } from "./contents.ts";
 import type { DataType } from "../common/attributes.ts";
 
 /** How long uploaded constant data no constant uses stays on its governor, by default. */
@@ -145,7 +145,7 @@ export class Coordinator {
     this.events.emit(ev.sessionSubmitted(s, taskSpecs, objectDefs));
     for (const o of objects) {
       s.objects.set(o.spec.id[1], o);
-      if (o.content) this.contents.bind(o, o.content);
+      if (o.content) this.#bindContent(o, o.content);
     }
     if (more) {
       s.openSubmit ??= [];
@@ -203,6 +203,17 @@ export class Coordinator {
     });
   }
 
+  /** Binds a submitted constant to its uploaded data; a constant whose data was there already is a hit. */
+  #bindContent(o: ObjectNode, e: ContentEntry): void {
+    this.contents.bind(o, e);
+    if (o.state !== "finished" || !o.session.client.contentHits.has(`${e.dataType}:${e.hash}`)) {
+      return;
+    }
+    const [session, object] = o.spec.id;
+    const { hash, size } = e, governor = e.holders[0]!.id;
+    this.events.emit({ type: "content:hit", session, object, governor, hash, size });
+  }
+
   /**
    * Handles a governor's report that an upload of constant data arrived:
    * constants submitted while it was on its way are finished.
@@ -213,6 +224,7 @@ export class Coordinator {
    * @param size Its size.
    */
   contentHeld(g: GovernorLink, hash: string, dataType: DataType, size: number): void {
+    this.events.emit({ type: "content:uploaded", governor: g.id, hash, dataType, size });
     for (const o of this.contents.held(g, hash, dataType, size)) {
       for (const d of o.dependents) if (--d.waitingFor === 0) this.scheduler.enqueue(d);
       o.dependents = EMPTY;

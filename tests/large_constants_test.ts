@@ -83,13 +83,15 @@ Deno.test("the same constants submitted again, by another client, are not sent a
     await session.submit();
     assert.equal((await t.output.fetch()).bytes().length, 11 * MiB);
     await session.wait([b, d]);
-    return [b.info!.debug, d.info!.debug];
+    return { debug: [b.info!.debug, d.info!.debug], ids: [b.spec.id, d.spec.id] };
   };
   const uploaded = await first(cluster.client);
-  assert.match(uploaded[0]!, /^Data (uploaded to|held by) governor /);
+  assert.match(uploaded.debug[0]!, /^Data (uploaded to|held by) governor /);
   const other = await Client.connect(cluster.address);
+  let again;
   try {
-    for (const debug of await first(other)) {
+    again = await first(other);
+    for (const debug of again.debug) {
       assert.match(
         debug,
         /^Data held by governor \S+: it was there already, so it was not sent again$/,
@@ -102,6 +104,23 @@ Deno.test("the same constants submitted again, by another client, are not sent a
   assert.equal(contents.uploads, 2, "the blob and the directory, once each");
   assert.equal(contents.hits, 2);
   assert.equal(contents.bytesNotSent, 11 * MiB);
+  // The event log has each upload and each hit, naming the data and the constant.
+  const hashes = [hashBytes(data), await hashDirectory(tmp.path)];
+  const r = await fetch(`http://${cluster.address}/api/events`);
+  const { events } = await r.json() as { events: Record<string, unknown>[] };
+  const content = events.filter((e) => String(e.type).startsWith("content:"));
+  const governors = cluster.governors.map((g) => g.id);
+  const uploads = content.filter((e) => e.type === "content:uploaded");
+  assert.ok(uploads.every((e) => governors.includes(e.governor as string)), "known governors");
+  assert.deepEqual(
+    uploads.map((e) => [e.hash, e.dataType]).sort(),
+    [[hashes[0], "blob"], [hashes[1], "dir"]].sort(),
+  );
+  assert.deepEqual(
+    content.filter((e) => e.type === "content:hit").map((e) => [e.session, e.object, e.hash]),
+    again.ids.map(([session, object], i) => [session, object, hashes[i]]),
+  );
+  assert.equal(content.find((e) => e.type === "content:hit")!.size, 8 * MiB);
 });
 
 Deno.test("a governor refuses an upload whose bytes do not match its hash", async () => {
