@@ -39,8 +39,9 @@ async function cluster(events: number) {
     retention: { tasks: 1, events },
   });
   const address = `127.0.0.1:${server.port}`;
-  const governor = await startGovernor({ server: address, cpus: 2 });
-  const client = await Client.connect(address);
+  const token = server.token!;
+  const governor = await startGovernor({ server: address, token, cpus: 2 });
+  const client = await Client.connect(address, { token });
   return {
     server,
     client,

@@ -29,8 +29,12 @@ const ROUNDS = Number(values.rounds);
 
 const server = await startServer({ port: 0 });
 const address = `127.0.0.1:${server.port}`;
-const governor = await startGovernor({ server: address, cpus: availableParallelism() });
-const client = await Client.connect(address);
+const governor = await startGovernor({
+  server: address,
+  token: server.token!,
+  cpus: availableParallelism(),
+});
+const client = await Client.connect(address, { token: server.token! });
 
 await independent(client, Math.min(N, 2000)); // warm up
 const rate = await independent(client, N);

@@ -29,6 +29,8 @@ export interface OptionSpec<T> {
   kind: "string" | "boolean";
   /** The value's name in the help (`N`, `HOST:PORT`); empty for booleans. */
   value: string;
+  /** The option may be given several times; its value is the list of checked values. */
+  multiple?: boolean;
   /** One line of help. */
   help: string;
   /**
@@ -43,7 +45,7 @@ export type OptionTable = Record<string, OptionSpec<unknown>>;
 
 /** The checked values of an option table; an option not given is absent. */
 export type OptionValues<O extends OptionTable> = {
-  [K in keyof O]?: O[K] extends OptionSpec<infer T> ? T : never;
+  [K in keyof O]?: (O[K] extends OptionSpec<infer T> ? T : never) | undefined;
 };
 
 /**
@@ -81,6 +83,29 @@ export function option(
   parse: (raw: string, flag: string) => unknown = nonEmpty,
 ): OptionSpec<unknown> {
   return { kind: "string", value, help, parse };
+}
+
+/**
+ * An option that may be given several times (`--fs-root A --fs-root B`);
+ * its value is the list of checked values.
+ *
+ * @param value The value's name in the help.
+ * @param help Its help line.
+ * @param parse Checks and converts one value.
+ * @returns The option.
+ */
+export function repeatable<T>(
+  value: string,
+  help: string,
+  parse: (raw: string, flag: string) => T,
+): OptionSpec<T[]> {
+  return {
+    kind: "string",
+    value,
+    help: `${help} (repeatable)`,
+    multiple: true,
+    parse: (raw, flag) => [parse(raw, flag)],
+  };
 }
 
 /** What a command gets besides its arguments. */
@@ -142,7 +167,9 @@ export function parseCommand<O extends OptionTable>(
       allowPositionals: true,
       strict: true,
       options: Object.fromEntries(
-        Object.entries(command.options).map(([name, o]) => [name, { type: o.kind }]),
+        Object.entries(command.options).map((
+          [name, o],
+        ) => [name, { type: o.kind, multiple: o.multiple === true }]),
       ),
     });
   } catch (e) {
@@ -161,7 +188,11 @@ export function parseCommand<O extends OptionTable>(
   const values: Record<string, unknown> = {};
   for (const [name, raw] of Object.entries(parsed.values)) {
     const spec = command.options[name]!;
-    values[name] = spec.kind === "boolean" ? raw : spec.parse(raw as string, `--${name}`);
+    values[name] = spec.kind === "boolean"
+      ? raw
+      : spec.multiple
+      ? (raw as string[]).flatMap((r) => spec.parse(r, `--${name}`) as unknown[])
+      : spec.parse(raw as string, `--${name}`);
   }
   return { values: values as OptionValues<O>, positionals };
 }

@@ -22,11 +22,13 @@ export const dashboardCommand = defineCommand({
       address(0),
     ),
   },
-  async run(values, [path], { lifecycle }) {
+  async run(values, [path], { lifecycle, log }) {
     const viewer = lifecycle.add(
       await startLogViewer({
         path: path!,
         ...(values.listen ?? { hostname: "127.0.0.1", port: 0 }),
+        log,
+        tokenFile: true,
       }),
     );
     const where = formatAddress(viewer.hostname, viewer.port);
@@ -34,7 +36,8 @@ export const dashboardCommand = defineCommand({
     console.log(
       `Event log ${viewer.file}: ${viewer.monitoring.events.seq} events, ${sessions} sessions`,
     );
-    console.log(`Dashboard: http://${where}/dashboard/`);
+    // A run's log shows its sessions and tasks: the viewer has a secret too.
+    console.log(`Dashboard: http://${where}/dashboard/?token=${encodeURIComponent(viewer.token)}`);
     console.log("Press Ctrl-C to stop.");
   },
 });

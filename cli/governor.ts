@@ -8,16 +8,19 @@ import { startGovernor } from "../governor/mod.ts";
 import { DEFAULT_SERVER_PORT } from "../server/mod.ts";
 import { defineCommand, flag, option, UsageError } from "./command.ts";
 import { GOVERNOR_OPTIONS, governorOptions } from "./governor_options.ts";
+import { GOVERNOR_SECURITY_OPTIONS, governorSecurity } from "./security_options.ts";
 import { address } from "./values.ts";
 
 /** `rain governor`. */
 export const governorCommand = defineCommand({
   name: "governor",
   summary:
-    `Runs a governor that joins the server at SERVER (HOST[:PORT], port ${DEFAULT_SERVER_PORT} by default).`,
+    `Runs a governor that joins the server at SERVER (HOST[:PORT], port ${DEFAULT_SERVER_PORT} by ` +
+    "default; wss://HOST[:PORT] for TLS).",
   positionals: ["SERVER"],
   options: {
     ...GOVERNOR_OPTIONS,
+    ...GOVERNOR_SECURITY_OPTIONS,
     listen: option(
       "HOST[:PORT]",
       "where its data server listens (default: the interface it reaches the server over, " +
@@ -42,6 +45,7 @@ export const governorCommand = defineCommand({
     const gov = lifecycle.add(
       await startGovernor({
         server,
+        ...governorSecurity(values),
         ...governorOptions(values),
         ...values.listen,
         advertise: values.advertise,
@@ -63,11 +67,12 @@ function checkedAdvertise(raw: string, flag: string): string {
   return raw;
 }
 
-/** The server's `host:port` from the SERVER argument. */
+/** The server's `host:port` from the SERVER argument, with its scheme if it had one. */
 function serverAddress(raw: string): string {
+  const scheme = /^(wss|https|ws|http):\/\//i.exec(raw)?.[0] ?? "";
   try {
-    const { hostname, port } = parseAddress(raw, DEFAULT_SERVER_PORT);
-    return formatAddress(hostname, port);
+    const { hostname, port } = parseAddress(raw.slice(scheme.length), DEFAULT_SERVER_PORT);
+    return `${scheme}${formatAddress(hostname, port)}`;
   } catch (e) {
     throw new UsageError(`SERVER: ${(e as Error).message}`);
   }

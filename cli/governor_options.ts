@@ -6,7 +6,7 @@
  */
 import { statSync } from "node:fs";
 import type { GovernorOptions } from "../governor/mod.ts";
-import { option, type OptionValues, UsageError } from "./command.ts";
+import { option, type OptionValues, repeatable, UsageError } from "./command.ts";
 import { positiveInteger } from "./values.ts";
 
 /** Options of every governor a command starts. */
@@ -22,6 +22,11 @@ export const GOVERNOR_OPTIONS = {
     "heap limit of each remote-function executor",
     positiveInteger,
   ),
+  "fs-root": repeatable(
+    "DIR",
+    "load/loadDir/store only inside DIR (default: anywhere)",
+    existingDirectory,
+  ),
 };
 
 /**
@@ -32,12 +37,22 @@ export const GOVERNOR_OPTIONS = {
  */
 export function governorOptions(
   values: OptionValues<typeof GOVERNOR_OPTIONS>,
-): Pick<GovernorOptions, "cpus" | "workDir" | "executorMemoryMb"> {
+): Pick<GovernorOptions, "cpus" | "workDir" | "executorMemoryMb" | "fsRoots"> {
   return {
     cpus: values.cpus,
     workDir: values["work-dir"],
     executorMemoryMb: values["executor-memory"],
+    fsRoots: values["fs-root"],
   };
+}
+
+/** An existing directory. */
+function existingDirectory(raw: string, flag: string): string {
+  if (raw === "") throw new UsageError(`${flag} needs a value`);
+  if (!statSync(raw, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new UsageError(`${flag}: "${raw}" is not an existing directory`);
+  }
+  return raw;
 }
 
 /** A work directory: an existing directory, or a path where one can be made. */

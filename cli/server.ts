@@ -9,6 +9,7 @@ import { formatAddress, isLoopback, isWildcard } from "../common/address.ts";
 import { DEFAULT_SERVER_PORT, type RainServer, startServer } from "../server/mod.ts";
 import { defineCommand, flag, option, type OptionValues, UsageError } from "./command.ts";
 import type { Lifecycle } from "./lifecycle.ts";
+import { SERVER_SECURITY_OPTIONS, serverSecurity, warnNoAuth } from "./security_options.ts";
 import { address, positiveInteger } from "./values.ts";
 
 /** Options of the server, shared by `rain server` and `rain start`. */
@@ -32,11 +33,13 @@ export const SERVER_OPTIONS = {
     positiveInteger,
   ),
   "retain-events": option("N", "events kept in memory (default 100000)", positiveInteger),
+  ...SERVER_SECURITY_OPTIONS,
 };
 
 /**
- * Starts the server and prints where it listens, where its dashboard is and
- * where its event log goes.
+ * Starts the server, writes its token file and prints where it listens,
+ * where its dashboard is (the URL carries the secret, as a browser needs it
+ * once) and where its event log goes.
  *
  * @param values The server options given.
  * @param lifecycle The command's lifecycle; the server is stopped with it.
@@ -52,9 +55,12 @@ export async function startServerPart(
   if (values.quiet && values.verbose) {
     throw new UsageError("--quiet and --verbose exclude each other");
   }
+  const security = serverSecurity(values);
   const server = lifecycle.add(
     await startServer({
       ...(values.listen ?? { hostname: "127.0.0.1", port: DEFAULT_SERVER_PORT }),
+      ...security,
+      tokenFile: true,
       log,
       logLevel: values.quiet ? "quiet" : values.verbose ? "verbose" : "normal",
       logDir: values["log-dir"],
@@ -65,9 +71,15 @@ export async function startServerPart(
       },
     }),
   );
+  if (security.noAuth) warnNoAuth(server.hostname, server.port, log);
   const where = formatAddress(server.hostname, server.port);
-  console.log(`Rain server listening on ${where} (status: http://${where}/api/info)`);
-  console.log(`Dashboard: http://${where}/dashboard/`);
+  const [tls, http] = server.tls ? [" with TLS", "https"] : ["", "http"];
+  console.log(`Rain server listening on ${where}${tls} (status: ${http}://${where}/api/info)`);
+  if (server.tokenFile) {
+    console.log(`Token file (read by this user's clients and governors): ${server.tokenFile}`);
+  }
+  const secret = server.token === null ? "" : `?token=${encodeURIComponent(server.token)}`;
+  console.log(`Dashboard: ${http}://${where}/dashboard/${secret}`);
   if (server.logFile) console.log(`Event log: ${server.logFile}`);
   const joinAt = isWildcard(server.hostname)
     ? formatAddress(await machineAddress(), server.port)

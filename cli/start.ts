@@ -22,6 +22,7 @@ import {
 } from "./launchers/remote_governors.ts";
 import { slurmNodes } from "./launchers/slurm.ts";
 import { SERVER_OPTIONS, startServerPart } from "./server.ts";
+import { TLS_CA_OPTION } from "./security_options.ts";
 import { nonNegativeInteger } from "./values.ts";
 
 const AUTOCONF = ["pbs", "slurm"] as const;
@@ -43,6 +44,7 @@ export const startCommand = defineCommand({
     ),
     ...SERVER_OPTIONS,
     ...GOVERNOR_OPTIONS,
+    ...TLS_CA_OPTION,
   },
   notes: [
     "With --work-dir DIR and more than one local governor, each gets DIR/governor-I; remote",
@@ -65,6 +67,12 @@ export const startCommand = defineCommand({
         "needs --simple, --governors N, --governor-host-file FILE or --autoconf pbs|slurm",
       );
     }
+    if ((hostFile || values.autoconf) && values["tls-cert"] !== undefined) {
+      throw new UsageError(
+        "with TLS, governors on other hosts need certificates of their own: start them with " +
+          "rain governor wss://SERVER --tls-cert FILE --tls-key FILE",
+      );
+    }
     if (values["governor-command"] && !hostFile && !values.autoconf) {
       throw new UsageError("--governor-command needs --governor-host-file or --autoconf");
     }
@@ -81,13 +89,19 @@ export const startCommand = defineCommand({
       ? formatAddress(remote.hosts[0]!.host, server.port)
       : joinAt;
     const options = governorOptions(values);
+    // Local governors get the secret directly, and with TLS the server's certificate.
+    const security = {
+      server: server.tls ? `wss://${serverAt}` : serverAt,
+      token: server.token ?? undefined,
+      tls: server.tls
+        ? { cert: values["tls-cert"], key: values["tls-key"], ca: values["tls-ca"] }
+        : undefined,
+    };
     for (let i = 1; i <= local; i++) {
       const workDir = options.workDir && local > 1
         ? join(options.workDir, `governor-${i}`)
         : options.workDir;
-      const gov = lifecycle.add(
-        await startGovernor({ server: serverAt, ...options, workDir, log }),
-      );
+      const gov = lifecycle.add(await startGovernor({ ...security, ...options, workDir, log }));
       console.log(`Governor ${gov.id} with ${gov.cpus} cpus joined (work dir ${gov.workDir})`);
     }
     if (remote) {
@@ -98,6 +112,7 @@ export const startCommand = defineCommand({
         cpus: options.cpus,
         workDir: options.workDir,
         executorMemoryMb: options.executorMemoryMb,
+        token: server.token ?? undefined,
         log,
       };
       lifecycle.add(startRemoteGovernors(remote.hosts, launch));

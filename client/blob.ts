@@ -9,6 +9,7 @@ import { checkContentType, encodeValue, type Encoding } from "../common/content_
 import { msgpack } from "../common/optional.ts";
 import { DataObject } from "./data_object.ts";
 import { activeSession } from "./session_stack.ts";
+import { sessionInternal } from "./_session_internal.ts";
 
 /** Options of {@linkcode blob}. */
 export interface BlobOptions {
@@ -42,7 +43,7 @@ export function blob(value: unknown, options: BlobOptions = {}): DataObject {
   return new DataObject(
     session,
     {
-      id: [session.id, session._nextNumber()],
+      id: [session.id, sessionInternal.nextNumber(session)],
       label: options.label ?? "const",
       contentType,
       dataType: "blob",
@@ -130,7 +131,7 @@ export function directory(path: string, options: { label?: string } = {}): DataO
   return new DataObject(
     session,
     {
-      id: [session.id, session._nextNumber()],
+      id: [session.id, sessionInternal.nextNumber(session)],
       label: options.label ?? "const",
       contentType: "",
       dataType: "dir",

@@ -3,29 +3,39 @@
  *
  * @module
  */
-import type { ContentSummary, GovernorSummary } from "../protocol/client.ts";
+import type { ContentSummary, GovernorSummary, ServerInfo } from "../protocol/client_replies.ts";
+import { findToken } from "../common/token_file.ts";
+import { parseServerAddress } from "../common/server_address.ts";
+import { checkToken } from "../common/auth.ts";
 import { Connection } from "./connection.ts";
-import { Session } from "./session.ts";
+// Loaded for its side effect too: it provides `sessionInternal`, used to open sessions.
+import "./session.ts";
+import type { Session } from "./session.ts";
 import { setDefaultSession } from "./session_stack.ts";
+import { sessionInternal } from "./_session_internal.ts";
 
 /** Options of {@linkcode Client.newSession}. */
 export interface NewSessionOptions {
   /** Name shown in the dashboard. @default {""} */
-  name?: string;
+  name?: string | undefined;
   /** Make it the fallback session instead of pushing it on the stack. @default {false} */
-  default?: boolean;
+  default?: boolean | undefined;
 }
 
-/** What `serverInfo()` reports. */
-export interface ServerInfo {
-  /** The connected governors. */
-  governors: GovernorSummary[];
+export type { ContentSummary, GovernorSummary, ServerInfo };
+
+/** Options of {@linkcode Client.connect}: credentials and TLS. */
+export interface ConnectOptions {
   /**
-   * Uploaded constant data (README, "Large constants"): what the governors
-   * hold, how many uploads arrived, and how many constants found their data
-   * there already (`hits`), sparing `bytesNotSent`.
+   * The server's secret. @default {`RAIN_TOKEN`, else the token file the
+   * server wrote for this user on this machine}
    */
-  contents: ContentSummary;
+  token?: string | undefined;
+  /**
+   * Connect over TLS (`wss://`), trusting `ca` (PEM certificates) instead of
+   * the system's CAs; a `wss://` or `https://` address does the same.
+   */
+  tls?: { ca?: string | undefined } | undefined;
 }
 
 /** A connection to a Rain server. */
@@ -40,22 +50,52 @@ export class Client {
   }
 
   /**
-   * Connects to a server.
+   * Connects to a server. A client run by the user who started the server,
+   * on its machine, needs no credentials: it reads the token file the server
+   * wrote; otherwise pass `token` or set `RAIN_TOKEN`.
    *
    * @example Connect to a local server
    * ```ts ignore
    * const client = await Client.connect("localhost", 7210);
    * ```
    *
-   * @param host `"host"` (with `port`) or `"host:port"`.
-   * @param port The server's port. @default {7210}
+   * @example Connect over TLS with a token
+   * ```ts ignore
+   * const client = await Client.connect("rain.example.org", 7210, {
+   *   token: Deno.env.get("MY_RAIN_TOKEN"),
+   *   tls: { ca: await Deno.readTextFile("ca.pem") },
+   * });
+   * ```
+   *
+   * @param host `"host"` (with `port`), `"host:port"`, or with a scheme
+   *   (`"wss://host:port"` for TLS).
+   * @param port The server's port (@default {7210}), or the options.
+   * @param options The secret and TLS.
    * @returns The connected client.
+   * @throws {Error} When the server cannot be reached or refuses the credentials.
    */
-  static async connect(host: string, port?: number): Promise<Client> {
-    let address = host;
-    if (port !== undefined) address = `${host}:${port}`;
-    else if (!/:\d+$/.test(host)) address = `${host}:7210`;
-    return new Client(await Connection.open(address), address);
+  static async connect(
+    host: string,
+    port?: number | ConnectOptions,
+    options: ConnectOptions = {},
+  ): Promise<Client> {
+    if (typeof port === "object") [port, options] = [undefined, port];
+    const target = parseServerAddress(host, port);
+    let token = options.token === undefined
+      ? undefined
+      : checkToken(options.token, "the token option");
+    let tokenSource: string | undefined;
+    if (token === undefined) {
+      ({ token, source: tokenSource } = await findToken(target.host, target.port) ?? {});
+    }
+    const conn = await Connection.open({
+      address: target.address,
+      tls: target.tls ?? options.tls !== undefined,
+      ca: options.tls?.ca,
+      token,
+      tokenSource,
+    });
+    return new Client(conn, target.address);
   }
 
   /**
@@ -65,9 +105,9 @@ export class Client {
    * @returns The session.
    */
   newSession(options: NewSessionOptions = {}): Session {
-    const s = new Session(this.#conn, options.name ?? "");
+    const s = sessionInternal.open(this.#conn, options.name ?? "");
     if (options.default) setDefaultSession(s);
-    else s._activate();
+    else sessionInternal.activate(s);
     return s;
   }
 
@@ -77,7 +117,7 @@ export class Client {
    * @returns The server's state summary.
    */
   serverInfo(): Promise<ServerInfo> {
-    return this.#conn.request<ServerInfo>({ type: "serverInfo" });
+    return this.#conn.request({ type: "serverInfo" });
   }
 
   /** Closes the connection; the server closes this client's sessions. */

@@ -1,13 +1,22 @@
 /**
  * The client's connection to the server: a WebSocket carrying batched CBOR
- * frames, a version handshake, and request/reply matching by `rid`.
+ * frames, a version handshake, and request/reply matching by `rid`; every
+ * reply is checked against its request's reply type.
  *
  * @module
  */
 import { RainError, SessionFailedError } from "../common/errors.ts";
-import { type ClientMessage, validateServerToClient } from "../protocol/client.ts";
+import { authHeaders } from "../common/auth.ts";
+import type { DataAccess } from "../protocol/data_plane.ts";
+import {
+  type ClientMessage,
+  type RequestType,
+  validateServerToClient,
+} from "../protocol/client.ts";
+import { replies, type Reply } from "../protocol/client_replies.ts";
 import { decodeFrame, PROTOCOL_VERSION } from "../protocol/codec.ts";
 import { Outbox } from "../protocol/outbox.ts";
+import { validate, type Validator } from "../protocol/validate.ts";
 import { runtime } from "../runtime/mod.ts";
 import type { WsClient } from "../runtime/types.ts";
 
@@ -17,8 +26,26 @@ export type Request = ClientMessage extends infer M
   : never;
 
 interface Pending {
+  /** The request's type, naming the reply in errors. */
+  type: RequestType;
+  /** The validator of the reply's value. */
+  reply: Validator<unknown>;
   resolve(value: unknown): void;
   reject(error: Error): void;
+}
+
+/** Where and how to connect. */
+export interface ConnectTarget {
+  /** The server's `host:port`. */
+  address: string;
+  /** Whether to use TLS (`wss://`). */
+  tls: boolean;
+  /** Certificates (PEM) trusted instead of the system's CAs. */
+  ca?: string | undefined;
+  /** The secret to present, if any. */
+  token?: string | undefined;
+  /** Where the secret came from, for errors (e.g. `"RAIN_TOKEN"`, a file). */
+  tokenSource?: string | undefined;
 }
 
 /** An open, greeted connection to a Rain server. */
@@ -28,32 +55,45 @@ export class Connection {
   readonly #pending = new Map<number, Pending>();
   #nextRid = 1;
   #closed: string | null = null;
+  /** How to reach governors' object data; the data secret arrives with `welcome`. */
+  readonly dataAccess: DataAccess;
 
-  private constructor(ws: WsClient) {
+  private constructor(ws: WsClient, target: ConnectTarget) {
     this.#ws = ws;
     this.#outbox = new Outbox((frame) => ws.send(frame));
+    this.dataAccess = { tls: target.tls, ca: target.ca };
   }
 
   /**
-   * Connects and completes the version handshake.
+   * Connects, presenting the secret, and completes the version handshake.
    *
-   * @param address The server's `host:port`.
+   * @param target The server, TLS and the secret.
    * @returns The connection.
+   * @throws {Error} When the server cannot be reached or refuses the credentials.
    */
-  static async open(address: string): Promise<Connection> {
-    const ws = runtime.connectWebSocket(`ws://${address}/ws/client`);
-    const conn = new Connection(ws);
+  static async open(target: ConnectTarget): Promise<Connection> {
+    const { address, tls } = target;
+    const url = `${tls ? "wss" : "ws"}://${address}/ws/client`;
+    const ws = runtime.connectWebSocket(url, {
+      headers: authHeaders(target.token),
+      ca: target.ca,
+    });
+    const conn = new Connection(ws, target);
     const welcome = Promise.withResolvers<void>();
     welcome.promise.catch(() => {}); // rejected by onClose even when the connect itself failed
     ws.onMessage = (data) => conn.#onFrame(data, welcome);
     ws.onClose = (reason) => {
-      welcome.reject(new Error(`Cannot connect to Rain server at ${address}: ${reason}`));
+      welcome.reject(
+        new Error(`Cannot connect to Rain server at ${address}: ${explain(reason, target)}`),
+      );
       conn.#shutdown(`Connection to Rain server at ${address} closed: ${reason}`);
     };
     try {
       await ws.opened;
-    } catch {
-      throw new Error(`Cannot connect to Rain server at ${address}: connection refused`);
+    } catch (e) {
+      throw new Error(
+        `Cannot connect to Rain server at ${address}: ${causeOf((e as Error).message, url)}`,
+      );
     }
     conn.#outbox.push({ type: "hello", version: PROTOCOL_VERSION });
     await welcome.promise;
@@ -66,16 +106,23 @@ export class Connection {
   }
 
   /**
-   * Sends a request and resolves with the server's reply.
+   * Sends a request and resolves with the server's reply, checked.
    *
    * @param message The request.
    * @returns The reply's value.
    */
-  request<T>(message: Request): Promise<T> {
+  request<M extends Request>(message: M): Promise<Reply<M["type"]>> {
     if (this.#closed !== null) return Promise.reject(new Error(this.#closed));
     const rid = this.#nextRid++;
-    const { promise, resolve, reject } = Promise.withResolvers<T>();
-    this.#pending.set(rid, { resolve: resolve as (v: unknown) => void, reject });
+    const { promise, resolve, reject } = Promise.withResolvers<Reply<M["type"]>>();
+    const type: RequestType = message.type;
+    this.#pending.set(rid, {
+      type,
+      reply: replies[type],
+      // The value reaching it passed `replies[type]`: it is a Reply<M["type"]>.
+      resolve: resolve as (value: unknown) => void,
+      reject,
+    });
     this.#outbox.push({ ...message, rid } as ClientMessage);
     return promise;
   }
@@ -94,17 +141,21 @@ export class Connection {
     this.#pending.clear();
   }
 
+  #protocolError(e: unknown): void {
+    this.#shutdown(`Protocol error from server: ${(e as Error).message}`);
+    this.#ws.close();
+  }
+
   #onFrame(data: Uint8Array, welcome: PromiseWithResolvers<void>): void {
     let messages;
     try {
       messages = decodeFrame(data).map(validateServerToClient);
     } catch (e) {
-      this.#shutdown(`Protocol error from server: ${(e as Error).message}`);
-      this.#ws.close();
-      return;
+      return this.#protocolError(e);
     }
     for (const m of messages) {
       if (m.type === "welcome") {
+        if (m.dataToken !== undefined) this.dataAccess.token = m.dataToken;
         welcome.resolve();
         continue;
       }
@@ -117,8 +168,16 @@ export class Connection {
       const p = this.#pending.get(m.rid);
       if (!p) continue;
       this.#pending.delete(m.rid);
-      if (m.type === "reply") p.resolve(m.value);
-      else {
+      if (m.type === "reply") {
+        let value;
+        try {
+          value = validate(p.reply, m.value, `${p.type} reply`);
+        } catch (e) {
+          p.reject(e as Error);
+          return this.#protocolError(e);
+        }
+        p.resolve(value);
+      } else {
         p.reject(
           m.code === "SESSION_FAILED"
             ? new SessionFailedError(m.message)
@@ -127,4 +186,22 @@ export class Connection {
       }
     }
   }
+}
+
+/** The cause in a runtime's "Cannot connect to URL: cause" error. */
+function causeOf(message: string, url: string): string {
+  const prefix = `Cannot connect to ${url}`;
+  if (!message.startsWith(prefix)) return message;
+  return message.slice(prefix.length).replace(/^: /, "") || "connection refused";
+}
+
+/** Explains a close at connect time; a refused credential says where the secret came from. */
+function explain(reason: string, target: ConnectTarget): string {
+  if (!reason.startsWith("Unauthorized")) return reason;
+  if (target.token === undefined) {
+    return `${reason}. No token was found: pass { token } to Client.connect(), set RAIN_TOKEN, ` +
+      "or run the client as the user who started the server, on its machine (the server writes " +
+      "its token to a file only that user can read)";
+  }
+  return `${reason} (the token came from ${target.tokenSource ?? "the token option"})`;
 }

@@ -13,9 +13,9 @@
 import { hashBytes } from "../common/content_hash.ts";
 import { hashDirectory } from "../common/dir_hash.ts";
 import { directorySize, packDirectory, packDirectoryStream } from "../common/tar.ts";
-import type { ContentItem, ContentPlan } from "../protocol/client.ts";
+import type { ContentItem } from "../protocol/client.ts";
 import { MAX_FRAME_BYTES } from "../protocol/codec.ts";
-import { uploadContent } from "../protocol/data_plane.ts";
+import { uploadContent } from "../protocol/content_upload.ts";
 import { type PackedObject, packSubmitObject } from "../protocol/submit_packing.ts";
 import type { Connection } from "./connection.ts";
 import type { DataObject } from "./data_object.ts";
@@ -102,7 +102,7 @@ async function upload(conn: Connection, byReference: Constant[]): Promise<void> 
     dataType: c.o.spec.dataType,
     size: c.size,
   }));
-  const plans = await conn.request<ContentPlan[]>({ type: "contents", items });
+  const plans = await conn.request({ type: "contents", items });
   const list = [...unique.values()];
   for (let i = 0; i < list.length; i++) {
     const c = list[i]!, plan = plans[i]!;
@@ -111,7 +111,7 @@ async function upload(conn: Connection, byReference: Constant[]): Promise<void> 
       const body = c.o.sourcePath !== null
         ? await packDirectoryStream(c.o.sourcePath)
         : chunked(c.o.data!);
-      await uploadContent(plan.governor, c.hash, c.o.spec.dataType, body);
+      await uploadContent(plan.governor, c.hash, c.o.spec.dataType, body, conn.dataAccess);
     } catch (e) {
       throw new Error(`Cannot submit ${c.o.description}: ${(e as Error).message}`, { cause: e });
     }

@@ -8,6 +8,7 @@ import { formatId } from "../common/attributes.ts";
 import type { DataInstance } from "../common/data_instance.ts";
 import type { Session } from "./session.ts";
 import type { Task } from "./task.ts";
+import { sessionInternal } from "./_session_internal.ts";
 
 /** A data object: a constant, a directory from the client, or a task output. */
 export class DataObject {
@@ -61,7 +62,7 @@ export class DataObject {
    * @returns This object.
    */
   registered(): this {
-    this.session._addObject(this);
+    sessionInternal.addObject(this.session, this);
     return this;
   }
 
@@ -99,10 +100,10 @@ export class DataObject {
    *   object is no longer kept), as every use of a failed session does.
    */
   async unkeep(): Promise<void> {
-    this.session._checkUsable();
+    sessionInternal.checkUsable(this.session);
     if (!this.#kept) return;
     this.#kept = false;
-    if (this.state !== "unsubmitted") await this.session._unkeep([this]);
+    if (this.state !== "unsubmitted") await sessionInternal.unkeep(this.session, [this]);
   }
 
   /**
@@ -111,7 +112,7 @@ export class DataObject {
    * @returns The data with its spec and info.
    */
   fetch(): Promise<DataInstance> {
-    return this.session._fetch(this);
+    return sessionInternal.fetch(this.session, this);
   }
 
   /** Waits until the object is finished. */
@@ -121,6 +122,6 @@ export class DataObject {
 
   /** Refreshes `info` and `state` from the server. */
   async update(): Promise<void> {
-    await this.session._update([], [this]);
+    await sessionInternal.update(this.session, [], [this]);
   }
 }

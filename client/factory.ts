@@ -11,6 +11,7 @@ import { DataObject } from "./data_object.ts";
 import { LabeledList } from "./labeled_list.ts";
 import { activeSession } from "./session_stack.ts";
 import { Task } from "./task.ts";
+import { sessionInternal } from "./_session_internal.ts";
 
 /** Options every task factory takes. */
 export interface TaskOptions {
@@ -119,7 +120,7 @@ export function createTask(
     }
   }
   for (const o of outputs) checkContentType(o.contentType);
-  const n = session._nextNumber();
+  const n = sessionInternal.nextNumber(session);
   const task = new Task(session, {
     id: [session.id, n],
     taskType,
@@ -132,7 +133,7 @@ export function createTask(
   }, inputs.map((i) => i.object));
   const objects = outputs.map((o) =>
     new DataObject(session, {
-      id: [session.id, session._nextNumber()],
+      id: [session.id, sessionInternal.nextNumber(session)],
       label: o.label,
       contentType: o.contentType,
       dataType: o.dataType,
@@ -141,8 +142,8 @@ export function createTask(
   );
   task.spec.outputs = objects.map((o) => o.spec.id);
   task.outputs = new LabeledList(objects, outputs.map((o) => o.label));
-  session._addTask(task);
-  for (const o of objects) session._addObject(o);
+  sessionInternal.addTask(session, task);
+  for (const o of objects) sessionInternal.addObject(session, o);
   return task;
 }
 

@@ -7,8 +7,14 @@
 import { concat, load, loadDir, makeDirectory, sleep, sliceDirectory, store } from "./builtins.ts";
 import { execute } from "./execute.ts";
 
-export { Client, type NewSessionOptions, type ServerInfo } from "./client.ts";
-export type { ContentSummary, GovernorSummary } from "../protocol/client.ts";
+export {
+  Client,
+  type ConnectOptions,
+  type ContentSummary,
+  type GovernorSummary,
+  type NewSessionOptions,
+  type ServerInfo,
+} from "./client.ts";
 export { Session, type SessionState } from "./session.ts";
 export type { Progress, ProgressOptions } from "./progress.ts";
 export { formatProgress, progressBar, type ProgressBarOptions } from "./progress_bar.ts";

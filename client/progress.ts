@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { ProgressReply } from "../protocol/client.ts";
+import type { ProgressReply } from "../protocol/client_replies.ts";
 
 /** A session's tasks per state at one moment. */
 export interface Progress {

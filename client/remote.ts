@@ -13,7 +13,7 @@ import {
   type RemoteConfig,
   type RemoteFunctionRef,
   type RemoteParam,
-} from "../protocol/executor.ts";
+} from "../protocol/remote_config.ts";
 import type { Context } from "./context.ts";
 import {
   checkTaskOptions,
@@ -190,6 +190,8 @@ function makeFactory<A extends unknown[]>(
     };
     return createTask("remote", config, inputDefs, p.outputs, taskOptions);
   };
+  // `call` takes the arguments untyped; the factory's type maps each of A to
+  // what may stand for it (RemoteArg), which TypeScript cannot relate to it.
   return Object.assign(call, {
     with: (o: TaskOptions) => {
       checkTaskOptions(o);

@@ -4,15 +4,15 @@
  * @module
  */
 import { ensureCodecsFor } from "../common/optional.ts";
-import type { ObjectInfo } from "../common/attributes.ts";
 import { DataInstance } from "../common/data_instance.ts";
 import { SessionFailedError } from "../common/errors.ts";
 import { unpackTar } from "../common/tar.ts";
-import type { FetchReply, ObjectUpdate, ProgressReply, TaskUpdate } from "../protocol/client.ts";
+import type { ObjectUpdate, Reply, TaskUpdate } from "../protocol/client_replies.ts";
 import { type Progress, type ProgressOptions, progressReports } from "./progress.ts";
-import type { Connection } from "./connection.ts";
+import type { Connection, Request } from "./connection.ts";
 import { DataObject } from "./data_object.ts";
 import { forgetSession, popSession, pushSession } from "./session_stack.ts";
+import { provideSessionInternal } from "./_session_internal.ts";
 import type { Task } from "./task.ts";
 import { splitSubmit } from "./submit_parts.ts";
 import { freezeObjectSpec, freezeTaskSpec } from "./freeze.ts";
@@ -43,16 +43,28 @@ export class Session {
   #submittedTasks: Task[] = [];
   #submitting: Promise<void> = Promise.resolve();
 
-  /**
-   * Sessions are made by `client.newSession()`.
-   *
-   * @param conn The client's connection.
-   * @param name The session's name.
-   */
-  constructor(conn: Connection, name: string) {
+  static {
+    provideSessionInternal({
+      open: (conn, name) => new Session(conn, name),
+      nextNumber: (s) => {
+        s.#checkUsable();
+        return s.#next++;
+      },
+      addTask: (s, t) => s.#pendingTasks.push(t),
+      addObject: (s, o) => s.#pendingObjects.push(o),
+      checkUsable: (s) => s.#checkUsable(),
+      activate: (s) => pushSession(s),
+      update: (s, tasks, objects) => s.#update(tasks, objects),
+      unkeep: (s, objects) => s.#unkeep(objects),
+      fetch: (s, o) => s.#fetch(o),
+    });
+  }
+
+  /** Sessions are made by `client.newSession()`. */
+  private constructor(conn: Connection, name: string) {
     this.#conn = conn;
     this.name = name;
-    this.#created = conn.request<number>({ type: "newSession", name }).then((id) => this.#id = id);
+    this.#created = conn.request({ type: "newSession", name }).then((id) => this.#id = id);
     this.#created.catch(() => {});
   }
 
@@ -75,34 +87,6 @@ export class Session {
     this.#checkUsable();
     pushSession(this);
     return { [Symbol.dispose]: () => popSession(this) };
-  }
-
-  /**
-   * Allocates the next session-local number (internal, for factories).
-   *
-   * @returns The number.
-   */
-  _nextNumber(): number {
-    this.#checkUsable();
-    return this.#next++;
-  }
-
-  /**
-   * Registers a new, unsubmitted task (internal, for factories).
-   *
-   * @param t The task.
-   */
-  _addTask(t: Task): void {
-    this.#pendingTasks.push(t);
-  }
-
-  /**
-   * Registers a new, unsubmitted object (internal, for factories).
-   *
-   * @param o The object.
-   */
-  _addObject(o: DataObject): void {
-    this.#pendingObjects.push(o);
   }
 
   /**
@@ -142,12 +126,12 @@ export class Session {
     // through references taken before the submit.
     for (const t of tasks) freezeTaskSpec(t.spec);
     for (const o of objects) freezeObjectSpec(o.spec);
-    const replies: Promise<void>[] = [];
+    const replies: Promise<null>[] = [];
     for (let k = 0; k < parts.length; k++) {
       // A part the server refused failed the session: the rest is not sent.
       if (this.#error) break;
       const more = k < parts.length - 1;
-      const reply = this.#call<void>({ type: "submit", session: this.#id, ...parts[k]!, more });
+      const reply = this.#call({ type: "submit", session: this.#id, ...parts[k]!, more });
       replies.push(reply);
       if (!more) break;
       reply.catch(() => {}); // awaited below, with the others
@@ -173,7 +157,7 @@ export class Session {
   async wait(items: readonly (Task | DataObject)[]): Promise<void> {
     const { tasks, objects } = this.#split(items);
     await this.#submitting;
-    const value = await this.#call<{ tasks: TaskUpdate[]; objects: ObjectUpdate[] }>({
+    const value = await this.#call({
       type: "wait",
       session: this.#id,
       tasks: tasks.map((t) => t.spec.id[1]),
@@ -210,7 +194,7 @@ export class Session {
     return progressReports(async () => {
       await this.#submitting;
       if (this.#id < 0) await this.#created;
-      return await this.#conn.request<ProgressReply>({ type: "progress", session: this.#id });
+      return await this.#conn.request({ type: "progress", session: this.#id });
     }, options);
   }
 
@@ -254,23 +238,10 @@ export class Session {
     return this.close();
   }
 
-  /**
-   * Pushes the session on the active stack (internal, for `newSession`).
-   */
-  _activate(): void {
-    pushSession(this);
-  }
-
-  /**
-   * Refreshes tasks and objects (internal, behind `update()`).
-   *
-   * @param tasks Tasks to refresh.
-   * @param objects Objects to refresh.
-   */
-  async _update(tasks: Task[], objects: DataObject[]): Promise<void> {
+  async #update(tasks: Task[], objects: DataObject[]): Promise<void> {
     this.#split([...tasks, ...objects]);
     await this.#submitting;
-    const value = await this.#call<{ tasks: TaskUpdate[]; objects: ObjectUpdate[] }>({
+    const value = await this.#call({
       type: "update",
       session: this.#id,
       tasks: tasks.map((t) => t.spec.id[1]),
@@ -279,36 +250,30 @@ export class Session {
     applyUpdates(tasks, objects, value);
   }
 
-  /**
-   * Stops keeping objects (internal, behind `unkeep()`).
-   *
-   * @param objects The objects.
-   */
-  async _unkeep(objects: DataObject[]): Promise<void> {
+  async #unkeep(objects: DataObject[]): Promise<void> {
     this.#checkUsable();
     await this.#submitting;
     await this.#call({ type: "unkeep", session: this.#id, ids: objects.map((o) => o.spec.id[1]) });
   }
 
-  /**
-   * Fetches an object's data (internal, behind `fetch()`).
-   *
-   * @param o The object.
-   * @returns Its data.
-   */
-  async _fetch(o: DataObject): Promise<DataInstance> {
+  async #fetch(o: DataObject): Promise<DataInstance> {
     this.#split([o]);
     if (!o.isKept()) {
       throw new Error(`Cannot fetch ${o.description}: it is not kept (call keep() before submit)`);
     }
     await this.#submitting;
-    let reply: FetchReply;
+    let reply: Reply<"fetch">;
     let data: Uint8Array | undefined;
     for (let attempt = 1;; attempt++) {
-      reply = await this.#call<FetchReply>({ type: "fetch", session: this.#id, id: o.spec.id[1] });
+      reply = await this.#call({ type: "fetch", session: this.#id, id: o.spec.id[1] });
       try {
         data = reply.data ??
-          await fetchObjectBytes(reply.location!, o.spec.id, (reply.info as ObjectInfo).hash);
+          await fetchObjectBytes(
+            reply.location!,
+            o.spec.id,
+            this.#conn.dataAccess,
+            reply.info.hash,
+          );
         break;
       } catch (e) {
         if (e instanceof ObjectHashError) {
@@ -329,7 +294,7 @@ export class Session {
         await new Promise((r) => setTimeout(r, 100 * attempt));
       }
     }
-    o.info = reply.info as ObjectInfo;
+    o.info = reply.info;
     o.state = "finished";
     const instance = new DataInstance(o.spec, o.info, data, unpackTar);
     await ensureCodecsFor(instance.contentType); // so that load() is synchronous
@@ -353,24 +318,14 @@ export class Session {
     return { tasks, objects };
   }
 
-  /**
-   * Throws when the session is closed or has failed (internal, for uses that
-   * need no server round trip).
-   *
-   * @throws {SessionFailedError} When the session has failed.
-   */
-  _checkUsable(): void {
-    this.#checkUsable();
-  }
-
   #checkUsable(): void {
     if (this.state === "closed") throw new Error(`Session ${this.#id} is closed`);
     if (this.#error) throw new SessionFailedError(this.#error.message, { cause: this.#error });
   }
 
-  async #call<T>(m: Parameters<Connection["request"]>[0]): Promise<T> {
+  async #call<M extends Request>(m: M): Promise<Reply<M["type"]>> {
     try {
-      return await this.#conn.request<T>(m);
+      return await this.#conn.request(m);
     } catch (e) {
       if (e instanceof SessionFailedError) {
         this.#error ??= e;

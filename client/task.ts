@@ -9,6 +9,7 @@ import type { DataInstance } from "../common/data_instance.ts";
 import type { DataObject } from "./data_object.ts";
 import { LabeledList } from "./labeled_list.ts";
 import type { Session } from "./session.ts";
+import { sessionInternal } from "./_session_internal.ts";
 
 /** The outputs of a task until its factory sets them (shared and frozen). */
 const NO_OUTPUTS: LabeledList<DataObject> = new LabeledList<DataObject>([], []);
@@ -61,12 +62,13 @@ export class Task {
    * @throws {Error} When the task has zero or several outputs.
    */
   get output(): DataObject {
-    if (this.outputs.length !== 1) {
+    const only = this.outputs.length === 1 ? this.outputs[0] : undefined;
+    if (!only) {
       throw new Error(
         `${this.description} has ${this.outputs.length} outputs: use .outputs instead of .output`,
       );
     }
-    return this.outputs[0]!;
+    return only;
   }
 
   /** Keeps every output (before submit). */
@@ -95,6 +97,6 @@ export class Task {
 
   /** Refreshes `info` and `state` from the server. */
   async update(): Promise<void> {
-    await this.session._update([this], []);
+    await sessionInternal.update(this.session, [this], []);
   }
 }

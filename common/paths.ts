@@ -24,7 +24,7 @@ function quote(value: string): string {
 
 /** Upper-cases the first letter of `what`, for the start of an error message. */
 function capitalise(what: string): string {
-  return what.length === 0 ? "Path" : what[0].toUpperCase() + what.slice(1);
+  return what.length === 0 ? "Path" : what.charAt(0).toUpperCase() + what.slice(1);
 }
 
 /**

@@ -50,7 +50,7 @@ export function splitCommand(cmd: string): string[] {
   let inWord = false;
   let i = 0;
   while (i < cmd.length) {
-    const ch = cmd[i];
+    const ch = cmd.charAt(i);
     if (WHITESPACE.has(ch)) {
       if (inWord) words.push(word);
       word = "";
@@ -60,7 +60,7 @@ export function splitCommand(cmd: string): string[] {
       if (i + 1 >= cmd.length) {
         throw new TypeError(`Command ${JSON.stringify(cmd)} ends with a backslash`);
       }
-      const next = cmd[i + 1];
+      const next = cmd.charAt(i + 1);
       if (next !== "\n") {
         word += next;
         inWord = true;
@@ -81,13 +81,13 @@ export function splitCommand(cmd: string): string[] {
         if (i >= cmd.length) {
           throw new TypeError(`Command ${JSON.stringify(cmd)} has an unterminated double quote`);
         }
-        const c = cmd[i];
+        const c = cmd.charAt(i);
         if (c === '"') {
           i++;
           break;
         }
         if (c === "\\" && i + 1 < cmd.length) {
-          const next = cmd[i + 1];
+          const next = cmd.charAt(i + 1);
           if (DOUBLE_QUOTE_ESCAPES.has(next)) word += next;
           else if (next !== "\n") word += c + next;
           i += 2;

@@ -55,6 +55,11 @@ export interface EdgeEnv {
   RAIN_SERVER: DurableObjectNamespace;
   /** The heartbeat timeout in ms, as text (unset or empty: 5000). */
   RAIN_HEARTBEAT_TIMEOUT_MS?: string;
+  /**
+   * The secret clients and governors must present (a Workers secret:
+   * `wrangler secret put RAIN_TOKEN`); the server refuses to start without it.
+   */
+  RAIN_TOKEN?: string;
 }
 
 /** The platform's `WebSocketPair`: `[client, server]`. */

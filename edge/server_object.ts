@@ -35,6 +35,24 @@ function heartbeatTimeout(text: string | undefined): number | undefined {
   return ms;
 }
 
+/**
+ * Reads the secret binding: at the edge there is no user-only file to write
+ * a generated one to, so it must be given.
+ *
+ * @param text The binding's text.
+ * @returns The secret.
+ * @throws {Error} When it is not set.
+ */
+function secret(text: string | undefined): string {
+  if (!text) {
+    throw new Error(
+      "Cannot start the Rain server: its secret is not set. Set it with " +
+        "`npx wrangler secret put RAIN_TOKEN` (local workerd: the RAIN_TOKEN environment variable)",
+    );
+  }
+  return text.trim();
+}
+
 /** The server's Durable Object class (the worker exports it as `RainServer`). */
 export class RainServerObject {
   readonly #sockets: DurableSockets;
@@ -50,6 +68,7 @@ export class RainServerObject {
     this.#alarm = new HeartbeatAlarm(ctx.storage, () => this.#sockets.size > 0);
     this.#sockets.closeStale();
     this.#rain = createServerApp({
+      token: secret(env.RAIN_TOKEN),
       log: (message) => console.log(message),
       heartbeatTimeoutMs: heartbeatTimeout(env.RAIN_HEARTBEAT_TIMEOUT_MS),
       webSocket: { upgrade: this.#sockets.upgrade },

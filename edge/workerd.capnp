@@ -5,7 +5,8 @@
 #
 # Another address: --socket-addr http=0.0.0.0:7210 (port 0 picks a free one;
 # with --control-fd 1 workerd prints {"event":"listen","socket":"http","port":N}).
-# Environment: RAIN_HEARTBEAT_TIMEOUT_MS (ms, default 5000).
+# Environment: RAIN_TOKEN (the secret clients and governors present; required),
+# RAIN_HEARTBEAT_TIMEOUT_MS (ms, default 5000).
 # The deployment to Cloudflare is edge/wrangler.jsonc (see README, "Edge hosting").
 using Workerd = import "/workerd/workerd.capnp";
 
@@ -23,5 +24,6 @@ const rainWorker :Workerd.Worker = (
   bindings = [
     (name = "RAIN_SERVER", durableObjectNamespace = "RainServer"),
     (name = "RAIN_HEARTBEAT_TIMEOUT_MS", fromEnvironment = "RAIN_HEARTBEAT_TIMEOUT_MS"),
+    (name = "RAIN_TOKEN", fromEnvironment = "RAIN_TOKEN"),
   ],
 );

@@ -5,7 +5,7 @@
  * @module
  */
 import { parameterNames } from "../common/params.ts";
-import { REMOTE_FUNCTION, type RemoteFunctionRef } from "../protocol/executor.ts";
+import { REMOTE_FUNCTION, type RemoteFunctionRef } from "../protocol/remote_config.ts";
 import { bareNpmSpecifiersOnBun } from "../runtime/_bun_npm.ts";
 
 /** A function ready to call, with its parameter names. */
@@ -77,12 +77,11 @@ async function importFunction(
   bareNpmSpecifiersOnBun();
   const mod = await import(url) as Record<string, unknown>;
   if (!(exportName in mod)) throw new Error(`Module ${url} has no export "${exportName}"`);
-  let value = mod[exportName] as Record<symbol, unknown> | undefined;
-  if (value && typeof value === "function" && REMOTE_FUNCTION in value) {
-    value = value[REMOTE_FUNCTION] as typeof value;
-  }
+  let value = mod[exportName];
+  // A remote() factory exported from the module stands for the function it wraps.
+  if (typeof value === "function" && REMOTE_FUNCTION in value) value = value[REMOTE_FUNCTION];
   if (typeof value !== "function") {
     throw new Error(`Export "${exportName}" of ${url} is not a function`);
   }
-  return value as unknown as (...args: unknown[]) => unknown;
+  return value as (...args: unknown[]) => unknown;
 }

@@ -4,24 +4,19 @@
  * @module
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
-import process from "node:process";
 import { ensureCodecsFor } from "../common/optional.ts";
 import { isSubtype, toUint8Array } from "../common/content_type.ts";
 import { DataInstance } from "../common/data_instance.ts";
 import { packDirectory } from "../common/tar.ts";
-import type {
-  ExecutorInput,
-  ExecutorMessage,
-  RemoteConfig,
-  RunMessage,
-} from "../protocol/executor.ts";
-import { decodeArgs } from "./args.ts";
+import type { ExecutorInput, ExecutorMessage, RunMessage } from "../protocol/executor.ts";
+import { decodeRemoteArgs } from "../protocol/remote_args.ts";
+import { ownProcess } from "../runtime/own_process.ts";
 import { TaskContext } from "./context.ts";
 import { loadFunction } from "./functions.ts";
 import { FileInstance } from "./instances.ts";
 import { toResults } from "./results.ts";
 
-const home = process.cwd();
+const home = ownProcess.cwd();
 
 /**
  * Runs a task: loads the function, builds its arguments, calls it in the
@@ -33,10 +28,10 @@ const home = process.cwd();
  */
 export async function runTask(m: RunMessage): Promise<ExecutorMessage> {
   const ctx = new TaskContext(m.spec, m.cwd, m.governor);
-  const config = m.spec.config as RemoteConfig;
+  const config = m.spec.config;
   try {
     if (!existsSync(m.cwd)) mkdirSync(m.cwd);
-    process.chdir(m.cwd);
+    ownProcess.chdir(m.cwd);
     const { fn, names } = await loadFunction(config.fn);
     const instances = await Promise.all(m.inputs.map(toInstance));
     const params = instances.map((inst, j) => {
@@ -64,7 +59,7 @@ export async function runTask(m: RunMessage): Promise<ExecutorMessage> {
     const values = instances.map((inst, j) =>
       config.autoLoad || params[j]!.load ? inst.load() : inst
     );
-    const args = decodeArgs(toUint8Array(config.args), values);
+    const args = decodeRemoteArgs(toUint8Array(config.args), values);
     const value = await fn(ctx, ...args);
     await ctx.settle();
     const outputs = toResults(value, m.outputs, config.encode, instances);
@@ -80,7 +75,7 @@ export async function runTask(m: RunMessage): Promise<ExecutorMessage> {
       : `Error: ${String(e)}`;
     return { type: "error", error, debug: ctx.debugText, user: ctx.info.user };
   } finally {
-    process.chdir(home);
+    ownProcess.chdir(home);
     // An emptied directory is as fresh as a new one: keep it for the next task.
     if (readdirSync(m.cwd).length) rmSync(m.cwd, { recursive: true, force: true });
     // Staged files that did not become results (the task failed, or returned others).

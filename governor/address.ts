@@ -50,9 +50,9 @@ export function localAddressTowards(server: HostPort): Promise<string> {
 /** What the governor was told about its addresses. */
 export interface AddressOptions {
   /** Where to bind (`--listen`); the host may be a wildcard. */
-  listen?: { hostname?: string; port?: number };
+  listen?: { hostname?: string | undefined; port?: number | undefined } | undefined;
   /** What to register (`--advertise HOST[:PORT]`). */
-  advertise?: string;
+  advertise?: string | undefined;
 }
 
 /** Where the data server binds, and how to make the registered address once it is bound. */

@@ -7,14 +7,11 @@
  */
 import type { Hono } from "npm:hono@^4.10.0";
 import type { DataType } from "../common/attributes.ts";
+import { bearerToken, tokensEqual } from "../common/auth.ts";
 import { isContentHash } from "../common/content_hash.ts";
 import { packDirectoryStream } from "../common/tar.ts";
-import {
-  CONTENT_ROUTE,
-  OBJECT_ROUTE,
-  objectHeaders,
-  parseObjectId,
-} from "../protocol/data_plane.ts";
+import { CONTENT_ROUTE } from "../protocol/content_upload.ts";
+import { OBJECT_ROUTE, objectHeaders, parseObjectId } from "../protocol/data_plane.ts";
 import { runtime } from "../runtime/mod.ts";
 import { ContentMismatchError, type ContentStore } from "./contents.ts";
 import type { ObjectStore, StoredObject } from "./store.ts";
@@ -28,18 +25,46 @@ export interface ContentRoutes {
 }
 
 /**
+ * The data secret a governor's data server checks: `undefined` until the
+ * server handed it over at registration (everything is refused until then),
+ * `null` when the server runs without authentication.
+ */
+export type DataSecret = () => string | null | undefined;
+
+/**
  * Adds `GET /objects/:session/:n` and `PUT /contents/:dataType/:hash` to an
- * app.
+ * app, behind the data secret: every request to the app must carry it as
+ * `Authorization: Bearer <secret>` (compared in constant time), or gets HTTP
+ * 401, logged with the peer's address.
  *
  * @param app The governor's app.
  * @param store The governor's current store (none before it first registered).
  * @param uploads Where uploads go now (nowhere before it first registered).
+ * @param secret The data secret.
+ * @param log Log sink.
  */
 export function addDataRoutes(
   app: Hono,
   store: () => ObjectStore | undefined,
   uploads: () => ContentRoutes | undefined,
+  secret: DataSecret,
+  log: (message: string) => void,
 ): void {
+  app.use("*", async (c, next) => {
+    const expected = secret();
+    if (expected === null) return await next();
+    const presented = bearerToken(c.req.header("authorization"));
+    const reason = expected === undefined
+      ? "the governor has not registered with its server yet"
+      : presented === undefined
+      ? "no data token (send Authorization: Bearer <token>)"
+      : tokensEqual(presented, expected)
+      ? undefined
+      : "wrong data token";
+    if (reason === undefined) return await next();
+    log(`Refused ${c.req.method} ${c.req.path} from ${runtime.peerAddress(c)}: ${reason}`);
+    return c.text(`Unauthorized: ${reason}\n`, 401, { "www-authenticate": 'Bearer realm="rain"' });
+  });
   app.put(CONTENT_ROUTE, async (c) => {
     const dataType = c.req.param("dataType");
     const hash = c.req.param("hash");

@@ -74,7 +74,7 @@ async function residentMb(pid: number): Promise<number | null> {
 /** Options of {@linkcode ExecutorPool}. */
 export interface ExecutorPoolOptions {
   /** Heap limit of each executor in MB; unlimited (V8's default) when not given. */
-  memoryMb?: number;
+  memoryMb?: number | undefined;
 }
 
 /** One executor process. */

@@ -1,12 +1,30 @@
 /**
  * File-system helpers of the governor: placing files and trees into the
- * store, making them read-only, measuring them.
+ * store, making them read-only, measuring them, describing errors.
  *
  * @module
  */
 import { chmod, cp, link, lstat, mkdir, readdir, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { directorySize } from "../common/tar.ts";
+
+/**
+ * Describes a file-system error the way a user wants to read it.
+ *
+ * @param e The error.
+ * @returns A short cause, e.g. `"no such file or directory"`.
+ */
+export function fsCause(e: unknown): string {
+  const code = (e as { code?: string }).code;
+  if (code === "ENOENT") return "no such file or directory";
+  if (code === "EACCES" || code === "EPERM") return "permission denied";
+  if (code === "EISDIR") return "is a directory";
+  if (code === "ENOTDIR") return "not a directory";
+  if (code === "ENOSPC") return "no space left on device";
+  if (code === "EDQUOT") return "disk quota exceeded";
+  if (code === "EROFS") return "read-only file system";
+  return (e as Error).message;
+}
 
 /** How a file or tree enters the store. */
 export type PlaceMode = "link" | "copy" | "move";

@@ -8,13 +8,8 @@
 import { mkdtemp } from "node:fs/promises";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  DEFAULT_SERVER_PORT,
-  formatAddress,
-  type HostPort,
-  listenError,
-  parseAddress,
-} from "../common/address.ts";
+import { formatAddress, type HostPort, listenError } from "../common/address.ts";
+import type { DataAccess } from "../protocol/data_plane.ts";
 import { runtime } from "../runtime/mod.ts";
 import { localAddressTowards, planAddresses } from "./address.ts";
 import { addDataRoutes } from "./data_server.ts";
@@ -25,30 +20,49 @@ import {
   openServerConnection,
   RegistrationRefusedError,
   type ServerConnection,
+  UnauthorizedError,
 } from "./server_connection.ts";
+import { type GovernorTls, resolveServerLink } from "./server_link.ts";
+import { FsRoots } from "./fs_roots.ts";
 
 /** Options of {@linkcode startGovernor}. */
 export interface GovernorOptions {
-  /** The server's `host:port` (port 7210 when not given). */
+  /** The server's `host:port` (port 7210 when not given; `wss://host:port` for TLS). */
   server: string;
+  /**
+   * The server's secret. @default {`RAIN_TOKEN`, else the token file the
+   * server wrote for this user on this machine (read again at each attempt)}
+   */
+  token?: string | undefined;
+  /**
+   * TLS: the data server's certificate and key (needed when the server uses
+   * TLS) and the CA trusted for the server and other governors; giving it
+   * means TLS.
+   */
+  tls?: GovernorTls | undefined;
+  /**
+   * Directories that `load`, `loadDir` and `store` tasks may act in
+   * (symlinks resolved); anywhere the governor's user may when not given.
+   */
+  fsRoots?: string[] | undefined;
   /** Cpus to announce. @default {the machine's cpus} */
-  cpus?: number;
+  cpus?: number | undefined;
   /** Work directory; a fresh temporary one when not given. */
-  workDir?: string;
+  workDir?: string | undefined;
   /**
    * Address to serve object data on; a wildcard (`0.0.0.0`) means every
    * interface. @default {the local address of the governor's connection to the server}
    */
-  hostname?: string;
+  hostname?: string | undefined;
   /** Port to serve object data on. @default {the advertised port, else 0 (a free one)} */
-  port?: number;
+  port?: number | undefined;
   /**
    * The address (`HOST[:PORT]`) registered with the server, where clients
    * and other governors fetch this governor's objects: for NAT, a DNS name,
    * or another interface. The port defaults to the data server's.
    * @default {the data server's address; with a wildcard, the local address towards the server}
    */
-  advertise?: string;
+  advertise?: string | undefined;
   /**
    * Wait for the server while it is unreachable (also at start) and rejoin
    * it after a restart, retrying with backoff; tasks and objects of the
@@ -56,18 +70,18 @@ export interface GovernorOptions {
    * governor fails to start when the server is unreachable, and `closed`
    * resolves when the connection ends. @default {false}
    */
-  reconnect?: boolean;
+  reconnect?: boolean | undefined;
   /** Aborting it while the governor waits for its server makes `startGovernor` reject. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Log sink. @default {() => {}} */
-  log?: (message: string) => void;
+  log?: ((message: string) => void) | undefined;
   /** Interval of heartbeats to the server (ms). @default {1000} */
-  heartbeatMs?: number;
+  heartbeatMs?: number | undefined;
   /**
    * Heap limit of each executor process (remote functions) in MB; a task
    * exceeding it fails alone. @default {V8's default}
    */
-  executorMemoryMb?: number;
+  executorMemoryMb?: number | undefined;
 }
 
 /** A running governor. */
@@ -108,8 +122,13 @@ export async function startGovernor(options: GovernorOptions): Promise<Governor>
   if (memoryMb !== undefined && (!Number.isInteger(memoryMb) || memoryMb < 1)) {
     throw new RangeError(`Invalid executorMemoryMb: ${memoryMb}`);
   }
-  const server = parseAddress(options.server, DEFAULT_SERVER_PORT);
-  const serverAddress = formatAddress(server.hostname, server.port);
+  const link = resolveServerLink(options.server, options.token, options.tls);
+  const server = link.server;
+  const serverAddress = link.address;
+  const fsRoots = options.fsRoots ? await FsRoots.of(options.fsRoots) : FsRoots.ANYWHERE;
+  // Data access: the secret arrives with `registered`; until then the data server refuses all.
+  const access: DataAccess = { tls: link.tls, ca: link.ca };
+  let dataSecret: string | null | undefined;
   const log = options.log ?? (() => {});
   const stop = new AbortController();
   const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
@@ -124,7 +143,9 @@ export async function startGovernor(options: GovernorOptions): Promise<Governor>
   let membership: Membership | undefined;
   const http = await runtime.serve({
     ...plan.bind,
-    build: (app) => addDataRoutes(app, () => membership?.store, () => membership?.uploads),
+    tls: link.serve,
+    build: (app) =>
+      addDataRoutes(app, () => membership?.store, () => membership?.uploads, () => dataSecret, log),
   }).catch((e) => {
     throw listenError(e, plan.bind.hostname, plan.bind.port);
   });
@@ -141,10 +162,14 @@ export async function startGovernor(options: GovernorOptions): Promise<Governor>
       cpus,
       address,
       executorMemoryMb: memoryMb,
+      access,
+      fsRoots,
     });
   const register = async (m: Membership): Promise<ServerConnection> => {
     const connection = openServerConnection({
-      server: serverAddress,
+      url: link.url,
+      credentials: await link.credentials(),
+      ca: link.ca,
       address,
       cpus,
       heartbeatMs: options.heartbeatMs ?? 1000,
@@ -153,7 +178,9 @@ export async function startGovernor(options: GovernorOptions): Promise<Governor>
     });
     m.attach(connection);
     try {
-      await connection.registered;
+      const secret = await connection.registered;
+      dataSecret = secret;
+      access.token = secret ?? undefined;
     } catch (e) {
       connection.close();
       throw e;
@@ -179,7 +206,10 @@ export async function startGovernor(options: GovernorOptions): Promise<Governor>
     const m = membership;
     connection = await keepTrying(
       () => register(m),
-      (e) => e instanceof RegistrationRefusedError,
+      // A given secret that is refused stays refused; one from the token file may change.
+      (e) =>
+        e instanceof RegistrationRefusedError ||
+        (e instanceof UnauthorizedError && e.credentials.fixed),
     );
   } catch (e) {
     await close();
@@ -227,7 +257,7 @@ async function reach(server: HostPort): Promise<string> {
   try {
     return await localAddressTowards(server);
   } catch (e) {
-    const err = e as Error & { code?: string };
+    const err = e as Error & { code?: string | undefined };
     const address = formatAddress(server.hostname, server.port);
     throw new Error(`Cannot reach server "${address}": ${err.message}`, { cause: e });
   }

@@ -6,15 +6,21 @@
  *
  * @module
  */
-import type { ServerToGovernorMessage } from "../protocol/governor.ts";
-import { unpackTask } from "../protocol/governor.ts";
+import type { ValidServerToGovernor } from "../protocol/governor.ts";
 import { builtins } from "./builtins/mod.ts";
 import { removeTree } from "./fs_util.ts";
-import { configureExecutors } from "./builtins/remote.ts";
+import {
+  closeResources,
+  type GovernorResources,
+  governorResources,
+  openStore,
+} from "./resources.ts";
 import { TaskRunner } from "./runner.ts";
 import type { ServerConnection } from "./server_connection.ts";
-import { ObjectStore, type StoredObject } from "./store.ts";
+import type { ObjectStore, StoredObject } from "./store.ts";
 import { fetchObject } from "./transfer.ts";
+import type { DataAccess } from "../protocol/data_plane.ts";
+import type { FsRoots } from "./fs_roots.ts";
 import { ContentStore } from "./contents.ts";
 import type { ContentRoutes } from "./data_server.ts";
 
@@ -29,13 +35,18 @@ export interface MembershipOptions {
   /** The governor's registered address. */
   address: string;
   /** Heap limit of executors (MB). */
-  executorMemoryMb?: number;
+  executorMemoryMb?: number | undefined;
+  access: DataAccess;
+  /** Where `load`, `loadDir` and `store` may act. */
+  fsRoots: FsRoots;
 }
 
-/** The store and task runner of one registration with a server. */
+/** The resources and task runner of one registration with a server. */
 export class Membership {
   /** The objects. */
   readonly store: ObjectStore;
+  /** The store, executors and task directories its built-ins work with. */
+  readonly resources: GovernorResources;
   /** The tasks. */
   readonly runner: TaskRunner;
   /** Uploaded constant data (the server of this membership knows what it holds). */
@@ -54,18 +65,19 @@ export class Membership {
       onContent: (hash, dataType, size) =>
         this.#connection?.send({ type: "contentHeld", hash, dataType, size }),
     };
+    this.resources = governorResources(store, options.address, options.fsRoots);
     this.#ownDir = options.ownDir ? options.dir : undefined;
     this.runner = new TaskRunner({
       cpus: options.cpus,
-      address: options.address,
-      store,
+      resources: this.resources,
       taskTypes: builtins,
       send: (m) => this.#connection?.send(m),
       fetchRemote: (id, source) => {
         const key = id.join("/");
         let p = this.#fetching.get(key);
         if (!p) {
-          p = fetchObject(store, id, source).finally(() => this.#fetching.delete(key));
+          p = fetchObject(store, id, source, options.access)
+            .finally(() => this.#fetching.delete(key));
           this.#fetching.set(key, p);
         }
         return p;
@@ -80,11 +92,9 @@ export class Membership {
    * @returns The membership.
    */
   static async create(options: MembershipOptions): Promise<Membership> {
-    const store = new ObjectStore(options.dir);
-    await store.init();
+    const store = await openStore(options.dir, options.executorMemoryMb);
     const contents = new ContentStore(options.dir);
     await contents.init();
-    configureExecutors(store, { memoryMb: options.executorMemoryMb });
     return new Membership(store, contents, options);
   }
 
@@ -102,17 +112,15 @@ export class Membership {
    *
    * @param m The message (after registration).
    */
-  handle(m: ServerToGovernorMessage): void {
+  handle(m: ValidServerToGovernor): void {
     const { store, runner } = this;
     switch (m.type) {
       case "assign":
         return runner.assign(m.task);
-      case "run": {
-        const { task, inline } = unpackTask(m.task, "run.task");
+      case "run":
         // The hash is computed if it is ever needed (to serve or forward the object).
-        for (const { id, data, contentType } of inline) putBlob(store, id, data, contentType, "");
-        return runner.assign(task);
-      }
+        for (const { id, data, contentType } of m.inline) putBlob(store, id, data, contentType, "");
+        return runner.assign(m.task);
       case "put":
         if (m.dataType === "dir") {
           return store.putPending(m.id, store.putTar(m.id, m.data, m.contentType ?? "", m.hash));
@@ -137,12 +145,13 @@ export class Membership {
   }
 
   /**
-   * Ends the membership: its tasks are stopped without a report, and its
-   * objects and directories removed.
+   * Ends the membership: its tasks are stopped without a report, its
+   * executors killed, and its objects and directories removed.
    */
   async drop(): Promise<void> {
     this.#connection = null;
     this.runner.stopAll();
+    await closeResources(this.resources);
     await this.store.clear();
     await this.contents.clear();
     if (this.#ownDir) await removeTree(this.#ownDir);

@@ -10,3 +10,4 @@
  * @module
  */
 export { type Governor, type GovernorOptions, startGovernor } from "./governor.ts";
+export type { GovernorTls } from "./server_link.ts";

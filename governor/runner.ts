@@ -6,20 +6,16 @@
  * @module
  */
 import { type DataType, type Id, isEmptyRecord, type TaskInfo } from "../common/attributes.ts";
-import { place } from "./fs_util.ts";
+import { place, removeTree } from "./fs_util.ts";
 import { InputFetchError } from "./transfer.ts";
 import { isSubtype } from "../common/content_type.ts";
-import {
-  type AssignedTask,
-  type FinishedInfo,
-  type GovernorMessage,
-  type LostInput,
-  type OutputReport,
-  packReport,
-  reportsData,
-} from "../protocol/governor.ts";
+import type { AssignedTask } from "../protocol/assigned_task.ts";
+import { type GovernorMessage, type LostInput, reportsData } from "../protocol/governor.ts";
+import { type FinishedInfo, type OutputReport, packReport } from "../protocol/packed_report.ts";
 import type { Builtin, BuiltinOutput } from "./builtins/types.ts";
-import { MEMORY_LIMIT, type ObjectStore, type StoredObject } from "./store.ts";
+import type { GovernorResources } from "./resources.ts";
+import { type StoredObject, storeError } from "./store.ts";
+import { validate } from "../protocol/validate.ts";
 import { hashBytes, hashFile } from "../common/content_hash.ts";
 import { hashDirectory } from "../common/dir_hash.ts";
 
@@ -30,10 +26,8 @@ const RESERVE_AFTER_MS = 500;
 export interface RunnerOptions {
   /** The governor's cpus. */
   cpus: number;
-  /** The governor's id (`host:port`), recorded in task info. */
-  address: string;
-  /** The object store. */
-  store: ObjectStore;
+  /** The governor's store, executors, task directories, limits and address. */
+  resources: GovernorResources;
   /** Task implementations by task type. */
   taskTypes: ReadonlyMap<string, Builtin>;
   /** Sends a report to the server (batched by the caller). */
@@ -97,7 +91,6 @@ export class TaskRunner {
     for (const c of this.#stops.values()) c.abort();
     this.#stops.clear();
     for (const run of this.#running) this.#stop(run);
-    for (const impl of new Set(this.#o.taskTypes.values())) impl.shutdown?.(this.#o.store);
   }
 
   #pump(): void {
@@ -193,7 +186,7 @@ export class TaskRunner {
   }
 
   #removeOutputs(t: AssignedTask): void {
-    for (const o of t.outputs) this.#o.store.remove(o.id);
+    for (const o of t.outputs) this.#o.resources.store.remove(o.id);
   }
 
   /**
@@ -207,7 +200,7 @@ export class TaskRunner {
     for (let i = 0; i < sources.length; i++) {
       if (!sources[i]) continue;
       const id = t.spec.inputs[i]!.id;
-      if (!this.#needed(id)) this.#o.store.remove(id);
+      if (!this.#needed(id)) this.#o.resources.store.remove(id);
     }
   }
 
@@ -227,14 +220,16 @@ export class TaskRunner {
     let remote = false;
     for (let i = 0; i < t.spec.inputs.length; i++) {
       const id = t.spec.inputs[i]!.id;
-      const local = this.#o.store.get(id) ?? this.#o.store.pending(id);
+      const local = this.#o.resources.store.get(id) ?? this.#o.resources.store.pending(id);
       if (local) {
         if (local instanceof Promise) remote = true;
         inputs[i] = local;
       } else if (t.sources?.[i]) {
         remote = true;
         inputs[i] = this.#o.fetchRemote(id, t.sources[i]!);
-      } else throw new Error(`Input object ${id.join("/")} is not on governor ${this.#o.address}`);
+      } else {throw new Error(
+          `Input object ${id.join("/")} is not on governor ${this.#o.resources.address}`,
+        );}
     }
     return remote ? Promise.all(inputs) : inputs as StoredObject[];
   }
@@ -243,8 +238,9 @@ export class TaskRunner {
     const t = run.task;
     const impl = this.#o.taskTypes.get(t.spec.taskType);
     if (!impl) throw new Error(`Unknown task type "${t.spec.taskType}"`);
-    const { store, address: governor } = this.#o;
-    const result = impl({ task: t, inputs, store, signal: run.signal, info: run, governor });
+    const config = checkConfig(impl, t);
+    const resources = this.#o.resources;
+    const result = impl.run({ task: t, config, inputs, signal: run.signal, info: run, resources });
     return result instanceof Promise
       ? result.then((r) => this.#storeAll(t, r))
       : this.#storeAll(t, result);
@@ -275,12 +271,12 @@ export class TaskRunner {
           `which is not a sub-type of the declared "${declared}"`,
       );
     }
-    const store = this.#o.store;
+    const store = this.#o.resources.store;
     const info = { error: "", size: 0, contentType, hash: "", debug: "", user: r.user ?? {} };
     if ("data" in r) {
       // The bytes are in memory: hashed here, while they are hot in the cache.
       info.hash = hashBytes(r.data);
-      if (r.data.length <= MEMORY_LIMIT) {
+      if (r.data.length <= store.limits.inMemoryBytes) {
         info.size = r.data.length;
         const obj = store.put({ id: spec.id, dataType: "blob", data: r.data, path: null, info });
         return outputReport(t, i, obj);
@@ -313,6 +309,10 @@ export class TaskRunner {
         ? await hashDirectory(path)
         : await hashFile(path);
       return outputReport(t, i, store.put({ id: spec.id, dataType, data: null, path, info }));
+    }, async (e) => {
+      // No partial copy left behind (but never a file that was there before).
+      if ((e as { code?: string }).code !== "EEXIST") await removeTree(path).catch(() => {});
+      throw storeError(spec.id, e);
     });
   }
 
@@ -324,7 +324,7 @@ export class TaskRunner {
         error,
         startTime,
         duration,
-        governor: this.#o.address,
+        governor: this.#o.resources.address,
         debug: run.debug,
         user: run.user,
       };
@@ -338,6 +338,20 @@ export class TaskRunner {
     this.#o.send(
       report ? { type: "done", report } : { type: "finished", id: t.spec.id, info, outputs },
     );
+  }
+}
+
+/**
+ * Checks a task's config with its built-in's validator.
+ *
+ * @throws {Error} Naming the task type and the field, e.g. `Invalid sleep
+ *   config: config.seconds: expected a number`: the task fails.
+ */
+function checkConfig<C>(impl: Builtin<C>, t: AssignedTask): C {
+  try {
+    return validate(impl.config, t.spec.config, "config");
+  } catch (e) {
+    throw new Error(`Invalid ${t.spec.taskType} config: ${(e as Error).message}`);
   }
 }
 

@@ -8,11 +8,12 @@ import { decodeFrame } from "../protocol/codec.ts";
 import {
   GOVERNOR_PROTOCOL_VERSION,
   type GovernorMessage,
-  type ServerToGovernorMessage,
   validateServerToGovernor,
+  type ValidServerToGovernor,
 } from "../protocol/governor.ts";
 import { Outbox } from "../protocol/outbox.ts";
 import { runtime } from "../runtime/mod.ts";
+import type { Credentials } from "./server_link.ts";
 
 /** The server answered the registration with a refusal (retrying will not help). */
 export class RegistrationRefusedError extends Error {
@@ -27,10 +28,28 @@ export class RegistrationRefusedError extends Error {
   }
 }
 
+/** The server refused the governor's credentials (a wrong or missing secret). */
+export class UnauthorizedError extends Error {
+  /** Stable error code. */
+  readonly code = "UNAUTHORIZED";
+  /**
+   * @param reason The server's close reason (`Unauthorized: wrong token`).
+   * @param credentials Where the secret came from, and whether it can change.
+   */
+  constructor(reason: string, readonly credentials: Credentials) {
+    super(`Server refused governor: ${reason} (${credentials.hint})`);
+    this.name = "UnauthorizedError";
+  }
+}
+
 /** Options of {@linkcode openServerConnection}. */
 export interface ConnectionOptions {
-  /** The server's `host:port`. */
-  server: string;
+  /** The governor WebSocket's URL (`ws://` or `wss://`). */
+  url: string;
+  /** The secret to present. */
+  credentials: Credentials;
+  /** Certificates (PEM) trusted instead of the system's CAs. */
+  ca?: string | undefined;
   /** The address the governor registers (its data server's `host:port`). */
   address: string;
   /** The governor's cpus. */
@@ -38,7 +57,7 @@ export interface ConnectionOptions {
   /** Interval of heartbeats (ms). */
   heartbeatMs: number;
   /** Receives every message after `registered` (in order, synchronously). */
-  onMessage(message: ServerToGovernorMessage): void;
+  onMessage(message: ValidServerToGovernor): void;
   /** Log sink. */
   log(message: string): void;
 }
@@ -48,11 +67,13 @@ export interface ServerConnection {
   /** Queues a message (everything queued in one turn leaves in one frame). */
   send(message: GovernorMessage): void;
   /**
-   * Resolves once the server accepted the registration; rejects with a
-   * {@linkcode RegistrationRefusedError}, or an error saying why the
-   * connection failed or closed first.
+   * Resolves once the server accepted the registration, with the data
+   * servers' secret (`null` when the server runs without authentication);
+   * rejects with a {@linkcode RegistrationRefusedError}, an
+   * {@linkcode UnauthorizedError}, or an error saying why the connection
+   * failed or closed first.
    */
-  registered: Promise<void>;
+  registered: Promise<string | null>;
   /** Resolves with the reason once the connection is closed. */
   closed: Promise<string>;
   /** Closes the connection. */
@@ -68,9 +89,12 @@ export interface ServerConnection {
  * @returns The connection.
  */
 export function openServerConnection(options: ConnectionOptions): ServerConnection {
-  const ws = runtime.connectWebSocket(`ws://${options.server}/ws/governor`);
+  const ws = runtime.connectWebSocket(options.url, {
+    headers: options.credentials.headers,
+    ca: options.ca,
+  });
   const outbox = new Outbox<GovernorMessage>((frame) => ws.send(frame));
-  const registered = Promise.withResolvers<void>();
+  const registered = Promise.withResolvers<string | null>();
   const closed = Promise.withResolvers<string>();
   let accepted = false;
   registered.promise.catch(() => {}); // A caller that stopped waiting must not see it unhandled.
@@ -80,7 +104,7 @@ export function openServerConnection(options: ConnectionOptions): ServerConnecti
         const m = validateServerToGovernor(raw);
         if (m.type === "registered") {
           accepted = true;
-          registered.resolve();
+          registered.resolve(m.dataToken ?? null);
         } else if (m.type === "refused") {
           registered.reject(new RegistrationRefusedError(m.message));
         } else if (accepted) options.onMessage(m);
@@ -92,7 +116,11 @@ export function openServerConnection(options: ConnectionOptions): ServerConnecti
   };
   ws.onClose = (reason) => {
     clearInterval(heartbeat);
-    registered.reject(new Error(`Server connection closed: ${reason}`));
+    const closedError = reason.startsWith("Unauthorized")
+      ? new UnauthorizedError(reason, options.credentials)
+      : new Error(`Server connection closed: ${reason}`);
+    // A connection that never opened says why (a refused TLS certificate...) through `opened`.
+    ws.opened.then(() => registered.reject(closedError), (e) => registered.reject(e));
     closed.resolve(reason);
   };
   const heartbeat = setInterval(

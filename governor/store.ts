@@ -9,14 +9,15 @@ import { chmod, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { runtime } from "../runtime/mod.ts";
 import { join } from "node:path";
 import type { DataType, Id, ObjectInfo } from "../common/attributes.ts";
-import { emptyObjectInfo } from "../common/attributes.ts";
+import { emptyObjectInfo, formatId } from "../common/attributes.ts";
 import { directorySize, packDirectory, unpackTar, unpackTarStream } from "../common/tar.ts";
 import { createContentHasher, hashBytes, hashFile } from "../common/content_hash.ts";
 import { hashDirectory } from "../common/dir_hash.ts";
-import { makeReadOnly, removeTree } from "./fs_util.ts";
+import { fsCause, makeReadOnly, removeTree } from "./fs_util.ts";
 import { IdMap } from "./id_map.ts";
+import type { GovernorLimits } from "./resources.ts";
 
-/** Blobs up to this size stay in memory. */
+/** Blobs up to this size stay in memory, unless the governor's limits say otherwise. */
 export const MEMORY_LIMIT = 1024 * 1024;
 
 /** An object held by the governor. */
@@ -44,6 +45,8 @@ export class ObjectStore {
   readonly #dir: string;
   /** Directory under which tasks get their temporary working directories. */
   readonly tasksDir: string;
+  /** The governor's limits. */
+  readonly limits: Readonly<GovernorLimits>;
   #memory = 0;
   #removed = 0;
   readonly #pending = new IdMap<Promise<StoredObject>>();
@@ -51,14 +54,22 @@ export class ObjectStore {
   /**
    * @param workDir The governor's work directory; objects go to `objects/`,
    *   task directories to `tasks/`.
+   * @param limits The governor's limits (`inMemoryBytes` decides where blobs go).
    */
-  constructor(workDir: string) {
+  constructor(workDir: string, limits: Readonly<GovernorLimits>) {
+    this.limits = limits;
     this.#dir = join(workDir, "objects");
     this.tasksDir = join(workDir, "tasks");
   }
 
-  /** Creates the store's directories. */
+  /**
+   * Creates the store's directories, removing what a governor that did not
+   * stop cleanly (killed, crashed) left in them; nothing else of the work
+   * directory is touched.
+   */
   async init(): Promise<void> {
+    await removeTree(this.#dir);
+    await removeTree(this.tasksDir);
     await mkdir(this.#dir, { recursive: true });
     await mkdir(this.tasksDir, { recursive: true });
   }
@@ -71,7 +82,11 @@ export class ObjectStore {
    */
   putPending(id: Id, arriving: Promise<StoredObject>): void {
     this.#pending.set(id, arriving);
-    arriving.catch(() => {}).finally(() => this.#pending.delete(id[0], id[1]));
+    // The braces matter: a `finally` callback returning the rejected promise
+    // (what `delete` returns) would reject this chain, unhandled.
+    arriving.catch(() => {}).finally(() => {
+      this.#pending.delete(id[0], id[1]);
+    });
   }
 
   /**
@@ -125,11 +140,16 @@ export class ObjectStore {
     hash: string = hashBytes(data),
   ): Promise<StoredObject> {
     const info = { ...emptyObjectInfo(), size: data.length, contentType, hash };
-    if (data.length <= MEMORY_LIMIT) {
+    if (data.length <= this.limits.inMemoryBytes) {
       return this.put({ id, dataType: "blob", data, path: null, info });
     }
     const path = this.pathFor(id);
-    await writeFile(path, data, { mode: 0o444 });
+    try {
+      await writeFile(path, data, { mode: 0o444 });
+    } catch (e) {
+      await rm(path, { force: true }); // no partial file left behind
+      throw storeError(id, e);
+    }
     return this.put({ id, dataType: "blob", data: null, path, info });
   }
 
@@ -160,7 +180,7 @@ export class ObjectStore {
       );
     } catch (e) {
       await rm(path, { force: true });
-      throw e;
+      throw storeError(id, e);
     }
     await chmod(path, 0o444);
     const info = { ...emptyObjectInfo(), size, contentType, hash: hasher?.digest() ?? hash! };
@@ -233,7 +253,7 @@ export class ObjectStore {
       else await unpackTarStream(tar, path);
     } catch (e) {
       await removeTree(path);
-      throw e;
+      throw new Error(`Cannot store directory object ${formatId(id)}: ${(e as Error).message}`);
     }
     await makeReadOnly(path);
     const size = await directorySize(path);
@@ -296,4 +316,16 @@ export class ObjectStore {
     await removeTree(this.#dir);
     await removeTree(this.tasksDir);
   }
+}
+
+/**
+ * The error of a failed write into the store (disk full, permission...),
+ * which fails the task that wrote, never the governor.
+ *
+ * @param id The object being stored.
+ * @param e The file-system error.
+ * @returns `Cannot store object S/N: cause`.
+ */
+export function storeError(id: Id, e: unknown): Error {
+  return new Error(`Cannot store object ${formatId(id)}: ${fsCause(e)}`, { cause: e });
 }

@@ -11,7 +11,6 @@ import { readdirSync } from "node:fs";
 import { mkdir } from "node:fs/promises";
 import { removeTree } from "./fs_util.ts";
 import { join } from "node:path";
-import type { ObjectStore } from "./store.ts";
 
 /** The slot directories of one governor. */
 export class TaskDirs {
@@ -51,18 +50,4 @@ export class TaskDirs {
     }
     this.#free.push(dir);
   }
-}
-
-const perStore = new WeakMap<ObjectStore, TaskDirs>();
-
-/**
- * The slot directories of the governor owning a store.
- *
- * @param store The governor's store.
- * @returns Its task directories.
- */
-export function taskDirs(store: ObjectStore): TaskDirs {
-  let dirs = perStore.get(store);
-  if (!dirs) perStore.set(store, dirs = new TaskDirs(store.tasksDir));
-  return dirs;
 }

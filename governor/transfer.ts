@@ -7,8 +7,13 @@
  */
 import type { Id } from "../common/attributes.ts";
 import { formatId } from "../common/attributes.ts";
-import { ObjectFetchError, type OpenedObject, openObject } from "../protocol/data_plane.ts";
-import { MEMORY_LIMIT, type ObjectStore, type StoredObject } from "./store.ts";
+import {
+  type DataAccess,
+  ObjectFetchError,
+  type OpenedObject,
+  openObject,
+} from "../protocol/data_plane.ts";
+import type { ObjectStore, StoredObject } from "./store.ts";
 import { verifyTransfers } from "../common/content_hash.ts";
 
 /** An input could not be fetched from the governor that was to hold it. */
@@ -34,6 +39,7 @@ export class InputFetchError extends Error {
  * @param store The store.
  * @param id The object's id.
  * @param source The holder's `host:port`.
+ * @param access The data secret and transport.
  * @returns The stored object.
  * @throws {InputFetchError} When the holder cannot deliver it, or its bytes
  *   do not match the object's hash.
@@ -42,10 +48,11 @@ export async function fetchObject(
   store: ObjectStore,
   id: Id,
   source: string,
+  access: DataAccess,
 ): Promise<StoredObject> {
   let opened: OpenedObject;
   try {
-    opened = await openObject(source, id);
+    opened = await openObject(source, id, access);
   } catch (e) {
     throw new InputFetchError(id, source, e instanceof ObjectFetchError ? e.reason : String(e));
   }
@@ -56,11 +63,13 @@ export async function fetchObject(
   let obj: StoredObject;
   try {
     if (opened.dataType === "dir") obj = await store.putTar(id, response.body!, contentType, known);
-    else if (opened.size <= MEMORY_LIMIT) {
+    else if (opened.size <= store.limits.inMemoryBytes) {
       const bytes = new Uint8Array(await response.arrayBuffer());
       obj = await store.putBytes(id, bytes, contentType, known);
     } else obj = await store.putStream(id, response.body!, contentType, known);
   } catch (e) {
+    // This governor's disk failing is this task's failure, not a sign that the holder lost it.
+    if (LOCAL_WRITE_ERRORS.has((e as { cause?: { code?: string } }).cause?.code ?? "")) throw e;
     throw new InputFetchError(id, source, (e as Error).message);
   }
   if (obj.info.hash !== expected) {
@@ -74,3 +83,6 @@ export async function fetchObject(
   }
   return obj;
 }
+
+/** Codes of errors writing into this governor's store. */
+const LOCAL_WRITE_ERRORS = new Set(["ENOSPC", "EDQUOT", "EROFS", "EACCES", "EPERM", "EIO"]);

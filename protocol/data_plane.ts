@@ -12,14 +12,18 @@
  * receiver hashes the bytes as they arrive and refuses a copy that does not
  * match (README, "Verified transfers").
  *
+ * Every request carries the data secret (`Authorization: Bearer`), which the
+ * server hands to governors (`registered`) and clients (`welcome`) once they
+ * authenticated; a governor refuses any request without it. With TLS (the
+ * server reached over `wss://`) governors serve their data over HTTPS.
+ *
  * @module
  */
-import { type IncomingMessage, request } from "node:http";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import { type DataType, formatId, type Id } from "../common/attributes.ts";
+import { authHeaders } from "../common/auth.ts";
 import { createContentHasher, verifyTransfers } from "../common/content_hash.ts";
 import { hashTar } from "../common/tar_hash.ts";
+import { runtime } from "../runtime/mod.ts";
 
 /** The Hono route pattern of an object's data on a governor. */
 export const OBJECT_ROUTE = "/objects/:session/:n";
@@ -33,79 +37,18 @@ export const DATA_TYPE_HEADER = "x-rain-data-type";
 /** Header carrying an object's content hash (`info.hash`). */
 export const HASH_HEADER = "x-rain-hash";
 
-/** The Hono route pattern of an upload of constant data to a governor (`PUT`). */
-export const CONTENT_ROUTE = "/contents/:dataType/:hash";
-
-/**
- * The URL to upload constant data to, named by its content hash.
- *
- * @example
- * ```ts
- * import { contentUrl } from "./data_plane.ts";
- * contentUrl("127.0.0.1:4000", "xxh128:06b05ab6733a618578af5f94892f3950", "blob");
- * // "http://127.0.0.1:4000/contents/blob/xxh128%3A06b05ab6733a618578af5f94892f3950"
- * ```
- *
- * @param location The governor's `host:port`.
- * @param hash The data's content hash.
- * @param dataType `"blob"`, or `"dir"` for a tar archive.
- * @returns The URL.
- */
-export function contentUrl(location: string, hash: string, dataType: DataType): string {
-  return `http://${location}/contents/${dataType}/${encodeURIComponent(hash)}`;
+/** Credentials and transport for governors' data servers. */
+export interface DataAccess {
+  /** The data secret from the server's handshake; none with authentication off. */
+  token?: string | undefined;
+  /** Whether governors serve data over HTTPS (as the server connection uses TLS). */
+  tls: boolean;
+  /** Certificates (PEM) trusted instead of the system's CAs. */
+  ca?: string | undefined;
 }
 
-/**
- * Uploads constant data to a governor as a stream; the governor hashes it as
- * it arrives and keeps it only when it matches `hash`.
- *
- * This is a `node:http` request rather than `fetch()`: Deno's `fetch()`
- * sends a streamed request body to a receiver that writes it to disk at a
- * few MB/s (measured: 64 MiB in 19 s, against 0.5–1 s with `node:http` on
- * Deno, Node and Bun alike).
- *
- * @param location The governor's `host:port`.
- * @param hash The data's content hash.
- * @param dataType `"blob"`, or `"dir"` for a tar archive.
- * @param body The bytes.
- * @throws {Error} Naming the governor and the cause (a mismatch, a network error).
- */
-export async function uploadContent(
-  location: string,
-  hash: string,
-  dataType: DataType,
-  body: ReadableStream<Uint8Array>,
-): Promise<void> {
-  const fail = (cause: string) =>
-    new Error(`Cannot upload ${hash} to governor ${location}: ${cause}`);
-  const req = request(contentUrl(location, hash, dataType), {
-    method: "PUT",
-    headers: { "content-type": "application/octet-stream" },
-  });
-  const response = new Promise<IncomingMessage>((resolve, reject) => {
-    req.once("response", resolve);
-    req.once("error", reject);
-  });
-  response.catch(() => {}); // awaited below, after the body went out
-  let res: IncomingMessage;
-  let text = "";
-  try {
-    // deno-lint-ignore no-explicit-any
-    await pipeline(Readable.fromWeb(body as any), req);
-    res = await response;
-    for await (const chunk of res) text += chunk;
-  } catch (e) {
-    // An early answer (a refusal) ends the upload: report the answer, not the broken pipe.
-    const early = await Promise.race([response, new Promise<null>((r) => setTimeout(r, 100, null))])
-      .catch(() => null);
-    if (early) {
-      for await (const chunk of early) text += chunk;
-      throw fail(text.trim() || `HTTP ${early.statusCode}`);
-    }
-    throw fail((e as Error).message);
-  }
-  if ((res.statusCode ?? 500) >= 300) throw fail(text.trim() || `HTTP ${res.statusCode}`);
-}
+/** Plain HTTP without a secret: a server without authentication and TLS. */
+export const OPEN_ACCESS: DataAccess = Object.freeze({ tls: false });
 
 /**
  * The URL of an object's data on the governor holding it.
@@ -118,10 +61,11 @@ export async function uploadContent(
  *
  * @param location The governor's `host:port`.
  * @param id The object's id.
+ * @param tls Whether governors serve HTTPS.
  * @returns The URL.
  */
-export function objectUrl(location: string, id: Readonly<Id>): string {
-  return `http://${location}/objects/${id[0]}/${id[1]}`;
+export function objectUrl(location: string, id: Readonly<Id>, tls = false): string {
+  return `${tls ? "https" : "http"}://${location}/objects/${id[0]}/${id[1]}`;
 }
 
 /**
@@ -230,19 +174,29 @@ export interface OpenedObject extends ObjectMeta {
  *
  * @param location The governor's `host:port`.
  * @param id The object's id.
+ * @param access The data secret and transport.
  * @returns The opened response.
- * @throws {ObjectFetchError} When the governor cannot be reached or does not have the object.
+ * @throws {ObjectFetchError} When the governor cannot be reached, refuses the
+ *   secret (with its reason) or does not have the object.
  */
-export async function openObject(location: string, id: Id): Promise<OpenedObject> {
+export async function openObject(
+  location: string,
+  id: Id,
+  access: DataAccess,
+): Promise<OpenedObject> {
   let response: Response;
   try {
-    response = await fetch(objectUrl(location, id));
+    response = await runtime.httpGet(objectUrl(location, id, access.tls), {
+      headers: authHeaders(access.token),
+      ca: access.ca,
+    });
   } catch (e) {
     throw new ObjectFetchError(id, location, (e as Error).message);
   }
   if (!response.ok) {
-    await response.body?.cancel();
-    throw new ObjectFetchError(id, location, `HTTP ${response.status}`);
+    const why = response.status === 401 ? ` (${(await response.text()).trim()})` : "";
+    if (response.status !== 401) await response.body?.cancel();
+    throw new ObjectFetchError(id, location, `HTTP ${response.status}${why}`);
   }
   return { ...readObjectHeaders(response.headers), response };
 }
@@ -254,6 +208,7 @@ export async function openObject(location: string, id: Id): Promise<OpenedObject
  *
  * @param location The governor's `host:port`.
  * @param id The object's id.
+ * @param access The data secret and transport.
  * @param expected The object's content hash as the server knows it; the
  *   holder's `x-rain-hash` header when absent.
  * @returns The bytes (a tar archive for a dir).
@@ -263,9 +218,10 @@ export async function openObject(location: string, id: Id): Promise<OpenedObject
 export async function fetchObjectBytes(
   location: string,
   id: Id,
+  access: DataAccess,
   expected?: string,
 ): Promise<Uint8Array> {
-  const opened = await openObject(location, id);
+  const opened = await openObject(location, id, access);
   const want = expected || opened.hash;
   const verify = verifyTransfers() && want !== "";
   const hasher = verify && opened.dataType === "blob" ? createContentHasher() : null;
@@ -281,7 +237,6 @@ export async function fetchObjectBytes(
   }
   return bytes;
 }
-
 /**
  * Whether a BYOB read hands its buffer over without copying it: where
  * `ArrayBuffer.prototype.transfer` is missing (Node 20), web streams copy the

@@ -17,24 +17,46 @@ import {
   type TaskInput,
   type TaskSpec,
 } from "../common/attributes.ts";
-import { ProtocolError } from "../common/errors.ts";
 import type { SubmitObject } from "./client.ts";
-import { bool, bytes, dataType, int, str, user } from "./validate.ts";
+import { dataTypeAt, user } from "./attributes.ts";
+import { at, boolAt, bytesAt, intAt, InvalidField, shallow, strAt } from "./validate.ts";
+
+/** The fields of a {@linkcode PackedTaskSpec} before its inputs; `user` is `null` when empty. */
+export type PackedTaskSpecHeader = [
+  n: number,
+  taskType: string,
+  config: unknown,
+  cpus: number,
+  name: string,
+  user: Record<string, unknown> | null,
+  inputCount: number,
+];
+
+/** One input's fields in a {@linkcode PackedTaskSpec}. */
+export type PackedTaskSpecInput = [n: number, label: string];
 
 /**
- * A task spec in a submit:
- * `[n, taskType, config, cpus, name, user, inputCount, ...inputs, ...outputs]`,
- * each input as `n, label`, each output as `n`; `user` is `null` when empty.
+ * A task spec in a submit: the {@linkcode PackedTaskSpecHeader}, then the
+ * {@linkcode PackedTaskSpecInput} fields of each input, then each output's
+ * number, in one flat array.
  */
-export type PackedTaskSpec = unknown[];
+export type PackedTaskSpec = [...PackedTaskSpecHeader, ...(number | string)[]];
 
 /**
- * An object in a submit:
- * `[n, label, contentType, dataType, user, keep, data, hash]`; `user` is
- * `null` when empty, `data` and `hash` (the content hash) are `null` except
- * for constants.
+ * An object in a submit; `user` is `null` when empty, `data` and `hash` (the
+ * content hash) are `null` except for constants (a constant sent by
+ * reference has a `hash` and no `data`).
  */
-export type PackedObject = unknown[];
+export type PackedObject = [
+  n: number,
+  label: string,
+  contentType: string,
+  dataType: DataType,
+  user: Record<string, unknown> | null,
+  keep: boolean,
+  data: Uint8Array | null,
+  hash: string | null,
+];
 
 /** Fields of a {@linkcode PackedTaskSpec} before its inputs. */
 const TASK_HEADER = 7;
@@ -103,41 +125,35 @@ export function packSubmitObject(
  *
  * @param v The packed spec.
  * @param session The submit's session.
- * @param what Name of the field, for errors.
  * @returns The spec (an empty `user` and 1-cpu resources are shared values).
- * @throws {ProtocolError} When the array is malformed.
+ * @throws {InvalidField} When the array is malformed.
  */
-export function unpackTaskSpec(v: unknown, session: number, what: string): TaskSpec {
+export function unpackTaskSpec(v: unknown, session: number): TaskSpec {
   if (!Array.isArray(v) || v.length < TASK_HEADER) {
-    throw new ProtocolError(`${what}: expected a packed task spec`);
+    throw new InvalidField("expected a packed task spec");
   }
-  const cpus = int(v[3], `${what}[3]`);
-  if (cpus < 1) throw new ProtocolError(`${what}[3]: cpus must be at least 1`);
-  const inputCount = int(v[6], `${what}[6]`);
+  const cpus = intAt(v, 3);
+  if (cpus < 1) throw new InvalidField("cpus must be at least 1", "[3]");
+  const inputCount = intAt(v, 6);
   const outputStart = TASK_HEADER + 2 * inputCount;
-  if (outputStart > v.length) {
-    throw new ProtocolError(`${what}: too short for ${inputCount} inputs`);
-  }
+  if (outputStart > v.length) throw new InvalidField(`too short for ${inputCount} inputs`);
   const inputs = new Array<TaskInput>(inputCount);
   for (let i = 0, k = TASK_HEADER; i < inputCount; i++, k += 2) {
-    inputs[i] = {
-      id: [session, int(v[k], `${what}[${k}]`)],
-      label: str(v[k + 1], `${what}[${k + 1}]`),
-    };
+    inputs[i] = { id: [session, intAt(v, k)], label: strAt(v, k + 1) };
   }
   const outputs = new Array<Id>(v.length - outputStart);
   for (let k = outputStart; k < v.length; k++) {
-    outputs[k - outputStart] = [session, int(v[k], `${what}[${k}]`)];
+    outputs[k - outputStart] = [session, intAt(v, k)];
   }
   return {
-    id: [session, int(v[0], `${what}[0]`)],
-    taskType: str(v[1], `${what}[1]`),
-    config: v[2],
+    id: [session, intAt(v, 0)],
+    taskType: strAt(v, 1),
+    config: at(v, 2, shallow),
     inputs,
     outputs,
     resources: cpus === 1 ? ONE_CPU : { cpus },
-    name: str(v[4], `${what}[4]`),
-    user: v[5] === null ? NO_USER : user(v[5], `${what}[5]`),
+    name: strAt(v, 4),
+    user: v[5] === null ? NO_USER : at(v, 5, user),
   };
 }
 
@@ -146,23 +162,22 @@ export function unpackTaskSpec(v: unknown, session: number, what: string): TaskS
  *
  * @param v The packed object.
  * @param session The submit's session.
- * @param what Name of the field, for errors.
  * @returns The object (an empty `user` is a shared value).
- * @throws {ProtocolError} When the array is malformed.
+ * @throws {InvalidField} When the array is malformed.
  */
-export function unpackSubmitObject(v: unknown, session: number, what: string): SubmitObject {
+export function unpackSubmitObject(v: unknown, session: number): SubmitObject {
   if (!Array.isArray(v) || v.length !== OBJECT_FIELDS) {
-    throw new ProtocolError(`${what}: expected a packed object`);
+    throw new InvalidField("expected a packed object");
   }
   const spec: ObjectSpec = {
-    id: [session, int(v[0], `${what}[0]`)],
-    label: str(v[1], `${what}[1]`),
-    contentType: str(v[2], `${what}[2]`),
-    dataType: dataType(v[3], `${what}[3]`) as DataType,
-    user: v[4] === null ? NO_USER : user(v[4], `${what}[4]`),
+    id: [session, intAt(v, 0)],
+    label: strAt(v, 1),
+    contentType: strAt(v, 2),
+    dataType: dataTypeAt(v, 3),
+    user: v[4] === null ? NO_USER : at(v, 4, user),
   };
-  const o: SubmitObject = { spec, keep: bool(v[5], `${what}[5]`) };
-  if (v[6] !== null) o.data = bytes(v[6], `${what}[6]`);
-  if (v[7] !== null) o.hash = str(v[7], `${what}[7]`);
+  const o: SubmitObject = { spec, keep: boolAt(v, 5) };
+  if (v[6] !== null) o.data = bytesAt(v, 6);
+  if (v[7] !== null) o.hash = strAt(v, 7);
   return o;
 }

@@ -1,280 +1,289 @@
 /**
- * Small validators for wire messages. Each returns its input typed, or throws
- * a {@linkcode ProtocolError} naming the field that is wrong.
+ * Typed validators: one definition gives both the check of a value that
+ * came off the wire and its TypeScript type.
+ *
+ * A {@linkcode Validator} takes an unknown value and returns it typed (or,
+ * for the packed forms, converted), or throws an {@linkcode InvalidField}
+ * naming the field that is wrong: `submit.tasks[3][1]: expected a string`.
+ * The path is built only when a check fails, as the error climbs out of the
+ * nested values, so a valid message costs no string work.
+ *
+ * Wire-only types are inferred from their validators ({@linkcode Infer});
+ * types that are also part of the public API stay interfaces and get a
+ * validator bound to them with {@linkcode objectOf}, which fails to compile
+ * when the two drift apart.
+ *
+ * @example
+ * ```ts
+ * import { array, type Infer, int, object, optional, str } from "./validate.ts";
+ * const point = object({ x: int, y: int, label: optional(str) });
+ * type Point = Infer<typeof point>; // { x: number; y: number; label?: string }
+ * const points = array(point);
+ * points([{ x: 1, y: 2 }]); // ok
+ * // points([{ x: 1, y: "2" }]) throws: "[0].y: expected a non-negative integer"
+ * ```
  *
  * @module
  */
-import { ProtocolError } from "../common/errors.ts";
-import type {
-  DataType,
-  Id,
-  ObjectInfo,
-  ObjectSpec,
-  TaskInfo,
-  TaskInput,
-  TaskSpec,
-} from "../common/attributes.ts";
+import { type Infer, InvalidField, record, type Validator, within } from "./validate_scalars.ts";
 
-/** A plain record as it comes off the wire. */
-export type Rec = Record<string, unknown>;
+export * from "./validate_scalars.ts";
+
+declare const OPTIONAL: unique symbol;
+
+/** A validator of an object field that may be absent (see {@linkcode optional}). */
+export type Optional<T> = Validator<T | undefined> & { readonly [OPTIONAL]: true };
+
+/** The validators of an object's fields, by field name. */
+export type Shape = Record<string, Validator<unknown>>;
+
+type OptionalKeys<S> = { [K in keyof S]: S[K] extends Optional<unknown> ? K : never }[keyof S];
+
+/** Flattens an intersection into one object type (for readable hovers). */
+type Simplify<T> = { [K in keyof T]: T[K] };
+
+/** The object type a {@linkcode Shape} describes: optional fields are `?:`. */
+export type ObjectOf<S extends Shape> = Simplify<
+  & { [K in keyof S as K extends OptionalKeys<S> ? never : K]: Infer<S[K]> }
+  & { [K in keyof S as K extends OptionalKeys<S> ? K : never]?: Exclude<Infer<S[K]>, undefined> }
+>;
+
+/** The {@linkcode Shape} an object type needs: one validator per field, optional ones optional. */
+export type ShapeOf<T> = {
+  [K in keyof T]-?: Record<never, never> extends Pick<T, K> ? Optional<Exclude<T[K], undefined>>
+    : Validator<T[K]>;
+};
 
 /**
- * Checks that a value is a plain object.
- *
- * @param v The value.
- * @param what Name of the field, for the error.
- * @returns The value as a record.
+ * `true` when two types are identical (same members, same optional
+ * fields), for compile-time checks that a declared type and a validator's
+ * type agree: `const _: Same<A, B> = true;` fails to compile otherwise.
  */
-export function rec(v: unknown, what: string): Rec {
-  if (typeof v !== "object" || v === null || Array.isArray(v) || v instanceof Uint8Array) {
-    throw new ProtocolError(`${what}: expected an object`);
-  }
-  return v as Rec;
+export type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends (<T>() => T extends B ? 1 : 2)
+  ? true
+  : false;
+
+/**
+ * Marks an object field that may be absent (`undefined`).
+ *
+ * @param check Validator of a present value.
+ * @returns The validator.
+ */
+export function optional<T>(check: Validator<T>): Optional<T> {
+  const f: Validator<T | undefined> = (v) => v === undefined ? undefined : check(v);
+  // The brand exists only in the type: object() reads optionality from the shape's type.
+  return f as Optional<T>;
 }
 
 /**
- * Checks that a value is a string.
+ * Allows `null` besides what a validator accepts.
  *
- * @param v The value.
- * @param what Name of the field.
- * @returns The string.
+ * @param check Validator of a non-null value.
+ * @returns The validator.
  */
-export function str(v: unknown, what: string): string {
-  if (typeof v !== "string") throw new ProtocolError(`${what}: expected a string`);
-  return v;
+export function nullable<T>(check: Validator<T>): Validator<T | null> {
+  return (v) => v === null ? null : check(v);
 }
 
 /**
- * Checks that a value is a finite number.
+ * Checks an array, each item with `item`; an item validator that converts
+ * has its result stored back in place.
  *
- * @param v The value.
- * @param what Name of the field.
- * @returns The number.
+ * @param item Validator of one item.
+ * @returns The validator.
  */
-export function num(v: unknown, what: string): number {
-  if (typeof v !== "number" || !Number.isFinite(v)) {
-    throw new ProtocolError(`${what}: expected a number`);
-  }
-  return v;
+export function array<T>(item: Validator<T>): Validator<T[]> {
+  return (v) => {
+    if (!Array.isArray(v)) throw new InvalidField("expected an array");
+    let i = 0;
+    try {
+      for (; i < v.length; i++) {
+        const x: unknown = v[i];
+        const y = item(x);
+        if (y !== x) v[i] = y;
+      }
+    } catch (e) {
+      throw within(e, `[${i}]`);
+    }
+    return v;
+  };
 }
 
 /**
- * Checks that a value is a non-negative safe integer.
+ * Checks a plain object used as a dictionary, each value with `item`.
  *
- * @param v The value.
- * @param what Name of the field.
- * @returns The integer.
+ * @param item Validator of one value.
+ * @returns The validator.
  */
-export function int(v: unknown, what: string): number {
-  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) {
-    throw new ProtocolError(`${what}: expected a non-negative integer`);
-  }
-  return v;
+export function dictOf<T>(item: Validator<T>): Validator<Record<string, T>> {
+  return (v) => {
+    const r = record(v);
+    let key = "";
+    try {
+      for (key in r) {
+        const x = r[key];
+        const y = item(x);
+        if (y !== x) r[key] = y;
+      }
+    } catch (e) {
+      throw within(e, `.${key}`);
+    }
+    // Every value was checked: the record is a dictionary of T.
+    return r as Record<string, T>;
+  };
 }
 
 /**
- * Checks that a value is a boolean.
+ * Checks an array and converts each item into a new array (for the packed
+ * forms, whose items unpack into objects).
  *
  * @param v The value.
- * @param what Name of the field.
- * @returns The boolean.
- */
-export function bool(v: unknown, what: string): boolean {
-  if (typeof v !== "boolean") throw new ProtocolError(`${what}: expected a boolean`);
-  return v;
-}
-
-/**
- * Checks that a value is a byte string.
- *
- * @param v The value.
- * @param what Name of the field.
- * @returns The bytes.
- */
-export function bytes(v: unknown, what: string): Uint8Array {
-  if (!(v instanceof Uint8Array)) throw new ProtocolError(`${what}: expected bytes`);
-  return v;
-}
-
-/**
- * Checks that a value is an array and validates each item.
- *
- * @param v The value.
- * @param what Name of the field.
- * @param item Validator for one item.
- * @returns The validated array.
- */
-export function arr<T>(v: unknown, what: string, item: (x: unknown, what: string) => T): T[] {
-  if (!Array.isArray(v)) throw new ProtocolError(`${what}: expected an array`);
-  for (let i = 0; i < v.length; i++) item(v[i], `${what}[${i}]`);
-  return v as T[];
-}
-
-/**
- * Checks that a value is an array and converts each item.
- *
- * @param v The value.
- * @param what Name of the field.
  * @param item Validator and converter of one item.
  * @returns The converted items.
  */
-export function mapArr<T>(v: unknown, what: string, item: (x: unknown, what: string) => T): T[] {
-  if (!Array.isArray(v)) throw new ProtocolError(`${what}: expected an array`);
+export function mapArray<T>(v: unknown, item: Validator<T>): T[] {
+  if (!Array.isArray(v)) throw new InvalidField("expected an array");
   const out = new Array<T>(v.length);
-  for (let i = 0; i < v.length; i++) out[i] = item(v[i], `${what}[${i}]`);
+  let i = 0;
+  try {
+    for (; i < v.length; i++) out[i] = item(v[i]);
+  } catch (e) {
+    throw within(e, `[${i}]`);
+  }
   return out;
 }
 
 /**
- * Checks an optional field: `undefined` passes, anything else is validated.
+ * Checks the item at an index of an array already known to be one (the
+ * packed forms' rarer fields), naming the index on failure.
  *
- * @param v The value.
- * @param what Name of the field.
- * @param check Validator for a present value.
- * @returns The value or `undefined`.
+ * @param v The array.
+ * @param k The index.
+ * @param check Validator of the item.
+ * @returns The item, checked.
  */
-export function opt<T>(
-  v: unknown,
-  what: string,
-  check: (x: unknown, what: string) => T,
-): T | undefined {
-  return v === undefined ? undefined : check(v, what);
+export function at<T>(v: readonly unknown[], k: number, check: Validator<T>): T {
+  try {
+    return check(v[k]);
+  } catch (e) {
+    throw within(e, `[${k}]`);
+  }
 }
 
 /**
- * Checks an id `[session, n]`.
+ * Checks the field of a record already known to be one, naming the field
+ * on failure.
  *
- * @param v The value.
- * @param what Name of the field.
- * @returns The id.
+ * @param r The record.
+ * @param key The field.
+ * @param check Validator of the field.
+ * @returns The field's value, checked.
  */
-export function id(v: unknown, what: string): Id {
-  if (!Array.isArray(v) || v.length !== 2) throw new ProtocolError(`${what}: expected an id`);
-  int(v[0], what);
-  int(v[1], what);
-  return v as Id;
+export function field<T>(r: Record<string, unknown>, key: string, check: Validator<T>): T {
+  try {
+    return check(r[key]);
+  } catch (e) {
+    throw within(e, `.${key}`);
+  }
 }
 
 /**
- * Checks a `user` attribute dictionary.
+ * Checks an object with the given fields (others are ignored, so newer
+ * peers may add some); a field validator that converts has its result
+ * stored back in place.
  *
- * @param v The value.
- * @param what Name of the field.
- * @returns The dictionary.
+ * @param shape The validator of each field.
+ * @returns The validator; its type is inferred from the shape.
  */
-export function user(v: unknown, what: string): Record<string, unknown> {
-  return rec(v, what);
+export function object<S extends Shape>(shape: S): Validator<ObjectOf<S>> {
+  const fields = checkFields<ObjectOf<S>>(shape);
+  return (v) => fields(record(v));
 }
 
 /**
- * Checks a data type, `"blob"` or `"dir"`.
+ * Checks an object against a declared interface: the shape must name every
+ * field of `T` with a validator of its type, optional ones with
+ * {@linkcode optional}, and nothing else, or it does not compile.
  *
- * @param v The value.
- * @param what Name of the field.
- * @returns The data type.
+ * @example
+ * ```ts
+ * import { int, objectOf, str } from "./validate.ts";
+ * interface Named { name: string; age: number }
+ * const named = objectOf<Named>({ name: str, age: int });
+ * ```
+ *
+ * @param shape The validator of each field.
+ * @returns The validator of `T`.
  */
-export function dataType(v: unknown, what: string): DataType {
-  if (v !== "blob" && v !== "dir") throw new ProtocolError(`${what}: expected "blob" or "dir"`);
-  return v;
+export function objectOf<T>(shape: ShapeOf<T>): Validator<T> {
+  const fields = checkFields<T>(shape);
+  return (v) => fields(record(v));
 }
 
-/**
- * Checks one task input `{ id, label }`.
- *
- * @param v The value.
- * @param what Name of the field.
- * @returns The input.
- */
-export function taskInput(v: unknown, what: string): TaskInput {
-  const r = rec(v, what);
-  id(r.id, `${what}.id`);
-  str(r.label, `${what}.label`);
-  return r as unknown as TaskInput;
+/** Checks the fields of a value already known to be a record. */
+function checkFields<T>(shape: Shape): (r: Record<string, unknown>) => T {
+  const keys = Object.keys(shape);
+  const checks = keys.map((k) => shape[k]!);
+  return (r) => {
+    let i = 0;
+    try {
+      for (; i < keys.length; i++) {
+        const k = keys[i]!;
+        const x = r[k];
+        const y = checks[i]!(x);
+        if (y !== x) r[k] = y;
+      }
+    } catch (e) {
+      throw within(e, `.${keys[i]}`);
+    }
+    // Every field of the shape was checked: the record is a T (the shape's types say so).
+    return r as T;
+  };
 }
 
-/**
- * Checks a task spec.
- *
- * @param v The value.
- * @param what Name of the field.
- * @returns The spec.
- */
-export function taskSpec(v: unknown, what: string): TaskSpec {
-  const r = taskSpecCore(v, what);
-  user(r.user, `${what}.user`);
-  str(r.name, `${what}.name`);
-  return r as unknown as TaskSpec;
-}
+/** One case of a {@linkcode variant}: the fields besides `type`, or a validator of the whole. */
+export type Case = Shape | Validator<unknown>;
+
+/** The type a {@linkcode variant}'s cases describe. */
+export type VariantOf<C extends Record<string, Case>> = {
+  [K in keyof C]: C[K] extends Validator<infer T> ? T
+    : C[K] extends Shape ? Simplify<{ type: K } & ObjectOf<C[K]>>
+    : never;
+}[keyof C];
 
 /**
- * Checks the fields every task spec has on the wire (all but `user` and
- * `name`, which the governor protocol sends only for remote tasks).
+ * Checks a message of a discriminated union by its `type` field. Errors
+ * name the field after the type: `register.cpus: expected a non-negative
+ * integer`.
  *
- * @param v The value.
- * @param what Name of the field.
- * @returns The spec as a record, for checking the remaining fields.
+ * @param noun What the messages are, for an unknown type: `client message`.
+ * @param cases Per type: the other fields' validators, or a validator of the
+ *   whole message (for messages that arrive packed and are unpacked).
+ * @returns The validator.
  */
-export function taskSpecCore(v: unknown, what: string): Rec {
-  const r = rec(v, what);
-  id(r.id, `${what}.id`);
-  str(r.taskType, `${what}.taskType`);
-  arr(r.inputs, `${what}.inputs`, taskInput);
-  arr(r.outputs, `${what}.outputs`, id);
-  const res = rec(r.resources, `${what}.resources`);
-  const cpus = int(res.cpus, `${what}.resources.cpus`);
-  if (cpus < 1) throw new ProtocolError(`${what}.resources.cpus: must be at least 1`);
-  return r;
-}
-
-/**
- * Checks an object spec.
- *
- * @param v The value.
- * @param what Name of the field.
- * @returns The spec.
- */
-export function objectSpec(v: unknown, what: string): ObjectSpec {
-  const r = rec(v, what);
-  id(r.id, `${what}.id`);
-  str(r.label, `${what}.label`);
-  str(r.contentType, `${what}.contentType`);
-  dataType(r.dataType, `${what}.dataType`);
-  user(r.user, `${what}.user`);
-  return r as unknown as ObjectSpec;
-}
-
-/**
- * Checks a task info.
- *
- * @param v The value.
- * @param what Name of the field.
- * @returns The info.
- */
-export function taskInfo(v: unknown, what: string): TaskInfo {
-  const r = rec(v, what);
-  str(r.error, `${what}.error`);
-  num(r.startTime, `${what}.startTime`);
-  num(r.duration, `${what}.duration`);
-  str(r.governor, `${what}.governor`);
-  str(r.debug, `${what}.debug`);
-  user(r.user, `${what}.user`);
-  return r as unknown as TaskInfo;
-}
-
-/**
- * Checks an object info.
- *
- * @param v The value.
- * @param what Name of the field.
- * @returns The info.
- */
-export function objectInfo(v: unknown, what: string): ObjectInfo {
-  const r = rec(v, what);
-  str(r.error, `${what}.error`);
-  int(r.size, `${what}.size`);
-  str(r.contentType, `${what}.contentType`);
-  str(r.hash, `${what}.hash`);
-  str(r.debug, `${what}.debug`);
-  user(r.user, `${what}.user`);
-  return r as unknown as ObjectInfo;
+export function variant<C extends Record<string, Case>>(
+  noun: string,
+  cases: C,
+): Validator<VariantOf<C>> {
+  // Shape cases skip the record check: the message passed it already.
+  const table = new Map<unknown, (r: Record<string, unknown>) => unknown>();
+  for (const [type, c] of Object.entries(cases)) {
+    table.set(type, typeof c === "function" ? c : checkFields(c));
+  }
+  return (v) => {
+    let r: Record<string, unknown>;
+    try {
+      r = record(v);
+    } catch (e) {
+      throw within(e, "message");
+    }
+    const check = table.get(r.type);
+    if (!check) throw new InvalidField(`Unknown ${noun} type "${String(r.type)}"`);
+    try {
+      // The case of this type checked it: the message is that case's type.
+      return check(r) as VariantOf<C>;
+    } catch (e) {
+      throw within(e, String(r.type));
+    }
+  };
 }

@@ -25,6 +25,9 @@ interface BunPlugins {
   }): void;
 }
 
+/** The `Bun` global, present only on Bun (checked before use). */
+declare const Bun: BunPlugins;
+
 /** An `npm:` string literal: quote, package (optionally scoped), `@range`, `/subpath`. */
 const NPM_LITERAL = /(["'])npm:((?:@[^/@"'\s]+\/)?[^/@"'\s]+)(?:@[^/"'\s]*)?(\/[^"'\s]*)?\1/g;
 
@@ -52,7 +55,7 @@ let registered = false;
 export function bareNpmSpecifiersOnBun(): void {
   if (registered || !("Bun" in globalThis)) return;
   registered = true;
-  (globalThis as unknown as { Bun: BunPlugins }).Bun.plugin({
+  Bun.plugin({
     name: "rain-npm-specifiers",
     setup(build) {
       build.onLoad({ filter: /\.[cm]?tsx?$/ }, async ({ path }) => ({

@@ -4,6 +4,23 @@
  *
  * @module
  */
+import type { ConnectOptions } from "./types.ts";
+
+/**
+ * Options of the `ws` package's client for {@linkcode ConnectOptions}.
+ *
+ * @param options Headers and trusted CA.
+ * @returns `ws` client options.
+ */
+export function wsOptions(options: ConnectOptions = {}): {
+  headers?: Record<string, string>;
+  ca?: string;
+} {
+  const o: { headers?: Record<string, string>; ca?: string } = {};
+  if (options.headers !== undefined) o.headers = options.headers;
+  if (options.ca !== undefined) o.ca = options.ca;
+  return o;
+}
 
 /**
  * A peer's address as a host's connection info gives it, IPv4-mapped IPv6

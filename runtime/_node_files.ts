@@ -19,7 +19,8 @@ const CHUNK = 4 * 1024 * 1024;
 export function readFileStream(path: string): Promise<ReadableStream<Uint8Array>> {
   const node = createReadStream(path, { highWaterMark: CHUNK });
   return new Promise((resolve, reject) => {
-    node.once("open", () => resolve(Readable.toWeb(node) as unknown as ReadableStream<Uint8Array>));
+    // node:stream/web types its stream apart from the global one; it is the same class.
+    node.once("open", () => resolve(Readable.toWeb(node) as ReadableStream<Uint8Array>));
     node.once("error", reject);
   });
 }

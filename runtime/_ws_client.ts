@@ -5,15 +5,19 @@
  */
 import type { WsClient } from "./types.ts";
 
-/** The part of the WHATWG WebSocket that Rain uses. */
+/**
+ * The part of the WHATWG WebSocket that Rain uses; the handlers take `never`
+ * so that every implementation's own event types fit (the handlers below
+ * say what they read of their event).
+ */
 interface WebSocketLike {
   binaryType: string;
   send(data: Uint8Array): void;
   close(): void;
-  onopen: ((ev: unknown) => void) | null;
-  onmessage: ((ev: { data: unknown }) => void) | null;
-  onclose: ((ev: { code?: number; reason?: string }) => void) | null;
-  onerror: ((ev: unknown) => void) | null;
+  onopen: ((ev: never) => void) | null;
+  onmessage: ((ev: never) => void) | null;
+  onclose: ((ev: never) => void) | null;
+  onerror: ((ev: never) => void) | null;
 }
 
 /**
@@ -50,15 +54,18 @@ export function wrapWebSocket(socket: WebSocketLike, url: string): WsClient {
         open = true;
         resolve();
       };
-      socket.onerror = () => {
-        if (!open) reject(new Error(`Cannot connect to ${url}`));
+      socket.onerror = (ev) => {
+        // `ws` and Bun say why (e.g. "unable to verify the first certificate").
+        const why = (ev as { message?: unknown }).message;
+        if (!open) reject(new Error(`Cannot connect to ${url}${why ? `: ${why}` : ""}`));
       };
     }),
     onMessage: () => {},
     onClose: () => {},
   };
   client.opened.catch(() => {});
-  socket.onmessage = (ev) => client.onMessage(toFrame(ev.data) as Uint8Array);
-  socket.onclose = (ev) => client.onClose(ev.reason || `closed (code ${ev.code ?? "?"})`);
+  socket.onmessage = (ev: { data: unknown }) => client.onMessage(toFrame(ev.data) as Uint8Array);
+  socket.onclose = (ev: { code?: number; reason?: string }) =>
+    client.onClose(ev.reason || `closed (code ${ev.code ?? "?"})`);
   return client;
 }

@@ -7,7 +7,7 @@
 import process from "node:process";
 import { Hono } from "npm:hono@^4.10.0";
 import { getConnInfo, upgradeWebSocket, websocket } from "npm:hono@^4.10.0/bun";
-import type { ListeningServer, Runtime, ServeOptions, WsUpgrade } from "./types.ts";
+import type { ListeningServer, Runtime, ServeOptions, ServerTls, WsUpgrade } from "./types.ts";
 import { wrapWebSocket } from "./_ws_client.ts";
 import { adaptUpgrade } from "./_hono_ws.ts";
 import { peer } from "./_peer.ts";
@@ -17,12 +17,8 @@ import { readFileStream, writeFileStream } from "./_node_files.ts";
 import { nodeProcess } from "./_node_process.ts";
 import { peerAddressOf } from "./_connect.ts";
 
-/** The part of Bun's `ServerWebSocket` used here. */
-interface BunServerWs {
-  readyState: number;
-  close(code?: number, reason?: string): void;
-  terminate(): void;
-}
+/** Bun's `ServerWebSocket` as hono/bun's handlers take it, and `terminate()`. */
+type BunServerWs = Parameters<typeof websocket.open>[0] & { terminate(): void };
 
 /** The part of Bun's `Server` used here. */
 interface BunServer {
@@ -44,11 +40,15 @@ declare const Bun: {
   serve(options: {
     hostname: string;
     port: number;
+    tls?: ServerTls;
     fetch: (req: Request, server: BunServer) => Response | Promise<Response>;
     websocket: BunWebSocketHandlers;
     maxRequestBodySize?: number;
   }): BunServer;
 };
+
+/** Bun's `fetch` and `WebSocket` take trusted CAs as `tls: { ca }`. */
+type BunTls = { tls?: { ca: string } };
 
 /** Largest accepted frame; Bun's default is 16 MiB, this matches the `ws` package on Node. */
 const MAX_PAYLOAD = 100 * 1024 * 1024;
@@ -70,7 +70,7 @@ function bunWebSocket(open: Set<BunServerWs>, onAllClosed: () => void): BunWebSo
     maxPayloadLength: MAX_PAYLOAD,
     open(ws) {
       open.add(ws);
-      websocket.open(ws as never);
+      websocket.open(ws);
     },
     message(ws, message) {
       // hono/bun passes `message.buffer` on: make sure that is exactly the frame.
@@ -78,12 +78,12 @@ function bunWebSocket(open: Set<BunServerWs>, onAllClosed: () => void): BunWebSo
         typeof message !== "string" &&
         (message.byteOffset !== 0 || message.byteLength !== message.buffer.byteLength)
       ) message = new Uint8Array(message); // a copy (Buffer#slice would be a view)
-      websocket.message(ws as never, message);
+      websocket.message(ws, message);
     },
     close(ws, code, reason) {
       open.delete(ws);
       try {
-        websocket.close(ws as never, code, reason);
+        websocket.close(ws, code, reason);
       } finally {
         if (open.size === 0) onAllClosed();
       }
@@ -91,7 +91,7 @@ function bunWebSocket(open: Set<BunServerWs>, onAllClosed: () => void): BunWebSo
   };
 }
 
-function listen({ hostname, port, build }: ServeOptions): ListeningServer {
+function listen({ hostname, port, tls, build }: ServeOptions): ListeningServer {
   const app = new Hono();
   build(app, wsUpgrade);
   const open = new Set<BunServerWs>();
@@ -99,6 +99,7 @@ function listen({ hostname, port, build }: ServeOptions): ListeningServer {
   const server = Bun.serve({
     hostname,
     port,
+    ...(tls ? { tls } : {}),
     fetch: (req, srv) => app.fetch(req, srv),
     websocket: bunWebSocket(open, () => {
       for (const w of closeWaiters) w();
@@ -142,7 +143,18 @@ export const bunRuntime: Runtime = {
   readFileStream,
   writeFileStream,
   spawnScript: (options) => spawnPiped(options, process.execPath, []),
-  connectWebSocket: (url) => wrapWebSocket(new WebSocket(url) as never, url),
+  connectWebSocket(url, { headers, ca } = {}) {
+    const options: BunTls & { headers?: Record<string, string> } = {};
+    if (headers !== undefined) options.headers = headers;
+    if (ca !== undefined) options.tls = { ca };
+    return wrapWebSocket(new WebSocket(url, options as never) as never, url);
+  },
+  httpGet(url, { headers, ca } = {}) {
+    const init: RequestInit & BunTls = {};
+    if (headers !== undefined) init.headers = headers;
+    if (ca !== undefined) init.tls = { ca };
+    return fetch(url, init);
+  },
   clientAddress: (c) => peer(() => getConnInfo(c).remote),
   peerAddress: (c) => peerAddressOf(() => getConnInfo(c).remote.address),
   ...nodeProcess,

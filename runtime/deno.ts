@@ -12,8 +12,8 @@ import { adaptUpgrade } from "./_hono_ws.ts";
 import { peer } from "./_peer.ts";
 import { readTail } from "./_stderr_tail.ts";
 import { spawnDenoScript } from "./_deno_piped.ts";
+import { peerAddressOf, wsOptions } from "./_connect.ts";
 import { canTrackTrees, killTree, newTag, TAG_VARIABLE } from "./_process_tree.ts";
-import { peerAddressOf } from "./_connect.ts";
 
 const wsUpgrade: WsUpgrade = adaptUpgrade<WebSocket>(
   upgradeWebSocket,
@@ -80,15 +80,24 @@ async function writeSeeing(
   return size;
 }
 
+/** One HTTP client per trusted CA (a client keeps its connection pool). */
+const httpClients = new Map<string, Deno.HttpClient>();
+
+function httpClient(ca: string): Deno.HttpClient {
+  let client = httpClients.get(ca);
+  if (!client) httpClients.set(ca, client = Deno.createHttpClient({ caCerts: [ca] }));
+  return client;
+}
+
 /** Rain's runtime seam on Deno. */
 export const denoRuntime: Runtime = {
   name: "deno",
-  async serve({ hostname, port, build }) {
+  async serve({ hostname, port, tls, build }) {
     const app = new Hono();
     build(app, wsUpgrade);
     const { promise, resolve } = Promise.withResolvers<Deno.NetAddr>();
     const server = Deno.serve(
-      { hostname, port, onListen: (a) => resolve(a as Deno.NetAddr) },
+      { hostname, port, ...tls, onListen: (a) => resolve(a as Deno.NetAddr) },
       app.fetch,
     );
     const addr = await promise;
@@ -103,7 +112,14 @@ export const denoRuntime: Runtime = {
   embedWebSocket: () => ({ upgrade: wsUpgrade }),
   // The `ws` package sets TCP_NODELAY; Deno's own WebSocket client does not, and
   // frames of a few tens of KB then wait ~40 ms for delayed ACKs.
-  connectWebSocket: (url) => wrapWebSocket(new WebSocket(url) as never, url),
+  connectWebSocket: (url, options) =>
+    wrapWebSocket(new WebSocket(url, wsOptions(options)) as never, url),
+  httpGet(url, options = {}) {
+    const init: RequestInit & { client?: Deno.HttpClient } = {};
+    if (options.headers !== undefined) init.headers = options.headers;
+    if (options.ca !== undefined) init.client = httpClient(options.ca);
+    return fetch(url, init);
+  },
   peerAddress: (c) => peerAddressOf(() => getConnInfo(c).remote.address),
   async spawn({ cmd, args, cwd, stdin, stdout, signal }) {
     // Files first: a program is never started whose stdin or stdout cannot be opened.

@@ -6,11 +6,12 @@
  */
 import process from "node:process";
 import type { Server } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { Hono } from "npm:hono@^4.10.0";
 import { createAdaptorServer } from "npm:@hono/node-server@^1.19.11";
-import { getConnInfo } from "npm:@hono/node-server@^1.19.11/conninfo";
 import { createNodeWebSocket } from "npm:@hono/node-ws@^1.3.1";
+import { getConnInfo } from "npm:@hono/node-server@^1.19.11/conninfo";
 import { WebSocket as NodeWebSocket } from "npm:ws@^8.18.0";
 import type { Runtime, WsUpgrade } from "./types.ts";
 import { wrapWebSocket } from "./_ws_client.ts";
@@ -20,7 +21,8 @@ import { spawnPiped } from "./_piped.ts";
 import { spawnProcess } from "./_child_process.ts";
 import { readFileStream, writeFileStream } from "./_node_files.ts";
 import { nodeProcess } from "./_node_process.ts";
-import { peerAddressOf } from "./_connect.ts";
+import { peerAddressOf, wsOptions } from "./_connect.ts";
+import { nodeHttpGet } from "./_node_http.ts";
 
 /** How long `close()` waits for WebSocket close handshakes before cutting sockets. */
 const WS_CLOSE_GRACE_MS = 1000;
@@ -43,11 +45,15 @@ function makeUpgrade(
 /** Rain's runtime seam on Node. */
 export const nodeRuntime: Runtime = {
   name: "node",
-  async serve({ hostname, port, build }) {
+  async serve({ hostname, port, tls, build }) {
     const app = new Hono();
     const nodeWs = createNodeWebSocket({ app });
     build(app, makeUpgrade(nodeWs.upgradeWebSocket));
-    const server = createAdaptorServer({ fetch: app.fetch, hostname }) as Server;
+    const server = createAdaptorServer({
+      fetch: app.fetch,
+      hostname,
+      ...(tls ? { createServer: createHttpsServer, serverOptions: tls } : {}),
+    }) as Server;
     nodeWs.injectWebSocket(server);
     await new Promise<void>((resolve, reject) => {
       server.once("error", reject);
@@ -64,7 +70,7 @@ export const nodeRuntime: Runtime = {
       close() {
         return closing ??= (async () => {
           // Upgraded sockets are detached from the HTTP server: close them ourselves.
-          const sockets = [...nodeWs.wss.clients] as unknown as RawWs[];
+          const sockets: RawWs[] = [...nodeWs.wss.clients];
           const wsClosed = Promise.all(
             sockets.map((ws) =>
               ws.readyState === 3 ? Promise.resolve() : new Promise<void>((resolve) => {
@@ -104,7 +110,9 @@ export const nodeRuntime: Runtime = {
       ...process.execArgv,
       ...(options.maxHeapMb ? [`--max-old-space-size=${options.maxHeapMb}`] : []),
     ]),
-  connectWebSocket: (url) => wrapWebSocket(new NodeWebSocket(url) as never, url),
+  connectWebSocket: (url, options) =>
+    wrapWebSocket(new NodeWebSocket(url, wsOptions(options)) as never, url),
+  httpGet: nodeHttpGet,
   clientAddress: (c) => peer(() => getConnInfo(c).remote),
   peerAddress: (c) => peerAddressOf(() => getConnInfo(c).remote.address),
   ...nodeProcess,

@@ -27,14 +27,35 @@ export interface WsHandler {
 /** Turns a per-connection handler factory into a Hono route handler. */
 export type WsUpgrade = (factory: (c: Context) => WsHandler) => MiddlewareHandler;
 
+/** A server's TLS certificate chain and private key, both PEM. */
+export interface ServerTls {
+  /** The certificate chain (PEM). */
+  cert: string;
+  /** The private key (PEM). */
+  key: string;
+}
+
 /** Options of {@linkcode Runtime.serve}. */
 export interface ServeOptions {
   /** Address to bind. */
   hostname: string;
   /** Port to bind; 0 picks a free one. */
   port: number;
+  /** Serve HTTPS and `wss://` with this certificate; plain HTTP when absent. */
+  tls?: ServerTls | undefined;
   /** Adds routes to the app; `ws` makes WebSocket routes. */
   build(app: Hono, ws: WsUpgrade): void;
+}
+
+/** How a client connects: extra headers and, for `https:`/`wss:` URLs, the trusted CA. */
+export interface ConnectOptions {
+  /** Request headers (e.g. `authorization`). */
+  headers?: Record<string, string> | undefined;
+  /**
+   * Certificates (PEM) trusted for `https:`/`wss:` URLs instead of the
+   * system's CAs.
+   */
+  ca?: string | undefined;
 }
 
 /** A listening HTTP server. */
@@ -70,11 +91,11 @@ export interface SpawnOptions {
   /** Working directory. */
   cwd: string;
   /** A file fed to stdin (stdin is empty otherwise). */
-  stdin?: string;
+  stdin?: string | undefined;
   /** A file that receives stdout (discarded otherwise). */
-  stdout?: string;
+  stdout?: string | undefined;
   /** Kills the process (SIGKILL) when aborted. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** How a spawned process ended. */
@@ -99,7 +120,7 @@ export interface ScriptOptions {
   /** Working directory. */
   cwd: string;
   /** Limit of its JavaScript heap in MB (V8's old space; not enforced on Bun). */
-  maxHeapMb?: number;
+  maxHeapMb?: number | undefined;
 }
 
 /** A long-lived child process with piped stdin, stdout and stderr. */
@@ -129,9 +150,9 @@ export interface EmbeddedWebSocket {
   /** Makes the app's WebSocket routes. */
   upgrade: WsUpgrade;
   /** Bun: the `websocket` handlers to pass to `Bun.serve` beside `fetch`. */
-  websocket?: unknown;
+  websocket?: unknown | undefined;
   /** Node: hooks the upgrade into the `node:http` server that serves the app. */
-  injectWebSocket?: (server: unknown) => void;
+  injectWebSocket?: ((server: unknown) => void) | undefined;
 }
 
 /** What Rain needs from the JavaScript runtime it runs on. */
@@ -146,8 +167,10 @@ export interface Runtime {
    * `@hono/node-server` followed by `injectWebSocket(server)` on Node.
    */
   embedWebSocket(app: Hono): EmbeddedWebSocket;
-  /** Opens a WebSocket client connection (binary frames). */
-  connectWebSocket(url: string): WsClient;
+  /** Opens a WebSocket client connection (binary frames), `ws:` or `wss:`. */
+  connectWebSocket(url: string, options?: ConnectOptions): WsClient;
+  /** `GET`s a URL (`http:` or `https:`, trusting `options.ca` when given). */
+  httpGet(url: string, options?: ConnectOptions): Promise<Response>;
   /**
    * The address of the peer that sent a request to an app this runtime
    * serves (or the host serves with this runtime's server), e.g.

@@ -11,6 +11,7 @@
  *
  * @module
  */
+import { peer } from "./_peer.ts";
 import type { Runtime } from "./types.ts";
 
 export type * from "./types.ts";
@@ -22,6 +23,12 @@ function unsupported(what: string, why: string): never {
 
 const NO_OS = "governors, which need an OS, run on ordinary machines (`rain governor SERVER`)";
 
+/**
+ * The address of the request's sender: Cloudflare puts it in this header
+ * (and replaces any the sender set); local workerd sends none.
+ */
+const CONNECTING_IP = "CF-Connecting-IP";
+
 /** Rain's runtime seam inside workerd. */
 export const workerdRuntime: Runtime = {
   name: "workerd",
@@ -32,6 +39,12 @@ export const workerdRuntime: Runtime = {
       "pass the Durable Object's WebSocket support as createServerApp({ webSocket })",
     ),
   connectWebSocket: () => unsupported("open a WebSocket client", NO_OS),
+  httpGet: () => unsupported("fetch object data", NO_OS),
+  peerAddress: (c) => c.req.header(CONNECTING_IP) || "unknown",
+  // The platform gives the sender's address only, never its port.
+  clientAddress: (c) => peer(() => ({ address: c.req.header(CONNECTING_IP) })),
+  // Settings come as the worker's bindings (`edge/platform.ts`), not as an environment.
+  env: () => undefined,
   spawn: () => unsupported("run programs", NO_OS),
   spawnScript: () => unsupported("start executors", NO_OS),
   readFileStream: () => unsupported("read files", NO_OS),
@@ -39,6 +52,11 @@ export const workerdRuntime: Runtime = {
   // The platform stops the worker; there are no process signals.
   onShutdownSignal: () => () => {},
   args: () => [],
+  // Only governors report their memory; the isolate's is not exposed to the worker.
+  residentMemory: () => unsupported("measure a process's memory", NO_OS),
+  // The worker's stderr is its log (`wrangler tail`, workerd's own stderr), one entry per call.
+  writeStderr: (text) => console.error(text.endsWith("\n") ? text.slice(0, -1) : text),
+  stderrIsTerminal: () => false,
   exit: () => unsupported("exit", "the platform owns the process"),
 };
 

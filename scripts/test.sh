@@ -17,11 +17,15 @@
 set -u
 cd "$(dirname "$0")/.."
 PATH="$PWD/node_modules/.bin:$PATH"
+# The servers the tests start write their token files here, not in the user's ~/.rain (a server
+# killed by a test leaves its file behind).
+XDG_RUNTIME_DIR=$(mktemp -d)
+export XDG_RUNTIME_DIR
+bundle="$PWD/node_modules/.cache/rain-test-bundle-$$"
+trap 'rm -rf "$bundle" "$XDG_RUNTIME_DIR"' EXIT
 status=0
 sh scripts/ensure-chromium.sh
 deno test -A --parallel tests/ || status=1
-bundle="$PWD/node_modules/.cache/rain-test-bundle-$$"
-trap 'rm -rf "$bundle"' EXIT
 deno run -A scripts/build-npm.ts --out "$bundle" --no-types || exit 1
 files=$(grep -l '"\./_cluster\.ts"' tests/*_test.ts)
 for runtime in node bun; do

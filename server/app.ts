@@ -8,28 +8,14 @@
 import { Hono } from "npm:hono@^4.10.0";
 import { runtime } from "../runtime/mod.ts";
 import type { EmbeddedWebSocket } from "../runtime/types.ts";
-import type { ClientLink } from "./client_link.ts";
-import { Coordinator } from "./coordinator.ts";
-import { EVENT_LOG_VERSION } from "./events/event_map.ts";
-import type { LogLevel } from "./events/log_lines.ts";
-import { createMonitoring, type Monitoring, type RetentionOptions } from "./monitoring.ts";
-import { addRoutes } from "./server.ts";
+import type { Coordinator } from "./coordinator.ts";
+import { type CoreOptions, createCore } from "./core.ts";
+import type { Monitoring } from "./monitoring.ts";
 
-/** Options of {@linkcode createServerApp}. */
-export interface ServerAppOptions {
-  /** Log lines (sessions and governors at `logLevel`, protocol errors). @default {() => {}} */
-  log?: (message: string) => void;
-  /** How much is logged to `log`. @default {"normal"} */
-  logLevel?: LogLevel;
-  /** A governor silent this long (ms) is declared lost. @default {5000} */
-  heartbeatTimeoutMs?: number;
-  /**
-   * How long uploaded constant data that no constant uses stays on its
-   * governor. @default {1800000 (30 minutes)}
-   */
-  contentRetentionMs?: number;
-  /** How much history (events, closed sessions) is kept in memory. */
-  retention?: RetentionOptions;
+export type { RepeatTimer } from "./core.ts";
+
+/** Options of {@linkcode createServerApp}: the secret, limits, logging, and the host's own parts. */
+export interface ServerAppOptions extends CoreOptions {
   /**
    * WebSocket support of a host that accepts sockets itself (the Durable
    * Object of `edge/`); by default the runtime's `embedWebSocket(app)`. (Left
@@ -37,22 +23,8 @@ export interface ServerAppOptions {
    *
    * @ignore
    */
-  webSocket?: EmbeddedWebSocket;
-  /**
-   * Runs the governors' heartbeat check every `everyMs` until the returned
-   * function is called; for a host whose timers do not outlive a request (a
-   * Durable Object uses alarms). @default {setInterval}
-   */
-  heartbeatTimer?: RepeatTimer;
+  webSocket?: EmbeddedWebSocket | undefined;
 }
-
-/** Calls `check` every `everyMs` ms; the returned function stops it. */
-export type RepeatTimer = (check: () => void, everyMs: number) => () => void;
-
-const intervalTimer: RepeatTimer = (check, everyMs) => {
-  const id = setInterval(check, everyMs);
-  return () => clearInterval(id);
-};
 
 /** A server not listening anywhere yet: its app and handlers for the host. */
 export interface ServerApp {
@@ -75,7 +47,7 @@ export interface ServerApp {
   /** Bun only: pass to `Bun.serve` beside `fetch` (`Bun.serve({ fetch, websocket })`). */
   websocket?: unknown;
   /** Node only: call with the `node:http` server from `@hono/node-server`'s `serve()`. */
-  injectWebSocket?: (server: unknown) => void;
+  injectWebSocket?: ((server: unknown) => void) | undefined;
   /**
    * The server state (the project's own tools read it: tests, dashboard).
    *
@@ -84,6 +56,8 @@ export interface ServerApp {
   coordinator: Coordinator;
   /** The event stream and what it feeds (the dashboard's monitor). */
   monitoring: Monitoring;
+  /** The secret clients and governors present, or `null` with authentication off. */
+  token: string | null;
   /**
    * Closes every governor and client connection and stops the heartbeat
    * check; stopping the host's server is the host's business.
@@ -106,38 +80,24 @@ export interface ServerApp {
  * Bun.serve({ port: 7210, fetch: rain.fetch, websocket: rain.websocket });
  * ```
  *
- * @param options Logging, the governors' heartbeat timeout, and the host's
- *   WebSocket support and timer when it has its own.
+ * @param options The secret (a random one by default: read `token`), limits,
+ *   logging, the governors' heartbeat timeout, and the host's WebSocket
+ *   support and timer when it has its own.
  * @returns The app and what the host needs to serve it.
  */
 export function createServerApp(options: ServerAppOptions = {}): ServerApp {
-  const monitoring = createMonitoring(options);
-  monitoring.events.emit({ type: "server:started", version: EVENT_LOG_VERSION });
-  const coordinator = new Coordinator(monitoring.events, {
-    contentRetentionMs: options.contentRetentionMs,
-  });
-  const log = options.log ?? (() => {});
-  const clients = new Set<ClientLink>();
+  const core = createCore(options);
   const app = new Hono();
   const ws = options.webSocket ?? runtime.embedWebSocket(app);
-  addRoutes(app, ws.upgrade, coordinator, monitoring, log, clients);
-  const timeout = options.heartbeatTimeoutMs ?? 5000;
-  const stopHeartbeats = (options.heartbeatTimer ?? intervalTimer)(
-    () => coordinator.checkHeartbeats(timeout),
-    Math.min(1000, timeout / 2),
-  );
+  core.build(app, ws.upgrade);
   return {
     app,
     fetch: app.fetch,
     websocket: ws.websocket,
     injectWebSocket: ws.injectWebSocket,
-    coordinator,
-    monitoring,
-    close() {
-      stopHeartbeats();
-      for (const g of coordinator.scheduler.governors) g.close();
-      for (const c of clients) c.close();
-      monitoring.feed.close();
-    },
+    coordinator: core.coordinator,
+    monitoring: core.monitoring,
+    token: core.token,
+    close: () => core.close(),
   };
 }

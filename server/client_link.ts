@@ -7,20 +7,32 @@
 import { formatId } from "../common/attributes.ts";
 import { RainError } from "../common/errors.ts";
 import {
-  type GovernorSummary,
-  type ObjectUpdate,
-  type ProgressReply,
+  type RequestType,
   type ServerToClientMessage,
-  type TaskUpdate,
   validateClientMessage,
   type ValidClientMessage,
 } from "../protocol/client.ts";
+import type {
+  GovernorSummary,
+  ObjectUpdate,
+  ProgressReply,
+  Reply,
+  TaskUpdate,
+} from "../protocol/client_replies.ts";
 import { decodeFrame, PROTOCOL_VERSION } from "../protocol/codec.ts";
 import { Outbox } from "../protocol/outbox.ts";
 import type { WsConnection } from "../runtime/types.ts";
 import type { Coordinator } from "./coordinator.ts";
 import type { Monitor } from "./monitor/monitor.ts";
 import type { ObjectNode, SessionState, TaskNode, Waiter } from "./model.ts";
+import type { PeerContext } from "./peer.ts";
+
+/** What the open submit of a session (the parts so far) carries, for the limits. */
+interface SubmitTally {
+  tasks: number;
+  objects: number;
+  bytes: number;
+}
 
 /** A connected client. */
 export class ClientLink {
@@ -31,22 +43,28 @@ export class ClientLink {
   readonly #coordinator: Coordinator;
   readonly #monitor: Monitor | null;
   readonly #sessions = new Set<SessionState>();
+  readonly #context: PeerContext;
+  /** Per session with a submit in parts: what its parts so far carry. */
+  readonly #submits = new Map<SessionState, SubmitTally>();
   #greeted = false;
   /**
    * Contents (`dataType:hash`) this client was told a governor holds already:
    * the constants it then submits say that their data was not sent.
    */
   readonly contentHits: Set<string> = new Set();
+  #malformed = 0;
 
   /**
    * @param conn The client's WebSocket.
    * @param coordinator The server state.
+   * @param context The data secret, limits, log and the peer's address.
    * @param address The client's `host:port`.
    * @param monitor The monitor, which counts each session's tasks per state (for `progress`).
    */
   constructor(
     conn: WsConnection,
     coordinator: Coordinator,
+    context: PeerContext,
     address = "",
     monitor: Monitor | null = null,
   ) {
@@ -54,6 +72,7 @@ export class ClientLink {
     this.#monitor = monitor;
     this.#conn = conn;
     this.#coordinator = coordinator;
+    this.#context = context;
     this.#outbox = new Outbox((frame) => conn.send(frame));
   }
 
@@ -80,10 +99,16 @@ export class ClientLink {
         if (m.version !== PROTOCOL_VERSION) {
           return this.#protocolError(
             `Protocol version ${m.version} is not supported (server speaks ${PROTOCOL_VERSION})`,
+            true,
           );
         }
         this.#greeted = true;
-        this.#outbox.push({ type: "welcome", version: PROTOCOL_VERSION });
+        const { dataToken } = this.#context;
+        this.#outbox.push(
+          dataToken === null
+            ? { type: "welcome", version: PROTOCOL_VERSION }
+            : { type: "welcome", version: PROTOCOL_VERSION, dataToken },
+        );
         continue;
       }
       if (!this.#greeted) return this.#protocolError("Expected a hello message first");
@@ -105,9 +130,18 @@ export class ClientLink {
   onClose(): void {
     for (const s of this.#sessions) this.#coordinator.closeSession(s);
     this.#sessions.clear();
+    this.#submits.clear();
   }
 
-  #protocolError(message: string): void {
+  /**
+   * Answers a malformed frame with a protocol error; the one that reaches
+   * the `malformedFrames` limit (or a `fatal` one, such as a wrong version)
+   * also closes the connection. The rest of the frame is dropped either way.
+   */
+  #protocolError(message: string, fatal = false): void {
+    const { limits, log, peer } = this.#context;
+    const last = ++this.#malformed >= limits.malformedFrames || fatal;
+    log(`Protocol error from client at ${peer}: ${message}`);
     this.#outbox.push({
       type: "error",
       rid: 0,
@@ -115,19 +149,58 @@ export class ClientLink {
       code: "PROTOCOL",
     });
     this.#outbox.flush();
-    this.#conn.close(1002, "protocol error");
+    if (last) this.#conn.close(1002, "protocol error");
   }
 
-  #reply(rid: number, value: unknown): void {
-    this.#outbox.push({ type: "reply", rid, value });
+  /**
+   * Adds a part to its submit's tally and checks the submit's limits.
+   *
+   * @throws {RainError} When the submit so far exceeds one.
+   */
+  #checkSubmitLimits(
+    s: SessionState,
+    tasks: number,
+    objects: readonly { data?: Uint8Array }[],
+    more: boolean,
+  ): void {
+    const tally = this.#submits.get(s) ?? { tasks: 0, objects: 0, bytes: 0 };
+    tally.tasks += tasks;
+    tally.objects += objects.length;
+    for (const o of objects) tally.bytes += o.data?.length ?? 0;
+    if (more) this.#submits.set(s, tally);
+    else this.#submits.delete(s);
+    const limits = this.#context.limits;
+    const over = (count: number, limit: number, what: string, name: string) => {
+      if (count <= limit) return;
+      this.#submits.delete(s);
+      throw new RainError(
+        `Invalid submit to session ${s.id}: it has ${count} ${what}, more than the server's ` +
+          `limit of ${limit} (${name})`,
+        "LIMIT",
+      );
+    };
+    over(tally.tasks, limits.tasksPerSubmit, "tasks", "tasksPerSubmit");
+    over(tally.objects, limits.objectsPerSubmit, "objects", "objectsPerSubmit");
+    over(
+      tally.bytes,
+      limits.constantBytesPerSubmit,
+      "bytes of constants",
+      "constantBytesPerSubmit",
+    );
   }
 
-  #waiter(rid: number, value: () => unknown): Waiter {
+  /** Answers a request; the value has the type the client checks its reply against. */
+  #reply<K extends RequestType>(m: { type: K; rid: number }, value: Reply<K>): void {
+    this.#outbox.push({ type: "reply", rid: m.rid, value });
+  }
+
+  #waiter<K extends RequestType>(m: { type: K; rid: number }, value: () => Reply<K>): Waiter {
+    const rid = m.rid;
     return {
       remaining: 0,
       done: () => {
         try {
-          this.#reply(rid, value());
+          this.#reply(m, value());
         } catch (e) {
           const err = e as RainError;
           this.#outbox.push({ type: "error", rid, message: err.message, code: err.code ?? "RAIN" });
@@ -141,20 +214,30 @@ export class ClientLink {
     const c = this.#coordinator;
     switch (m.type) {
       case "newSession": {
+        const max = this.#context.limits.sessionsPerClient;
+        if (this.#sessions.size >= max) {
+          throw new RainError(
+            `Cannot open a session: this client has ${this.#sessions.size} open sessions, ` +
+              `the server's limit (sessionsPerClient); close some first`,
+            "LIMIT",
+          );
+        }
         const s = c.newSession(this, m.name);
         this.#sessions.add(s);
-        return this.#reply(m.rid, s.id);
+        return this.#reply(m, s.id);
       }
       case "submit": {
         const s = c.session(this, m.session);
         try {
+          this.#checkSubmitLimits(s, m.tasks.length, m.objects, m.more === true);
           c.submit(s, m.tasks, m.objects, m.more);
         } catch (e) {
           // An invalid graph fails its session, like a failing task would.
+          this.#submits.delete(s);
           c.failSession(s, (e as Error).message);
           throw new RainError(s.error, "SESSION_FAILED");
         }
-        return this.#reply(m.rid, null);
+        return this.#reply(m, null);
       }
       case "wait": {
         const s = c.session(this, m.session);
@@ -165,14 +248,14 @@ export class ClientLink {
           tasks,
           objects,
           this.#waiter(
-            m.rid,
+            m,
             () => ({ tasks: tasks.map(taskUpdate), objects: objects.map(objectUpdate) }),
           ),
         );
       }
       case "waitAll": {
         const s = c.session(this, m.session);
-        return c.waitAll(s, this.#waiter(m.rid, () => null));
+        return c.waitAll(s, this.#waiter(m, () => null));
       }
       case "fetch": {
         const s = c.session(this, m.session);
@@ -183,32 +266,33 @@ export class ClientLink {
             "NOT_KEPT",
           );
         }
-        return c.wait(s, [], [o], this.#waiter(m.rid, () => c.fetchable(o)));
+        return c.wait(s, [], [o], this.#waiter(m, () => c.fetchable(o)));
       }
       case "corrupt": {
         const s = c.session(this, m.session);
         const failed = c.corruptCopy(object(s, m.id), m.location, m.error);
         if (failed) throw new RainError(failed, "SESSION_FAILED");
-        return this.#reply(m.rid, null);
+        return this.#reply(m, null);
       }
       case "unkeep": {
         const s = c.session(this, m.session);
         for (const n of m.ids) c.unkeep(object(s, n));
-        return this.#reply(m.rid, null);
+        return this.#reply(m, null);
       }
       case "update": {
         const s = c.session(this, m.session);
         const tasks: TaskUpdate[] = m.tasks.map((n) => taskUpdate(task(s, n)));
         const objects: ObjectUpdate[] = m.objects.map((n) => objectUpdate(object(s, n)));
-        return this.#reply(m.rid, { tasks, objects });
+        return this.#reply(m, { tasks, objects });
       }
       case "closeSession": {
         const s = c.sessions.get(m.session);
         if (s && s.client === this) {
           c.closeSession(s);
           this.#sessions.delete(s);
+          this.#submits.delete(s);
         }
-        return this.#reply(m.rid, null);
+        return this.#reply(m, null);
       }
       case "progress": {
         // A failed session still has counts to show: looked up without c.session()'s check.
@@ -216,10 +300,10 @@ export class ClientLink {
         const counts = s?.client === this ? this.#monitor?.progress(s.id) : undefined;
         if (!s || !counts) throw new RainError(`Session ${m.session} is not open`, "NO_SESSION");
         const reply: ProgressReply = { ...counts, state: s.state === "failed" ? "failed" : "open" };
-        return this.#reply(m.rid, reply);
+        return this.#reply(m, reply);
       }
       case "serverInfo":
-        return this.#reply(m.rid, {
+        return this.#reply(m, {
           governors: governorSummaries(c),
           contents: c.contents.summary(),
         });
@@ -230,7 +314,7 @@ export class ClientLink {
           if (plans[i]!.upload) this.contentHits.delete(key);
           else this.contentHits.add(key);
         }
-        return this.#reply(m.rid, plans);
+        return this.#reply(m, plans);
       }
     }
   }

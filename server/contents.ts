@@ -9,11 +9,16 @@
  *
  * @module
  */
-import { type DataType, NO_USER } from "../common/attributes.ts";
+import { type DataType, formatId, NO_USER } from "../common/attributes.ts";
 import { RainError } from "../common/errors.ts";
-import type { ContentItem, ContentPlan, ContentSummary } from "../protocol/client.ts";
+import type { ContentItem } from "../protocol/client.ts";
+import type { ContentPlan, ContentSummary } from "../protocol/client_replies.ts";
 import type { GovernorLink } from "./governor_link.ts";
+import { addLocation } from "./locations.ts";
 import type { ObjectNode } from "./model.ts";
+
+/** How long uploaded constant data no constant uses stays on its governor, by default. */
+export const CONTENT_RETENTION_MS = 30 * 60 * 1000;
 
 /** One content: where it is, and the constants bound to it. */
 export interface ContentEntry {
@@ -39,7 +44,7 @@ export interface ContentEntry {
 function bindOn(g: GovernorLink, o: ObjectNode, e: ContentEntry): void {
   const { hash, dataType, size } = e;
   g.send({ type: "bind", id: o.spec.id, hash, dataType, size, contentType: o.spec.contentType });
-  g.hold(o);
+  addLocation(o, g);
 }
 
 /** The index of contents held by the governors. */
@@ -55,7 +60,7 @@ export class ContentIndex {
    * @param retentionMs How long content no constant is bound to stays on its
    *   governors for later submits.
    */
-  constructor(readonly retentionMs: number) {}
+  constructor(readonly retentionMs: number = CONTENT_RETENTION_MS) {}
 
   /**
    * Plans a submit's constants: held ones are hits, the others are to be
@@ -178,15 +183,20 @@ export class ContentIndex {
    * Forgets what a lost governor held or was receiving.
    *
    * @param g The governor.
-   * @returns Constants that were waiting for an upload to it.
+   * @returns The constants that were waiting for an upload to it, each with
+   *   the error that fails its session.
    */
-  governorLost(g: GovernorLink): ObjectNode[] {
-    const stranded: ObjectNode[] = [];
+  governorLost(g: GovernorLink): [ObjectNode, string][] {
+    const stranded: [ObjectNode, string][] = [];
     for (const [key, e] of this.#entries) {
       e.holders = e.holders.filter((x) => x !== g);
       if (e.target === g) {
         e.target = null;
-        stranded.push(...e.waiting);
+        for (const o of e.waiting) {
+          const error = `Constant ${formatId(o.spec.id)} cannot be had: governor ${g.id} ` +
+            "was lost before its uploaded data arrived";
+          stranded.push([o, error]);
+        }
         e.waiting = [];
       }
       if (e.holders.length === 0 && !e.target) this.#entries.delete(key);

@@ -1,10 +1,15 @@
 /**
- * The coordinator: owns every session's graph, reacts to submits and to
- * governor reports, schedules ready tasks and frees objects nobody needs.
+ * The coordinator: the server's state (open sessions, connected governors)
+ * and the entry point of every request and report, each handed to the
+ * module that owns the concept: graph transitions (`graph.ts`), dispatch
+ * to governors (`dispatch.ts`), waiters (`waiters.ts`), recovery of lost
+ * data (`recovery.ts`); a governor's load belongs to its `GovernorLink`,
+ * object locations to `locations.ts`.
  *
  * @module
  */
 import {
+  type DataType,
   formatId,
   type Id,
   NO_USER,
@@ -13,72 +18,78 @@ import {
   type TaskSpec,
 } from "../common/attributes.ts";
 import { RainError } from "../common/errors.ts";
+import type { SubmitObject } from "../protocol/client.ts";
+import type { LostInput } from "../protocol/governor.ts";
+import type { FinishedInfo, OutputReport } from "../protocol/packed_report.ts";
+import type { ClientLink } from "./client_link.ts";
+import { Dispatch } from "./dispatch.ts";
+import type { GovernorLink } from "./governor_link.ts";
+import { EventLog } from "./events/event_log.ts";
+import { taskStarted } from "./events/node_events.ts";
 import {
-  type AssignedTask,
-  type FinishedInfo,
-  type LostInput,
-  type OutputReport,
-  type PackedTask,
-  reportsData,
-  type ServerToGovernorMessage,
-} from "../protocol/governor.ts";
+  addSubmit,
+  contentArrived,
+  failTask,
+  finishTask,
+  type GraphContext,
+  maybeFree,
+  stopSession,
+} from "./graph.ts";
+import {
+  describeTask,
+  type ObjectNode,
+  type SessionState,
+  type TaskNode,
+  type Waiter,
+} from "./model.ts";
 import {
   recoverCorruptCopy,
   recoverGovernor,
   recoverInput,
   type RecoveryHost,
 } from "./recovery.ts";
-import type { SubmitObject } from "../protocol/client.ts";
-import type { ClientLink } from "./client_link.ts";
-import type { GovernorLink } from "./governor_link.ts";
-import {
-  addWaiter,
-  append,
-  describeTask,
-  EMPTY,
-  notifyWaiters,
-  type ObjectNode,
-  type SessionState,
-  type TaskNode,
-  type Waiter,
-} from "./model.ts";
+import { ContentIndex } from "./contents.ts";
 import { Scheduler } from "./scheduler.ts";
-import { buildSubmit } from "./submit.ts";
-import { EventLog } from "./events/event_log.ts";
-import * as ev from "./events/node_events.ts";
-import { type ContentEntry, ContentIndex } from "./contents.ts";
-import type { DataType } from "../common/attributes.ts";
-
-/** How long uploaded constant data no constant uses stays on its governor, by default. */
-export const CONTENT_RETENTION_MS = 30 * 60 * 1000;
+import { wait, waitAll } from "./waiters.ts";
 
 /** The server's state and the rules that change it. */
 export class Coordinator {
   /** Open sessions by id. */
   readonly sessions: Map<number, SessionState> = new Map();
-  /** The event stream: every state change below emits one event. */
+  /** The event stream: every state change emits one event. */
   readonly events: EventLog;
   /** The scheduler, with the connected governors. */
   readonly scheduler: Scheduler;
-  #nextSession = 1;
-  readonly #recovery: RecoveryHost;
-  #scheduleQueued = false;
   /** Uploaded constant data held by the governors. */
   readonly contents: ContentIndex;
+  readonly #dispatch: Dispatch;
+  readonly #graph: GraphContext;
+  readonly #recovery: RecoveryHost;
+  #nextSession = 1;
 
   /**
    * @param events The event stream to emit to. @default {new EventLog()}
    * @param options `contentRetentionMs`: how long uploaded constant data that
    *   no constant uses stays on its governor for later submits.
    */
-  constructor(events: EventLog = new EventLog(), options: { contentRetentionMs?: number } = {}) {
+  constructor(
+    events: EventLog = new EventLog(),
+    options: { contentRetentionMs?: number | undefined } = {},
+  ) {
     this.events = events;
-    this.contents = new ContentIndex(options.contentRetentionMs ?? CONTENT_RETENTION_MS);
+    this.contents = new ContentIndex(options.contentRetentionMs);
     this.scheduler = new Scheduler(events);
+    this.#dispatch = new Dispatch(this.scheduler, events, (t, max) =>
+      this.failSession(
+        t.session,
+        `${
+          describeTask(t)
+        } needs ${t.spec.resources.cpus} cpus but the largest governor has ${max}`,
+      ));
+    this.#graph = { enqueue: (t) => this.scheduler.enqueue(t), events, contents: this.contents };
     this.#recovery = {
       scheduler: this.scheduler,
       events,
-      release: (t) => this.#release(t),
       failSession: (s, e) => this.failSession(s, e),
     };
   }
@@ -134,84 +145,8 @@ export class Coordinator {
    *   held until the last part arrives.
    */
   submit(s: SessionState, taskSpecs: TaskSpec[], objectDefs: SubmitObject[], more = false): void {
-    const { tasks, objects } = buildSubmit(
-      s,
-      taskSpecs,
-      objectDefs,
-      this.scheduler.maxCpus,
-      this.contents,
-      s.client.contentHits,
-    );
-    this.events.emit(ev.sessionSubmitted(s, taskSpecs, objectDefs));
-    for (const o of objects) {
-      s.objects.set(o.spec.id[1], o);
-      if (o.content) this.#bindContent(o, o.content);
-    }
-    if (more) {
-      s.openSubmit ??= [];
-      for (const o of objects) {
-        o.consumers++;
-        o.heldForParts = true;
-        s.openSubmit.push(o);
-      }
-    }
-    for (const t of tasks) {
-      s.tasks.set(t.spec.id[1], t);
-      s.unfinished++;
-      for (const o of t.inputs) {
-        // A freed constant comes back: its data is still here (see #maybeFree).
-        if (o.state === "removed" && !o.producer && o.data) o.state = "finished";
-        o.consumers++;
-        o.consumerTasks = append(o.consumerTasks, t);
-        if (o.state !== "finished") {
-          t.waitingFor++;
-          o.dependents = append(o.dependents, t);
-        }
-      }
-    }
-    for (const t of tasks) if (t.waitingFor === 0) this.scheduler.enqueue(t);
-    if (!more) {
-      for (const o of objects) this.#maybeFree(o);
-      if (s.openSubmit) {
-        for (const o of s.openSubmit) {
-          o.consumers--;
-          o.heldForParts = false;
-          this.#maybeFree(o);
-        }
-        s.openSubmit = null;
-      }
-    }
+    addSubmit(s, taskSpecs, objectDefs, more, this.scheduler.maxCpus, this.#graph);
     this.schedule();
-  }
-
-  /** Runs the scheduler once at the end of the current turn. */
-  schedule(): void {
-    if (this.#scheduleQueued) return;
-    this.#scheduleQueued = true;
-    queueMicrotask(() => {
-      this.#scheduleQueued = false;
-      this.scheduler.run(
-        (t, g) => this.#assign(t, g),
-        (t, max) =>
-          this.failSession(
-            t.session,
-            `${
-              describeTask(t)
-            } needs ${t.spec.resources.cpus} cpus but the largest governor has ${max}`,
-          ),
-      );
-    });
-  }
-
-  /** Binds a submitted constant to its uploaded data; a constant whose data was there already is a hit. */
-  #bindContent(o: ObjectNode, e: ContentEntry): void {
-    this.contents.bind(o, e);
-    if (o.state !== "finished" || !o.session.client.contentHits.has(`${e.dataType}:${e.hash}`)) {
-      return;
-    }
-    const [session, object] = o.spec.id;
-    const { hash, size } = e, governor = e.holders[0]!.id;
-    this.events.emit({ type: "content:hit", session, object, governor, hash, size });
   }
 
   /**
@@ -224,95 +159,13 @@ export class Coordinator {
    * @param size Its size.
    */
   contentHeld(g: GovernorLink, hash: string, dataType: DataType, size: number): void {
-    this.events.emit({ type: "content:uploaded", governor: g.id, hash, dataType, size });
-    for (const o of this.contents.held(g, hash, dataType, size)) {
-      for (const d of o.dependents) if (--d.waitingFor === 0) this.scheduler.enqueue(d);
-      o.dependents = EMPTY;
-      notifyWaiters(o.session, o.waiters);
-      o.waiters = null;
-      this.#maybeFree(o);
-    }
+    contentArrived(g, hash, dataType, size, this.#graph);
     this.schedule();
   }
 
-  #assign(t: TaskNode, g: GovernorLink): void {
-    t.state = "assigned";
-    t.governor = g;
-    g.tasks.add(t);
-    this.events.emit(ev.taskAssigned(t, g));
-    if (t.spec.taskType === "remote") this.#assignRemote(t, g);
-    else g.send({ type: "run", task: this.#pack(t, g) });
-  }
-
-  /** Packs a built-in task for `g`, with the data of small inputs it lacks (see `PackedTask`). */
-  #pack(t: TaskNode, g: GovernorLink): PackedTask {
-    const spec = t.spec;
-    const p: PackedTask = [
-      spec.id[0],
-      spec.id[1],
-      spec.taskType,
-      spec.config,
-      spec.resources.cpus,
-      t.inputs.length,
-    ];
-    for (let i = 0; i < t.inputs.length; i++) {
-      const o = t.inputs[i]!;
-      const n = o.spec.id[1];
-      const label = spec.inputs[i]!.label;
-      const given = this.#handOver(o, g, true);
-      if (typeof given === "string") p.push(n, label, given, null, "");
-      else p.push(n, label, "", given, o.spec.contentType);
-    }
-    for (const o of t.outputs) {
-      p.push(o.spec.id[1], o.spec.label, o.spec.contentType, o.spec.dataType, o.keep);
-    }
-    return p;
-  }
-
-  /**
-   * Gets an input to the governor about to run a task: nothing to do when it
-   * holds the object; when the server has the data, the governor now holds it
-   * (sent in a `put` message, or returned for a blob to go inline); else the
-   * governor fetches it from a holder.
-   *
-   * @param o The input object.
-   * @param g The governor.
-   * @param inline Whether a blob's data may travel inside the task.
-   * @returns The data to inline, or the holder to fetch from (`""` when none is needed).
-   */
-  #handOver(o: ObjectNode, g: GovernorLink, inline: boolean): Uint8Array | string {
-    if (o.locations.includes(g)) return "";
-    if (!o.data) return this.#transfer(o, g);
-    g.hold(o);
-    if (inline && o.spec.dataType === "blob") return o.data;
-    g.send(putMessage(o));
-    return "";
-  }
-
-  /** Names the governor that `g` fetches an object from (`""` when none holds it). */
-  #transfer(o: ObjectNode, g: GovernorLink): string {
-    const from = o.locations[0]?.id ?? "";
-    if (from) this.events.emit(ev.objectTransferred(o, from, g));
-    return from;
-  }
-
-  /** Assigns a remote-function task: its executor hands full specs (and input specs) to user code. */
-  #assignRemote(t: TaskNode, g: GovernorLink): void {
-    let sources: string[] | undefined;
-    for (let i = 0; i < t.inputs.length; i++) {
-      const source = this.#handOver(t.inputs[i]!, g, false);
-      if (typeof source !== "string" || !source) continue;
-      sources ??= new Array<string>(t.inputs.length).fill("");
-      sources[i] = source;
-    }
-    const task: AssignedTask = {
-      spec: t.spec,
-      outputs: t.outputs.map((o) => o.spec),
-      inputs: t.inputs.map((o) => o.spec),
-    };
-    if (sources) task.sources = sources;
-    if (t.outputs.some((o) => o.keep)) task.keep = t.outputs.map((o) => o.keep);
-    g.send({ type: "assign", task });
+  /** Runs the scheduler once at the end of the current turn. */
+  schedule(): void {
+    this.#dispatch.schedule();
   }
 
   /**
@@ -327,7 +180,7 @@ export class Coordinator {
     if (!t) return;
     t.state = "running";
     t.info = { error: "", startTime, duration: 0, governor: g.id, debug: "", user: {} };
-    this.events.emit(ev.taskStarted(t, g, startTime));
+    this.events.emit(taskStarted(t, g, startTime));
   }
 
   /**
@@ -335,7 +188,7 @@ export class Coordinator {
    *
    * @param g The governor.
    * @param id The task id.
-   * @param info The task's info.
+   * @param finished The task's info.
    * @param outputs What the governor reports of each output.
    */
   finished(g: GovernorLink, id: Id, finished: FinishedInfo, outputs: OutputReport[]): void {
@@ -360,50 +213,15 @@ export class Coordinator {
       });
       return;
     }
-    this.#release(t);
-    t.state = "finished";
-    t.info = info;
-    const s = t.session;
-    this.events.emit(ev.taskFinished(t, g, info));
-    for (let i = 0; i < outputs.length; i++) {
-      const o = t.outputs[i]!;
-      const report = outputs[i]!;
-      o.state = "finished";
-      o.info = {
-        error: "",
-        size: report.size,
-        contentType: report.contentType ?? o.spec.contentType,
-        hash: report.hash,
-        debug: report.debug ?? "",
-        user: report.user ?? NO_USER,
-      };
-      if (report.data && reportsData(report.data.length, o.keep)) o.data = report.data;
-      g.hold(o);
-      for (const d of o.dependents) if (--d.waitingFor === 0) this.scheduler.enqueue(d);
-      o.dependents = EMPTY;
-      notifyWaiters(s, o.waiters);
-      o.waiters = null;
-    }
-    for (const o of t.inputs) {
-      o.consumers--;
-      this.#maybeFree(o);
-    }
-    for (const o of t.outputs) this.#maybeFree(o);
-    notifyWaiters(s, t.waiters);
-    t.waiters = null;
-    if (--s.unfinished === 0) {
-      this.events.emit({ type: "session:finished", session: s.id });
-      for (const w of s.allWaiters) {
-        s.waiters.delete(w);
-        w.done();
-      }
-      s.allWaiters = [];
-    }
+    g.release(t);
+    finishTask(t, g, info, outputs, this.#graph);
     this.schedule();
   }
 
   /**
-   * Handles a governor's report that a task failed: the session fails.
+   * Handles a governor's report that a task failed: the session fails, or,
+   * when an input could not be fetched, the input is recovered and the task
+   * put back.
    *
    * @param g The governor.
    * @param id The task id.
@@ -421,14 +239,8 @@ export class Coordinator {
       this.schedule();
       return;
     }
-    this.#release(t);
-    t.state = "failed";
-    t.info = info;
-    this.events.emit(ev.taskFailed(t, g, info));
-    for (const o of t.outputs) {
-      o.state = "failed";
-      o.info = { error: info.error, size: 0, contentType: "", hash: "", debug: "", user: {} };
-    }
+    g.release(t);
+    failTask(t, g, info, this.#graph);
     this.failSession(t.session, `${describeTask(t)} failed: ${info.error}`);
   }
 
@@ -443,8 +255,9 @@ export class Coordinator {
     if (s.state !== "open") return;
     s.state = "failed";
     s.error = error;
-    this.#stop(s, error, "SESSION_FAILED");
+    stopSession(s, this.scheduler.governors, this.contents, error, "SESSION_FAILED");
     this.events.emit({ type: "session:failed", session: s.id, error });
+    this.schedule();
   }
 
   /**
@@ -453,34 +266,17 @@ export class Coordinator {
    * @param s The session.
    */
   closeSession(s: SessionState): void {
-    if (s.state === "open") this.#stop(s, `Session ${s.id} was closed`, "SESSION_CLOSED");
+    if (s.state === "open") {
+      const message = `Session ${s.id} was closed`;
+      stopSession(s, this.scheduler.governors, this.contents, message, "SESSION_CLOSED");
+      this.schedule();
+    }
     s.state = "closed";
     this.sessions.delete(s.id);
     this.events.emit({ type: "session:closed", session: s.id });
   }
 
-  #stop(s: SessionState, message: string, code: string): void {
-    for (const g of this.scheduler.governors) g.send({ type: "stopSession", session: s.id });
-    for (const t of s.tasks.values()) {
-      if (t.state === "assigned" || t.state === "running") this.#release(t);
-    }
-    for (const o of s.objects.values()) {
-      for (const g of o.locations) g.drop(o);
-      o.locations = EMPTY;
-      o.data = null;
-      if (o.content) this.contents.release(o.content);
-    }
-    for (const w of s.waiters) w.fail(message, code);
-    s.waiters.clear();
-    s.allWaiters = [];
-    this.schedule();
-  }
-
-  #release(t: TaskNode): void {
-    const g = t.governor;
-    if (g && g.tasks.delete(t)) g.load -= t.spec.resources.cpus;
-  }
-
+  /** The task a governor reports on, when it is still that governor's and its session open. */
   #runningTask(g: GovernorLink, id: Id): TaskNode | undefined {
     const t = this.sessions.get(id[0])?.tasks.get(id[1]);
     if (!t || t.governor !== g || (t.state !== "assigned" && t.state !== "running")) {
@@ -488,20 +284,6 @@ export class Coordinator {
     }
     if (t.session.state !== "open") return undefined;
     return t;
-  }
-
-  #maybeFree(o: ObjectNode): void {
-    if (o.keep || o.consumers > 0 || o.state !== "finished") return;
-    o.state = "removed";
-    // The server keeps constants while the session lives, to recompute lost objects from them;
-    // an uploaded constant stays bound on its governors (the binding takes no space).
-    if (o.producer) o.data = null;
-    if (o.content) return;
-    for (const g of o.locations) {
-      g.drop(o);
-      g.freeObject(o);
-    }
-    o.locations = EMPTY;
   }
 
   /**
@@ -513,21 +295,7 @@ export class Coordinator {
    * @param w The waiter (its `remaining` is set here).
    */
   wait(s: SessionState, tasks: TaskNode[], objects: ObjectNode[], w: Waiter): void {
-    w.remaining = 0;
-    for (const t of tasks) {
-      if (t.state !== "finished") {
-        w.remaining++;
-        t.waiters = addWaiter(t.waiters, w);
-      }
-    }
-    for (const o of objects) {
-      if (o.state === "waiting") {
-        w.remaining++;
-        o.waiters = addWaiter(o.waiters, w);
-      }
-    }
-    if (w.remaining === 0) return w.done();
-    s.waiters.add(w);
+    wait(s, tasks, objects, w);
   }
 
   /**
@@ -537,10 +305,7 @@ export class Coordinator {
    * @param w The waiter.
    */
   waitAll(s: SessionState, w: Waiter): void {
-    if (s.unfinished === 0) return w.done();
-    w.remaining = 1;
-    s.allWaiters.push(w);
-    s.waiters.add(w);
+    waitAll(s, w);
   }
 
   /**
@@ -550,7 +315,7 @@ export class Coordinator {
    */
   unkeep(o: ObjectNode): void {
     o.keep = false;
-    this.#maybeFree(o);
+    maybeFree(o);
   }
 
   /**
@@ -576,13 +341,7 @@ export class Coordinator {
     g.lost = true;
     this.events.emit({ type: "governor:lost", governor: g.id, reason });
     this.scheduler.removeGovernor(g);
-    for (const o of this.contents.governorLost(g)) {
-      this.failSession(
-        o.session,
-        `Constant ${formatId(o.spec.id)} cannot be had: governor ${g.id} was lost ` +
-          "before its uploaded data arrived",
-      );
-    }
+    for (const [o, error] of this.contents.governorLost(g)) this.failSession(o.session, error);
     recoverGovernor(this.#recovery, g);
     this.schedule();
   }
@@ -635,14 +394,4 @@ export class Coordinator {
     if (!g) throw new RainError(`Object ${formatId(o.spec.id)} has no data left`, "REMOVED");
     return { info, location: g.id };
   }
-}
-
-/** The `put` message handing a governor an object's data (default fields left out). */
-function putMessage(o: ObjectNode): Extract<ServerToGovernorMessage, { type: "put" }> {
-  const { id, contentType, dataType } = o.spec;
-  const m: Extract<ServerToGovernorMessage, { type: "put" }> = { type: "put", id, data: o.data! };
-  if (contentType) m.contentType = contentType;
-  if (dataType !== "blob") m.dataType = dataType;
-  if (o.info?.hash) m.hash = o.info.hash;
-  return m;
 }

@@ -14,24 +14,29 @@ import {
 import type { WsConnection, WsHandler } from "../runtime/types.ts";
 import type { Coordinator } from "./coordinator.ts";
 import { GovernorLink } from "./governor_link.ts";
+import type { PeerContext } from "./peer.ts";
 
 /**
  * Makes the WebSocket handler for a connecting governor.
  *
  * @param coordinator The server state.
- * @param log Where to report governors joining and leaving.
- * @param peer The governor's address as this server sees it (`"unknown"` if not known).
+ * @param context The data secret (handed over at registration), limits, the
+ *   log (governors joining and leaving, protocol errors) and the peer's address.
  * @returns The handler.
  */
-export function governorHandler(
-  coordinator: Coordinator,
-  log: (msg: string) => void,
-  peer: string,
-): WsHandler {
+export function governorHandler(coordinator: Coordinator, context: PeerContext): WsHandler {
+  const { log, peer, dataToken, limits } = context;
   let link: GovernorLink | null = null;
+  let malformed = 0;
   const refuse = (conn: WsConnection, message: string) => {
     conn.send(encodeFrame([{ type: "refused", message }]));
     conn.close(1002, "protocol error");
+  };
+  /** A malformed frame: refused with the reason; the one reaching the limit closes. */
+  const malformedFrame = (conn: WsConnection, message: string) => {
+    log(`Protocol error from governor ${link?.id ?? "(unregistered)"} at ${peer}: ${message}`);
+    if (++malformed >= limits.malformedFrames) return refuse(conn, message);
+    conn.send(encodeFrame([{ type: "refused", message }]));
   };
   return {
     onOpen() {},
@@ -40,14 +45,11 @@ export function governorHandler(
       try {
         messages = decodeFrame(data).map(validateGovernorMessage);
       } catch (e) {
-        log(
-          `Protocol error from governor ${link?.id ?? "(unregistered)"}: ${(e as Error).message}`,
-        );
-        return refuse(conn, `Protocol error: ${(e as Error).message}`);
+        return malformedFrame(conn, `Protocol error: ${(e as Error).message}`);
       }
       for (const m of messages) {
         if (m.type === "register") {
-          if (link) return refuse(conn, "Protocol error: governor registered twice");
+          if (link) return malformedFrame(conn, "Protocol error: governor registered twice");
           if (m.version !== GOVERNOR_PROTOCOL_VERSION) {
             return refuse(
               conn,
@@ -67,11 +69,17 @@ export function governorHandler(
             return refuse(conn, `A governor at ${m.address} is already registered`);
           }
           link = new GovernorLink(m.address, m.cpus, conn, coordinator.events);
-          link.send({ type: "registered", id: link.id });
+          link.send(
+            dataToken === null
+              ? { type: "registered", id: link.id }
+              : { type: "registered", id: link.id, dataToken },
+          );
           coordinator.addGovernor(link);
           continue;
         }
-        if (!link) return refuse(conn, "Protocol error: expected a register message first");
+        if (!link) {
+          return malformedFrame(conn, "Protocol error: expected a register message first");
+        }
         link.lastSeen = Date.now();
         if (m.type === "heartbeat") {
           if (m.memory !== undefined && link.memoryChanged(m.memory)) {

@@ -1,15 +1,16 @@
 /**
- * The server's view of one connected governor: its cpus, what it runs and
- * holds, and a batching sender.
+ * The server's view of one connected governor: its cpus and load (which it
+ * owns: a task's cpus count from {@linkcode GovernorLink.claim} to
+ * {@linkcode GovernorLink.release}), what it holds (changed only by
+ * `locations.ts`), and a batching sender.
  *
  * @module
  */
 import type { ServerToGovernorMessage } from "../protocol/governor.ts";
 import type { EventLog } from "./events/event_log.ts";
-import { objectFreed, objectStored } from "./events/node_events.ts";
 import { Outbox } from "../protocol/outbox.ts";
 import type { WsConnection } from "../runtime/types.ts";
-import { append, type ObjectNode, type TaskNode } from "./model.ts";
+import type { ObjectNode, TaskNode } from "./model.ts";
 
 /** One connected governor. */
 export class GovernorLink {
@@ -17,23 +18,22 @@ export class GovernorLink {
   readonly id: string;
   /** Its cpus. */
   readonly cpus: number;
-  /** Cpus of the tasks assigned and not finished. */
-  load = 0;
-  /** Tasks assigned and not finished. */
-  readonly tasks: Set<TaskNode> = new Set();
-  /** Objects it holds. */
+  /** Objects it holds (changed only by `locations.ts`). */
   readonly objects: Set<ObjectNode> = new Set();
-  /** Bytes of the objects it holds. */
+  /** Bytes of the objects it holds (changed only by `locations.ts`). */
   memory = 0;
+  readonly #tasks = new Set<TaskNode>();
+  #load = 0;
   /** When the governor was last heard from (epoch ms). */
   lastSeen: number = Date.now();
   /** Set once the governor is declared lost. */
   lost = false;
+  /** The event stream (`locations.ts` emits the objects stored here and dropped). */
+  readonly events: EventLog;
   /** Resident memory last reported in an event, and when. */
   #memory = { bytes: -1, at: 0 };
   readonly #outbox: Outbox<ServerToGovernorMessage>;
   readonly #conn: WsConnection;
-  readonly #events: EventLog;
   /** Objects to free, sent as the last messages of the next frame. */
   #frees: ObjectNode[] = [];
 
@@ -47,7 +47,7 @@ export class GovernorLink {
     this.id = id;
     this.cpus = cpus;
     this.#conn = conn;
-    this.#events = events;
+    this.events = events;
     this.#outbox = new Outbox((frame) => conn.send(frame), () => this.#pushFrees());
   }
 
@@ -105,35 +105,42 @@ export class GovernorLink {
     return true;
   }
 
+  /** Tasks assigned and not finished. */
+  get tasks(): ReadonlySet<TaskNode> {
+    return this.#tasks;
+  }
+
+  /** Cpus of the tasks assigned and not finished. */
+  get load(): number {
+    return this.#load;
+  }
+
   /** Free cpus (negative when overbooked). */
   get free(): number {
-    return this.cpus - this.load;
+    return this.cpus - this.#load;
   }
 
   /**
-   * Records that the governor now holds an object.
+   * Assigns a task here: it runs (or queues) on this governor and its cpus
+   * count until {@linkcode GovernorLink.release}.
    *
-   * @param obj The object.
+   * @param t The task.
    */
-  hold(obj: ObjectNode): void {
-    if (this.objects.has(obj)) return;
-    this.objects.add(obj);
-    obj.locations = append(obj.locations, this);
-    const size = obj.info?.size ?? obj.data?.length ?? 0;
-    this.memory += size;
-    this.#events.emit(objectStored(obj, this, size));
+  claim(t: TaskNode): void {
+    t.governor = this;
+    this.#tasks.add(t);
+    this.#load += t.spec.resources.cpus;
   }
 
   /**
-   * Records that the governor dropped an object.
+   * Gives back a task's cpus (it finished, failed, was stopped or is put
+   * back); idempotent. The task keeps its `governor`, whose later reports of
+   * it are then ignored.
    *
-   * @param obj The object.
+   * @param t The task.
    */
-  drop(obj: ObjectNode): void {
-    if (!this.objects.delete(obj)) return;
-    const size = obj.info?.size ?? obj.data?.length ?? 0;
-    this.memory -= size;
-    this.#events.emit(objectFreed(obj, this, size));
+  release(t: TaskNode): void {
+    if (this.#tasks.delete(t)) this.#load -= t.spec.resources.cpus;
   }
 
   /** Closes the connection. */

@@ -6,7 +6,10 @@
  * @module
  */
 import type { Hono } from "npm:hono@^4.10.0";
+import { newToken } from "../common/auth.ts";
+import { removeTokenFile, writeTokenFile } from "../common/token_file.ts";
 import { runtime } from "../runtime/mod.ts";
+import { authMiddleware } from "./auth.ts";
 import { addDashboardRoutes } from "./dashboard/routes.ts";
 import { findLogFile, readLogFile } from "./events/log_file.ts";
 import { createMonitoring, type Monitoring, type RetentionOptions } from "./monitoring.ts";
@@ -21,6 +24,14 @@ export interface LogViewerOptions {
   port?: number;
   /** How much of the log is kept in memory. @default {tasks: Infinity, sessions: Infinity} */
   retention?: RetentionOptions;
+  /** Log sink (refused requests). @default {() => {}} */
+  log?: (message: string) => void;
+  /**
+   * Write the secret to this user's token file for the bound address, as
+   * `rain server` does (so `rain status` finds it); removed by `close()`.
+   * @default {false}
+   */
+  tokenFile?: boolean;
 }
 
 /** A dashboard showing a log file. */
@@ -31,6 +42,11 @@ export interface LogViewer {
   port: number;
   /** The log file shown. */
   file: string;
+  /**
+   * The secret every request must carry, like a live server's (a run's log
+   * shows its sessions and tasks): open `/dashboard/?token=...` once.
+   */
+  token: string;
   /** The replayed events and what they built. */
   monitoring: Monitoring;
   /** Stops serving. */
@@ -70,23 +86,29 @@ export async function replayLogFile(
 export async function startLogViewer(options: LogViewerOptions): Promise<LogViewer> {
   const file = await findLogFile(options.path);
   const monitoring = await replayLogFile(file, options.retention);
+  const token = newToken();
   const listening = await runtime.serve({
     hostname: options.hostname ?? "127.0.0.1",
     port: options.port ?? 0,
     build: (app: Hono) => {
+      app.use("*", authMiddleware(token, new Set(), options.log ?? (() => {})));
       addDashboardRoutes(app, { ...monitoring, source: file });
       app.get("/", (c) => c.redirect("/dashboard/"));
     },
   });
+  const tokenFile = options.tokenFile
+    ? await writeTokenFile(listening.hostname, listening.port, token)
+    : null;
   return {
     hostname: listening.hostname,
     port: listening.port,
     file,
+    token,
     monitoring,
     async close() {
-      monitoring.feed.close();
+      monitoring.close();
       await listening.close();
-      await monitoring.close();
+      if (tokenFile !== null) await removeTokenFile(tokenFile);
     },
   };
 }

@@ -29,3 +29,6 @@ export { type EventListener, EventLog } from "./events/event_log.ts";
 export type { LogLevel } from "./events/log_lines.ts";
 export type { Monitoring, RetentionOptions } from "./monitoring.ts";
 export type { Retention } from "./monitor/monitor.ts";
+export { DEFAULT_LIMITS, type ServerLimits } from "./limits.ts";
+export type { CoreOptions } from "./core.ts";
+export type { ServerTls } from "../runtime/types.ts";

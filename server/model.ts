@@ -15,7 +15,8 @@ import type { ClientLink } from "./client_link.ts";
  * through {@linkcode append}. Most lists hold one item, and a list made by a
  * first `push` has room for 16.
  */
-export const EMPTY: never[] = Object.freeze([]) as unknown as never[];
+// Typed mutable so node lists can hold it; frozen so that a push on it throws.
+export const EMPTY: never[] = Object.freeze([]) as never[];
 
 /**
  * Adds an item to a node list.
@@ -54,7 +55,7 @@ export interface TaskNode {
   inputs: ObjectNode[];
   /** Output objects in order. */
   outputs: ObjectNode[];
-  /** The governor running it. */
+  /** The governor it was last assigned to (`GovernorLink.claim`). */
   governor: GovernorLink | null;
   /** Info once reported. */
   info: TaskInfo | null;
@@ -82,7 +83,7 @@ export interface ObjectNode {
   dependents: TaskNode[];
   /** Kept by the client. */
   keep: boolean;
-  /** Governors holding the data. */
+  /** Governors holding the data (changed only by `locations.ts`). */
   locations: GovernorLink[];
   /** Data held by the server (constants, small kept objects). */
   data: Uint8Array | null;
@@ -123,35 +124,6 @@ export interface SessionState {
   allWaiters: Waiter[];
   /** Every pending waiter, to fail them together. */
   waiters: Set<Waiter>;
-}
-
-/**
- * Registers a waiter on a list, creating the list when needed.
- *
- * @param list The current list (or `null`).
- * @param w The waiter.
- * @returns The list with the waiter added.
- */
-export function addWaiter(list: Waiter[] | null, w: Waiter): Waiter[] {
-  if (list === null) return [w];
-  list.push(w);
-  return list;
-}
-
-/**
- * Counts one finished item for each waiter, resolving those done.
- *
- * @param session The session owning the waiters.
- * @param list The waiters of the item that finished.
- */
-export function notifyWaiters(session: SessionState, list: Waiter[] | null): void {
-  if (list === null) return;
-  for (const w of list) {
-    if (--w.remaining === 0) {
-      session.waiters.delete(w);
-      w.done();
-    }
-  }
 }
 
 /**

@@ -1,30 +1,30 @@
 /**
  * Everything fed by a server's event stream, wired together: the in-memory
- * log, the monitor, the dashboard's live feed, the log lines and (with a log
- * directory) the log file.
+ * log, the monitor, the dashboard's live feed and the log lines. The log file
+ * (`--log-dir`) is the business of a host with a disk (`startServer`, through
+ * `events/log_file.ts`), so that this module runs on the edge too.
  *
  * @module
  */
 import { EventLog } from "./events/event_log.ts";
 import { attachLogLines, type LogLevel } from "./events/log_lines.ts";
-import { LogFileWriter } from "./events/log_file.ts";
 import { LiveFeed } from "./dashboard/live_feed.ts";
 import { Monitor, type Retention } from "./monitor/monitor.ts";
 
 /** How much a server remembers. */
 export interface RetentionOptions extends Retention {
   /** Most events kept in memory (`GET /api/events`). @default {100000} */
-  events?: number;
+  events?: number | undefined;
 }
 
 /** Options of {@linkcode createMonitoring}. */
 export interface MonitoringOptions {
   /** Log lines sink; events are logged at `logLevel`. */
-  log?: (message: string) => void;
+  log?: ((message: string) => void) | undefined;
   /** How much is logged. @default {"normal"} */
-  logLevel?: LogLevel;
+  logLevel?: LogLevel | undefined;
   /** How much history is kept in memory. */
-  retention?: RetentionOptions;
+  retention?: RetentionOptions | undefined;
 }
 
 /** A server's event stream and what it feeds. */
@@ -43,21 +43,8 @@ export interface Monitoring {
    * @ignore
    */
   feed: LiveFeed;
-  /**
-   * The log file, once {@linkcode Monitoring.writeTo} opened one.
-   *
-   * @ignore
-   */
-  logFile: LogFileWriter | null;
-  /**
-   * Appends every later event to a new file in a directory.
-   *
-   * @param dir The directory (made when missing).
-   * @returns The file's path.
-   */
-  writeTo(dir: string): Promise<string>;
-  /** Ends the live feed's streams and closes the log file. */
-  close(): Promise<void>;
+  /** Ends the live feed's streams (open ones would keep an HTTP server from stopping). */
+  close(): void;
 }
 
 /**
@@ -70,23 +57,6 @@ export function createMonitoring(options: MonitoringOptions = {}): Monitoring {
   const events = new EventLog(options.retention?.events);
   const monitor = new Monitor(events, options.retention);
   const feed = new LiveFeed(events, monitor);
-  const log = options.log;
-  if (log) attachLogLines(events, monitor, options.logLevel ?? "normal", log);
-  const m: Monitoring = {
-    events,
-    monitor,
-    feed,
-    logFile: null,
-    async writeTo(dir) {
-      const file = await LogFileWriter.create(dir, (e) => (log ?? console.error)(e.message));
-      m.logFile = file;
-      events.on((e, time, seq) => file.write(e, time, seq));
-      return file.path;
-    },
-    async close() {
-      feed.close();
-      await m.logFile?.close();
-    },
-  };
-  return m;
+  if (options.log) attachLogLines(events, monitor, options.logLevel ?? "normal", options.log);
+  return { events, monitor, feed, close: () => feed.close() };
 }

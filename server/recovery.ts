@@ -13,6 +13,7 @@ import { formatId } from "../common/attributes.ts";
 import type { EventLog } from "./events/event_log.ts";
 import { taskRequeued } from "./events/node_events.ts";
 import type { GovernorLink } from "./governor_link.ts";
+import { clearGovernor, removeLocation } from "./locations.ts";
 import { append, describeTask, type ObjectNode, type TaskNode } from "./model.ts";
 import type { Scheduler } from "./scheduler.ts";
 
@@ -25,8 +26,6 @@ export interface RecoveryHost {
   scheduler: Scheduler;
   /** The event stream (tasks put back are emitted). */
   events: EventLog;
-  /** Frees a task's cpus on its governor. */
-  release(t: TaskNode): void;
   /** Fails a session with an error. */
   failSession(s: TaskNode["session"], error: string): void;
 }
@@ -42,15 +41,9 @@ class Unrecoverable extends Error {}
  * @param g The lost governor (already removed from the scheduler).
  */
 export function recoverGovernor(host: RecoveryHost, g: GovernorLink): void {
-  const lost: ObjectNode[] = [];
-  for (const o of g.objects) {
-    o.locations = o.locations.filter((x) => x !== g);
-    if (isLost(o) && (o.keep || o.consumers > 0)) lost.push(o);
-  }
-  g.objects.clear();
-  g.memory = 0;
+  const lost = clearGovernor(g).filter((o) => isLost(o) && (o.keep || o.consumers > 0));
   const tasks = [...g.tasks];
-  for (const t of tasks) host.release(t);
+  for (const t of tasks) g.release(t);
   for (const t of tasks) guard(host, t.session, () => rerun(host, t));
   for (const o of lost) {
     guard(host, o.session, () => recompute(host, o, `was lost with governor ${g.id}`));
@@ -75,16 +68,15 @@ export function recoverInput(
   source: GovernorLink | undefined,
   error: string,
 ): void {
-  host.release(t);
+  t.governor?.release(t);
   if (++t.retries > MAX_RETRIES) {
     host.failSession(t.session, `${describeTask(t)} failed: ${error}`);
     return;
   }
   if (source) {
-    source.drop(o);
+    removeLocation(o, source);
     // Sent at once, not with the turn's frees: a recompute may put the object back there.
     source.send({ type: "free", session: o.spec.id[0], ns: [o.spec.id[1]] });
-    o.locations = o.locations.filter((x) => x !== source);
   }
   guard(host, t.session, () => {
     if (isLost(o)) recompute(host, o, `could not be fetched (${error})`);
@@ -110,9 +102,8 @@ export function recoverCorruptCopy(
   error: string,
 ): string {
   if (holder.objects.has(o)) {
-    holder.drop(o);
+    removeLocation(o, holder);
     holder.send({ type: "free", session: o.spec.id[0], ns: [o.spec.id[1]] });
-    o.locations = o.locations.filter((x) => x !== holder);
   }
   if (!isLost(o)) return "";
   return guard(
@@ -169,7 +160,7 @@ function rerun(host: RecoveryHost, t: TaskNode): void {
   const wasFinished = t.state === "finished";
   if (wasFinished) t.session.unfinished++;
   // A producer still running elsewhere is re-run from scratch; its report will be ignored.
-  if (t.state === "assigned" || t.state === "running") host.release(t);
+  if (t.state === "assigned" || t.state === "running") t.governor?.release(t);
   t.state = "waiting";
   t.governor = null;
   t.waitingFor = 0;

@@ -84,7 +84,7 @@ export class Scheduler {
    * Places as many ready tasks as capacity allows, in submission order; a
    * task too big for the room left waits without blocking smaller ones.
    *
-   * @param assign Hands one task to one governor.
+   * @param assign Hands one task to one governor (`GovernorLink.claim`).
    * @param tooBig Called for a task needing more cpus than any governor has
    *   (after the largest governor was lost); it is dropped from the queue.
    */
@@ -106,8 +106,8 @@ export class Scheduler {
         deferred.push(t);
         return t.spec.resources.cpus > 1; // a 1-cpu task not fitting means no room at all
       }
-      g.load += t.spec.resources.cpus;
-      assign(t, g);
+      assign(t, g); // claims the cpus on g before the next placement
+
       return true;
     };
     // Tasks that waited for room go first, in order; then the new ones.

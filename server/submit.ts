@@ -10,6 +10,7 @@ import type { TaskSpec } from "../common/attributes.ts";
 import { EMPTY, type ObjectNode, type SessionState, type TaskNode } from "./model.ts";
 import { RainError } from "../common/errors.ts";
 import type { ContentIndex } from "./contents.ts";
+import { checkContentType } from "../common/content_type.ts";
 
 /** The nodes a submit adds. */
 export interface Submitted {
@@ -50,6 +51,13 @@ export function buildSubmit(
     const n = spec.id[1];
     if (s.objects.has(n) || newObjects.has(n)) {
       throw bad(`object ${formatId(spec.id)} is submitted twice`);
+    }
+    if (spec.contentType !== "") {
+      try {
+        checkContentType(spec.contentType);
+      } catch (e) {
+        throw bad(`object ${formatId(spec.id)}: ${(e as Error).message}`);
+      }
     }
     const o: ObjectNode = {
       spec,

@@ -60,7 +60,7 @@ export function startCli(args: string[], options: CliOptions = {}): CliProcess {
   const child = new Deno.Command(cmd!, {
     args: [...pre, ...args],
     cwd: new URL("..", import.meta.url),
-    env: options.env,
+    ...(options.env ? { env: options.env } : {}),
     stdin: options.stdin === undefined ? "null" : "piped",
     stdout: "piped",
     stderr: "piped",

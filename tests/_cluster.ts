@@ -22,6 +22,7 @@ import { join } from "node:path";
 import { type Governor, startGovernor } from "../governor/mod.ts";
 import { type RainServer, startServer } from "../server/mod.ts";
 import { Client } from "../mod.ts";
+import { findToken } from "../common/token_file.ts";
 import {
   type ProcessRuntime,
   type ReadyProcess,
@@ -96,6 +97,11 @@ export interface Cluster {
   server: RainServer;
   /** The server's `host:port`. */
   address: string;
+  /**
+   * The server's secret. The server also wrote it to this user's token file
+   * for its address, so `Client.connect(cluster.address)` needs no token.
+   */
+  token: string;
   /** The governors. */
   governors: Governor[];
   /** A connected client. */
@@ -122,11 +128,19 @@ function inAnotherProcess(what: string): never {
 }
 
 /** The server as a separate process: everything but its state. */
-function serverProcess(process: ReadyProcess, address: string): RainServer {
+function serverProcess(
+  process: ReadyProcess,
+  address: string,
+  token: string,
+  tokenFile: string,
+): RainServer {
   const [hostname, port] = address.split(":") as [string, string];
   return {
     hostname,
     port: Number(port),
+    tls: false,
+    token,
+    tokenFile,
     get coordinator(): never {
       return inAnotherProcess("coordinator");
     },
@@ -169,14 +183,27 @@ async function governorProcess(
   }
 }
 
-async function startServerPart(): Promise<{ server: RainServer; address: string }> {
+async function startServerPart(): Promise<{ server: RainServer; address: string; token: string }> {
   if (CLUSTER_RUNTIME === "deno") {
-    const server = await startServer({ port: 0 });
-    return { server, address: `127.0.0.1:${server.port}` };
+    const server = await startServer({ port: 0, tokenFile: true });
+    return { server, address: `127.0.0.1:${server.port}`, token: server.token! };
   }
-  if (CLUSTER_RUNTIME === "workerd") return (await import("./_workerd.ts")).startWorkerd();
+  if (CLUSTER_RUNTIME === "workerd") {
+    const { server, address } = await (await import("./_workerd.ts")).startWorkerd();
+    return { server, address, token: server.token! };
+  }
+  // `rain server` wrote its token file, as users find it.
   const { process, address } = await startServerProcess({ runtime: CLUSTER_RUNTIME });
-  return { server: serverProcess(process, address), address };
+  try {
+    const port = Number(address.split(":")[1]);
+    const found = await findToken("127.0.0.1", port);
+    if (!found) throw new Error(`rain server at ${address} wrote no token file`);
+    const server = serverProcess(process, address, found.token, found.source);
+    return { server, address, token: found.token };
+  } catch (e) {
+    await process.close();
+    throw e;
+  }
 }
 
 /** Whether the governors run in this (Deno) process. */
@@ -189,7 +216,7 @@ const IN_PROCESS_GOVERNORS = CLUSTER_RUNTIME === "deno" || CLUSTER_RUNTIME === "
  * @returns The cluster; close it when done.
  */
 export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
-  const { server, address } = await startServerPart();
+  const { server, address, token } = await startServerPart();
   const governors: Governor[] = [];
   let client: Client | undefined;
   let closed = false;
@@ -205,14 +232,14 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     for (const cpus of options.governors ?? [2]) {
       governors.push(
         IN_PROCESS_GOVERNORS
-          ? await startGovernor({ server: address, cpus, executorMemoryMb })
+          ? await startGovernor({ server: address, token, cpus, executorMemoryMb })
           : await governorProcess(address, cpus, executorMemoryMb),
       );
     }
-    client = await Client.connect(address);
+    client = await Client.connect(address, { token });
   } catch (e) {
     await close();
     throw e;
   }
-  return { server, address, governors, client, close, [Symbol.asyncDispose]: close };
+  return { server, address, token, governors, client, close, [Symbol.asyncDispose]: close };
 }

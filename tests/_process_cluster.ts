@@ -35,6 +35,8 @@ export interface ProcessCluster extends AsyncDisposable {
   server: RainServer;
   /** The server's `host:port`. */
   address: string;
+  /** The server's secret (also in this user's token file for its address). */
+  token: string;
   /** The governors, in the order of `governors` in the options. */
   governors: GovernorProcess[];
   /** A connected client. */
@@ -55,6 +57,8 @@ export async function startProcessCluster(
   heartbeatTimeoutMs = 5000,
   host: ServerHost = "deno",
 ): Promise<ProcessCluster> {
+  // The governor processes find the secret in the token file, as users' do (the workerd
+  // harness writes one too).
   const { server, address } = host === "deno"
     ? await inProcessServer(heartbeatTimeoutMs)
     : await (await import("./_workerd.ts")).startWorkerd({ heartbeatTimeoutMs });
@@ -67,7 +71,7 @@ export async function startProcessCluster(
   };
   try {
     for (const n of cpus) governors.push(await spawnGovernor(address, n));
-    client = await Client.connect(address);
+    client = await Client.connect(address, { token: server.token! });
     const c = client;
     await until(
       async () => (await c.serverInfo()).governors.length === cpus.length,
@@ -78,7 +82,14 @@ export async function startProcessCluster(
     await close();
     throw e;
   }
-  return { server, address, governors, client, [Symbol.asyncDispose]: close };
+  return {
+    server,
+    address,
+    token: server.token!,
+    governors,
+    client,
+    [Symbol.asyncDispose]: close,
+  };
 }
 
 /**
@@ -105,7 +116,7 @@ startProcessCluster.joinGovernor = async (
 async function inProcessServer(
   heartbeatTimeoutMs: number,
 ): Promise<{ server: RainServer; address: string }> {
-  const server = await startServer({ port: 0, heartbeatTimeoutMs });
+  const server = await startServer({ port: 0, heartbeatTimeoutMs, tokenFile: true });
   return { server, address: `127.0.0.1:${server.port}` };
 }
 

@@ -89,7 +89,7 @@ export async function startReady({ cmd, args, cwd = ROOT, ready, env }: ReadyOpt
   const child = new Deno.Command(cmd, {
     args,
     cwd,
-    env,
+    ...(env ? { env } : {}),
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
@@ -197,7 +197,7 @@ export interface GovernorProcessOptions extends ReadyProcessOptions {
   /** Its work directory (existing; the caller removes it). */
   workDir: string;
   /** Heap limit of its executors in MB, if any. */
-  executorMemoryMb?: number;
+  executorMemoryMb?: number | undefined;
 }
 
 /**

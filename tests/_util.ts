@@ -7,6 +7,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { blob, type Session, type Task, tasks } from "../mod.ts";
+import { authHeaders } from "../common/auth.ts";
+import { decodeFrame, encodeFrame, PROTOCOL_VERSION } from "../protocol/codec.ts";
+import { runtime } from "../runtime/mod.ts";
 import { objectUrl } from "../protocol/data_plane.ts";
 
 /**
@@ -72,18 +75,59 @@ export async function barrier(session: Session): Promise<void> {
   await t.wait();
 }
 
+/** A server a test talks to: its address and secret. */
+export interface ServerAccess {
+  /** `host:port`. */
+  address: string;
+  /** The server's secret. */
+  token: string;
+}
+
 /**
- * HTTP status of an object on a governor's data server.
+ * The governors' data secret, as an authenticated client gets it: from the
+ * server's `welcome` on `/ws/client`.
  *
+ * @param server The server.
+ * @returns The data secret (`""` when the server runs without authentication).
+ */
+export async function dataToken(server: ServerAccess): Promise<string> {
+  const ws = runtime.connectWebSocket(`ws://${server.address}/ws/client`, {
+    headers: authHeaders(server.token),
+  });
+  const welcome = new Promise<string>((resolve, reject) => {
+    ws.onMessage = (data) => {
+      const [m] = decodeFrame(data) as { type: string; dataToken?: string; message?: string }[];
+      if (m?.type === "welcome") resolve(m.dataToken ?? "");
+      else reject(new Error(`Expected welcome, got ${JSON.stringify(m)}`));
+    };
+    ws.onClose = (reason) => reject(new Error(`Closed before welcome: ${reason}`));
+  });
+  try {
+    await ws.opened;
+    ws.send(encodeFrame([{ type: "hello", version: PROTOCOL_VERSION }]));
+    return await welcome;
+  } finally {
+    ws.close();
+  }
+}
+
+/**
+ * HTTP status of an object on a governor's data server, asked with the data
+ * secret.
+ *
+ * @param server The cluster's server (for the data secret).
  * @param governor The governor's `host:port`.
  * @param id The object id.
  * @returns The status code.
  */
 export async function governorStatus(
+  server: ServerAccess,
   governor: string,
   id: readonly [number, number],
 ): Promise<number> {
-  const res = await fetch(objectUrl(governor, id));
+  const res = await fetch(objectUrl(governor, id), {
+    headers: authHeaders(await dataToken(server)),
+  });
   await res.body?.cancel();
   return res.status;
 }

@@ -1,13 +1,17 @@
 /**
  * The Rain server in workerd, as the edge deploys it: the worker bundle
  * (`edge/build.ts`) served by the repository's `edge/workerd.capnp`, on a free
- * loopback port.
+ * loopback port, with a fresh secret (`RAIN_TOKEN`) written to this user's
+ * token file for that address, as `rain server` writes its own: the tests'
+ * clients and governors find it there.
  *
  * @module
  */
 import { rename } from "node:fs/promises";
 import { buildWorker, WORKER_BUNDLE } from "../edge/build.ts";
 import type { RainServer } from "../server/mod.ts";
+import { newToken } from "../common/auth.ts";
+import { removeTokenFile, writeTokenFile } from "../common/token_file.ts";
 import { type ReadyProcess, ROOT, startReady } from "./_runtime_process.ts";
 
 /** The workerd binary of the npm `workerd` package. */
@@ -31,6 +35,10 @@ export function buildWorkerOnce(): Promise<void> {
   })();
 }
 
+function inWorkerd(what: string): never {
+  throw new Error(`The server runs in workerd: its ${what} cannot be read`);
+}
+
 /** Options of {@linkcode startWorkerd}. */
 export interface WorkerdOptions {
   /**
@@ -44,6 +52,8 @@ export interface WorkerdOptions {
    * @default {"edge/workerd.capnp"}
    */
   config?: string;
+  /** The loopback port to serve on; 0 picks a free one. @default {0} */
+  port?: number;
 }
 
 /** A server in workerd, shaped like a {@linkcode RainServer} for the test harnesses. */
@@ -58,7 +68,7 @@ export interface WorkerdServer {
 
 /**
  * Builds the worker (once) and serves it with `workerd serve
- * edge/workerd.capnp` (or another config) on a free loopback port.
+ * edge/workerd.capnp` (or another config) on a loopback port.
  *
  * @param options The server's settings.
  * @returns The server. Closing it kills workerd: on SIGTERM it lingers ~1.4 s
@@ -66,28 +76,43 @@ export interface WorkerdServer {
  */
 export async function startWorkerd(options: WorkerdOptions = {}): Promise<WorkerdServer> {
   await buildWorkerOnce();
+  const token = newToken();
   const process = await startReady({
     cmd: WORKERD,
     args: [
       "serve",
       `${ROOT}${options.config ?? "edge/workerd.capnp"}`,
       "--socket-addr",
-      "http=127.0.0.1:0",
+      `http=127.0.0.1:${options.port ?? 0}`,
       // workerd reports the port it bound on this descriptor: stdout.
       "--control-fd",
       "1",
     ],
     ready: /"event":"listen","socket":"http","port":(\d+)/,
-    env: { RAIN_HEARTBEAT_TIMEOUT_MS: String(options.heartbeatTimeoutMs ?? 5000) },
+    env: {
+      RAIN_HEARTBEAT_TIMEOUT_MS: String(options.heartbeatTimeoutMs ?? 5000),
+      RAIN_TOKEN: token,
+    },
   });
   const port = Number(process.ready[1]);
+  const tokenFile = await writeTokenFile("127.0.0.1", port, token);
   const server: RainServer = {
     hostname: "127.0.0.1",
     port,
+    tls: false,
+    token,
+    tokenFile,
     get coordinator(): never {
-      throw new Error("The server runs in workerd: its coordinator cannot be read");
+      return inWorkerd("coordinator");
     },
-    close: () => process.close("SIGKILL"),
+    get monitoring(): never {
+      return inWorkerd("monitoring");
+    },
+    logFile: null,
+    async close() {
+      await process.close("SIGKILL");
+      await removeTokenFile(tokenFile);
+    },
   };
   return { server, address: `127.0.0.1:${port}`, process };
 }

@@ -72,7 +72,8 @@ Deno.test({
     await using cluster = await startProcessCluster([2, 2]);
     await using browser = await launchBrowser();
     const page = await browser.page();
-    await page.goto(`http://${cluster.address}/dashboard/`);
+    // Once with the secret, as the URL `rain start` prints; the page then carries its cookie.
+    await page.goto(`http://${cluster.address}/dashboard/?token=${cluster.token}`);
     // Both governors, by their ids.
     for (const g of cluster.governors) {
       await page.locator(`#governors tr[data-governor="${g.id}"]`).waitFor();

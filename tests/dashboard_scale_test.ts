@@ -50,8 +50,9 @@ Deno.test({
     // on a busy machine: heartbeats must not time out meanwhile.
     const server = await startServer({ port: 0, heartbeatTimeoutMs: 600_000 });
     const address = `127.0.0.1:${server.port}`;
-    const governor = await startGovernor({ server: address, cpus: 2 });
-    const client = await Client.connect(address);
+    const token = server.token!;
+    const governor = await startGovernor({ server: address, token, cpus: 2 });
+    const client = await Client.connect(address, { token });
     try {
       const session = client.newSession({ name: "100k tasks" });
       const a = blob("a"), b = blob("b");
@@ -67,7 +68,7 @@ Deno.test({
 
       await using browser = await launchBrowser();
       const page = await browser.page();
-      await page.goto(`http://${address}/dashboard/`);
+      await page.goto(`http://${address}/dashboard/?token=${token}`);
       await page.locator(`tr[data-session="${session.id}"]`).waitFor();
       // From a click on the session to its inspector's rows.
       const first = await timed(

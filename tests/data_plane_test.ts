@@ -18,7 +18,7 @@ import {
 } from "../protocol/data_plane.ts";
 import { hashBytes } from "../common/content_hash.ts";
 import { startCluster } from "./_cluster.ts";
-import { barrier, tempDir } from "./_util.ts";
+import { barrier, dataToken, tempDir } from "./_util.ts";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
@@ -54,17 +54,18 @@ Deno.test("a governor serves a kept blob and a kept dir through the data plane",
   await session.submit();
   await session.wait([t, d]);
   const gov = cluster.governors[0]!.id;
-  const opened = await openObject(gov, t.output.spec.id);
+  const access = { token: await dataToken(cluster), tls: false };
+  const opened = await openObject(gov, t.output.spec.id, access);
   assert.equal(opened.dataType, "blob");
   assert.equal(opened.contentType, "text");
   assert.equal(opened.size, 12);
   assert.equal(opened.hash, hashBytes(new TextEncoder().encode("Hello world!")));
   assert.equal(await opened.response.text(), "Hello world!");
-  const dir = await openObject(gov, d.output.spec.id);
+  const dir = await openObject(gov, d.output.spec.id, access);
   assert.equal(dir.dataType, "dir");
   assert.ok((await dir.response.arrayBuffer()).byteLength > 0, "a dir travels as a tar archive");
   assert.deepEqual(
-    await fetchObjectBytes(gov, t.output.spec.id),
+    await fetchObjectBytes(gov, t.output.spec.id, access),
     new TextEncoder().encode("Hello world!"),
   );
 });
@@ -74,7 +75,8 @@ Deno.test("fetching an object the governor does not hold names the object, the g
   await using session = cluster.client.newSession();
   await barrier(session);
   const gov = cluster.governors[0]!.id;
-  await assert.rejects(fetchObjectBytes(gov, [session.id, 999]), (e: Error) => {
+  const access = { token: await dataToken(cluster), tls: false };
+  await assert.rejects(fetchObjectBytes(gov, [session.id, 999], access), (e: Error) => {
     assert.ok(e instanceof ObjectFetchError);
     assert.equal(
       e.message,
@@ -84,7 +86,7 @@ Deno.test("fetching an object the governor does not hold names the object, the g
   });
   // A port nobody listens on: the governor cannot be reached.
   await assert.rejects(
-    openObject("127.0.0.1:1", [1, 2]),
+    openObject("127.0.0.1:1", [1, 2], access),
     /Cannot fetch object 1\/2 from governor 127\.0\.0\.1:1: /,
   );
 });

@@ -14,10 +14,10 @@ import { tempBundle } from "./_package.ts";
 import { executable, ROOT, startReady } from "./_runtime_process.ts";
 
 /** Runs a concat and a remote function through the server at `address`. */
-async function pipeline(address: string): Promise<void> {
-  const governor = await startGovernor({ server: address, cpus: 2 });
+async function pipeline(address: string, token: string): Promise<void> {
+  const governor = await startGovernor({ server: address, token, cpus: 2 });
   try {
-    const client = await Client.connect(address);
+    const client = await Client.connect(address, { token });
     try {
       await using session = client.newSession({ name: "edge" });
       const t = tasks.concat([blob("Hello "), blob("edge!")]);
@@ -48,8 +48,13 @@ Deno.test("createServerApp(): served by Deno.serve(rain.fetch), a governor and a
   );
   try {
     const { port } = await listening.promise;
-    await pipeline(`127.0.0.1:${port}`);
-    const res = await fetch(`http://127.0.0.1:${port}/api/info`);
+    await pipeline(`127.0.0.1:${port}`, rain.token!);
+    const refused = await fetch(`http://127.0.0.1:${port}/api/info`);
+    assert.equal(refused.status, 401, "the app's routes are behind its secret");
+    await refused.body?.cancel();
+    const res = await fetch(`http://127.0.0.1:${port}/api/info`, {
+      headers: { authorization: `Bearer ${rain.token}` },
+    });
     assert.equal(res.status, 200);
     assert.ok(Array.isArray((await res.json()).sessions), "plain HTTP routes are served too");
   } finally {
@@ -66,11 +71,11 @@ Deno.test("createServerApp(): served by Bun.serve and by @hono/node-server from 
         cmd: executable(runtime),
         args: ["tests/fixtures/edge_host.mjs", bundle.path],
         cwd: ROOT,
-        ready: /\{"port":(\d+),"host":"([^"]+)"\}/,
+        ready: /\{"port":(\d+),"host":"([^"]+)","token":"([^"]+)"\}/,
       });
       try {
         assert.equal(host.ready[2], runtime === "bun" ? "Bun.serve" : "@hono/node-server");
-        await pipeline(`127.0.0.1:${host.ready[1]}`);
+        await pipeline(`127.0.0.1:${host.ready[1]}`, host.ready[3]!);
         await host.close("SIGTERM");
         assert.equal((await host.status).code, 0, host.stderr());
       } finally {

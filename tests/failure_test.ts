@@ -112,7 +112,7 @@ Deno.test("a failing task stops the session's running tasks and frees its object
     await kept.wait();
     keptId = [...kept.output.spec.id];
     await untilRunning(sleeper);
-    assert.equal(await governorStatus(gov, keptId), 200);
+    assert.equal(await governorStatus(cluster, gov, keptId), 200);
     tasks.load("/nonexistent/rain-stop-test");
     await failing.submit();
     await assert.rejects(failing.waitAll(), failsWith("/nonexistent/rain-stop-test"));
@@ -136,7 +136,7 @@ Deno.test("a failing task stops the session's running tasks and frees its object
   assert.ok(since(start) < 5000, `the 2-cpu task waited ${since(start)} ms for the stopped sleep`);
   await barrier(other);
   assert.equal(
-    await governorStatus(gov, keptId),
+    await governorStatus(cluster, gov, keptId),
     404,
     "the governor dropped the failed session's object",
   );
@@ -193,7 +193,7 @@ inProcessTest(
       ids = [a.id, b.id];
       assert.ok(ids.every((id) => cluster.server.coordinator.sessions.has(id)));
       assert.deepEqual((await cluster.client.serverInfo()).governors[0]!.tasks, [sleeper.spec.id]);
-      assert.equal(await governorStatus(gov, keptId), 200);
+      assert.equal(await governorStatus(cluster, gov, keptId), 200);
 
       await leaving.close();
       await until(
@@ -219,7 +219,7 @@ inProcessTest(
     );
     await barrier(session);
     assert.equal(
-      await governorStatus(gov, keptId),
+      await governorStatus(cluster, gov, keptId),
       404,
       "the governor freed the gone client's kept object",
     );

@@ -91,11 +91,11 @@ Deno.test("objects not kept are removed by the server as soon as no further task
   assert.deepEqual(held, [t2.output.spec.id], "the governor holds only the kept object");
   await barrier(session);
   assert.equal(
-    await governorStatus(gov!.id, t1.output.spec.id),
+    await governorStatus(cluster, gov!.id, t1.output.spec.id),
     404,
     "the governor freed the intermediate",
   );
-  assert.equal(await governorStatus(gov!.id, t2.output.spec.id), 200);
+  assert.equal(await governorStatus(cluster, gov!.id, t2.output.spec.id), 200);
   assert.equal((await t2.output.fetch()).text(), "abc");
 });
 
@@ -108,7 +108,7 @@ Deno.test("unkeep() tells the server at once: the object is removed everywhere a
   await session.submit();
   assert.equal((await t.output.fetch()).text(), "xy");
   const gov = cluster.governors[0]!.id;
-  assert.equal(await governorStatus(gov, t.output.spec.id), 200);
+  assert.equal(await governorStatus(cluster, gov, t.output.spec.id), 200);
   await t.output.unkeep();
   assert.equal(t.output.isKept(), false);
   await t.output.update();
@@ -118,7 +118,11 @@ Deno.test("unkeep() tells the server at once: the object is removed everywhere a
     !info.governors[0]!.objects.some((id) => id[0] === session.id && id[1] === t.output.spec.id[1]),
   );
   await barrier(session);
-  assert.equal(await governorStatus(gov, t.output.spec.id), 404, "the governor freed the data");
+  assert.equal(
+    await governorStatus(cluster, gov, t.output.spec.id),
+    404,
+    "the governor freed the data",
+  );
   await assert.rejects(t.output.fetch(), /not kept/);
 });
 

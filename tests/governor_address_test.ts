@@ -20,10 +20,15 @@ const lan = Object.values(networkInterfaces()).flat()
   .find((i) => i && i.family === "IPv4" && !i.internal)?.address;
 const noLan = lan === undefined ? "no non-loopback IPv4 address on this machine" : null;
 
-/** The server's first answer to a stand-in governor registering as `address`. */
-async function registerAs(server: string, address: string): Promise<Record<string, string>> {
+/** The server's first answer to a stand-in governor (with the secret) registering as `address`. */
+async function registerAs(
+  server: string,
+  token: string,
+  address: string,
+): Promise<Record<string, string>> {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", REGISTER_AS, server, address],
+    env: { RAIN_TOKEN: token },
     stderr: "inherit",
   }).output();
   assert.ok(out.success, "the stand-in governor ran");
@@ -32,17 +37,18 @@ async function registerAs(server: string, address: string): Promise<Record<strin
 
 Deno.test("the server refuses a wildcard address or one without a port, saying why", async () => {
   const server = await startServer({ port: 0 });
+  const registerAt = (at: string, address: string) => registerAs(at, server.token!, address);
   try {
     const at = `127.0.0.1:${server.port}`;
-    const wildcard = await registerAs(at, "0.0.0.0:5000");
+    const wildcard = await registerAt(at, "0.0.0.0:5000");
     assert.equal(wildcard.type, "refused");
     assert.match(wildcard.message!, /Cannot use governor address "0\.0\.0\.0:5000": a wildcard/);
     assert.match(wildcard.message!, /--advertise HOST\[:PORT\]/);
-    const v6 = await registerAs(at, "[::]:5000");
+    const v6 = await registerAt(at, "[::]:5000");
     assert.match(v6.message!, /"\[::\]:5000": a wildcard/);
-    const noPort = await registerAs(at, "node1:0");
+    const noPort = await registerAt(at, "node1:0");
     assert.match(noPort.message!, /"node1:0": no port/);
-    const loopback = await registerAs(at, "127.0.0.1:5000");
+    const loopback = await registerAt(at, "127.0.0.1:5000");
     assert.equal(loopback.type, "registered", "loopback is fine when the governor is local");
   } finally {
     await server.close();
@@ -55,7 +61,8 @@ Deno.test({
   }`,
   ignore: noLan !== null,
   async fn() {
-    const server = await startServer({ hostname: lan, port: 0 });
+    // Its token file lets the governors and the client of this user in.
+    const server = await startServer({ hostname: lan, port: 0, tokenFile: true });
     const at = `${lan}:${server.port}`;
     const client = await Client.connect(at);
     try {
@@ -98,11 +105,12 @@ Deno.test({
   }`,
   ignore: noLan !== null,
   async fn() {
-    const server = await startServer({ hostname: lan, port: 0 });
+    // Its token file lets the governors and the client of this user in.
+    const server = await startServer({ hostname: lan, port: 0, tokenFile: true });
     const at = `${lan}:${server.port}`;
     const client = await Client.connect(at);
     try {
-      const probe = Deno.listen({ hostname: lan, port: 0 });
+      const probe = Deno.listen({ hostname: lan!, port: 0 });
       const port = (probe.addr as Deno.NetAddr).port;
       probe.close();
       await using g = startCli(["governor", at, "--cpus", "1", "--advertise", `${lan}:${port}`]);
@@ -127,7 +135,7 @@ Deno.test({
       assert.equal(wildcard.code, 2);
       assert.match(wildcard.stderr, /--advertise: "0\.0\.0\.0" is a wildcard address/);
       // The server checks too, for governors that do not.
-      const refused = await registerAs(at, "127.0.0.1:5000");
+      const refused = await registerAs(at, server.token!, "127.0.0.1:5000");
       assert.equal(refused.type, "refused");
       assert.match(
         refused.message!,

@@ -12,11 +12,11 @@ import { join } from "node:path";
 import { blob, Client, directory, SessionFailedError, tasks } from "../mod.ts";
 import { hashBytes } from "../common/content_hash.ts";
 import { hashDirectory } from "../common/dir_hash.ts";
-import { uploadContent } from "../protocol/data_plane.ts";
+import { uploadContent } from "../protocol/content_upload.ts";
 import { startGovernor } from "../governor/mod.ts";
 import { startServer } from "../server/mod.ts";
 import { startCluster } from "./_cluster.ts";
-import { tempDir, until } from "./_util.ts";
+import { dataToken, tempDir, until } from "./_util.ts";
 
 const MiB = 1024 * 1024;
 
@@ -106,7 +106,9 @@ Deno.test("the same constants submitted again, by another client, are not sent a
   assert.equal(contents.bytesNotSent, 11 * MiB);
   // The event log has each upload and each hit, naming the data and the constant.
   const hashes = [hashBytes(data), await hashDirectory(tmp.path)];
-  const r = await fetch(`http://${cluster.address}/api/events`);
+  const r = await fetch(`http://${cluster.address}/api/events`, {
+    headers: { authorization: `Bearer ${cluster.token}` },
+  });
   const { events } = await r.json() as { events: Record<string, unknown>[] };
   const content = events.filter((e) => String(e.type).startsWith("content:"));
   const governors = cluster.governors.map((g) => g.id);
@@ -128,9 +130,28 @@ Deno.test("a governor refuses an upload whose bytes do not match its hash", asyn
   const wrong = hashBytes(new TextEncoder().encode("something else"));
   const body = new Blob([new TextEncoder().encode("these bytes")]).stream();
   await assert.rejects(
-    uploadContent(cluster.governors[0]!.id, wrong, "blob", body),
+    uploadContent(cluster.governors[0]!.id, wrong, "blob", body, {
+      token: await dataToken(cluster),
+      tls: false,
+    }),
     new RegExp(`Cannot upload ${wrong} to governor .*: Uploaded data does not match its hash`),
   );
+  assert.equal((await cluster.client.serverInfo()).contents.uploads, 0);
+});
+
+Deno.test("a governor refuses an upload without the data secret, or with a wrong one", async () => {
+  await using cluster = await startCluster();
+  const data = new TextEncoder().encode("these bytes");
+  const hash = hashBytes(data);
+  const gov = cluster.governors[0]!.id;
+  for (
+    const [token, reason] of [[undefined, "no data token"], ["x".repeat(43), "wrong data token"]]
+  ) {
+    await assert.rejects(
+      uploadContent(gov, hash, "blob", new Blob([data]).stream(), { token, tls: false }),
+      new RegExp(`Cannot upload ${hash} to governor ${gov}: Unauthorized: ${reason}`),
+    );
+  }
   assert.equal((await cluster.client.serverInfo()).contents.uploads, 0);
 });
 
@@ -165,8 +186,9 @@ Deno.test("a corrupt copy of an uploaded constant fails the fetch, naming the ob
 Deno.test("uploaded data nobody uses is dropped after the retention time, then sent again", async () => {
   const server = await startServer({ port: 0, contentRetentionMs: 200 });
   const address = `127.0.0.1:${server.port}`;
-  const governor = await startGovernor({ server: address, cpus: 1 });
-  const client = await Client.connect(address);
+  const token = server.token!;
+  const governor = await startGovernor({ server: address, token, cpus: 1 });
+  const client = await Client.connect(address, { token });
   try {
     const data = pattern(2 * MiB, 7);
     const path = join(governor.workDir, "contents", `blob-${hashBytes(data).slice(7)}`);

@@ -74,7 +74,8 @@ Deno.test("--autoconf pbs: one governor per node of $PBS_NODEFILE over ssh, cpus
     assert.match(command!, /^exec sh -c '/);
     assert.equal(
       governorArgs(command!.replaceAll(`'\\''`, "'")),
-      `'governor' '${server}' '--advertise' '${host}' '--cpus' '${cpus}'`,
+      // The server's secret comes on stdin (`rain start` writes it there).
+      `'governor' '${server}' '--advertise' '${host}' '--cpus' '${cpus}' '--token-file' '-'`,
     );
   }
   const stopAt = Date.now();
@@ -110,7 +111,8 @@ Deno.test("--autoconf slurm: srun steps per node of $SLURM_JOB_NODELIST with the
     assert.match(script!, /^rain='my rain'$/m, "--governor-command");
     assert.equal(
       governorArgs(script!),
-      `'governor' '${server}' '--advertise' '${host}' '--cpus' '${cpus}'`,
+      // The server's secret comes on stdin (`rain start` writes it there).
+      `'governor' '${server}' '--advertise' '${host}' '--cpus' '${cpus}' '--token-file' '-'`,
     );
   }
   assert.deepEqual(await s.calls("ssh"), [], "no ssh when srun is there");
@@ -126,7 +128,10 @@ Deno.test("--autoconf slurm without srun on the PATH starts governors over ssh",
   await rain.waitFor(/Starting governors with ssh on cn7, cn8/);
   await until(async () => (await s.calls("ssh")).length === 2, "two ssh calls", 10_000);
   for (const call of await s.calls("ssh")) {
-    assert.match(governorArgs(call[3]!.replaceAll(`'\\''`, "'")), /'--cpus' '6'$/);
+    assert.match(
+      governorArgs(call[3]!.replaceAll(`'\\''`, "'")),
+      /'--cpus' '6' '--token-file' '-'$/,
+    );
   }
   rain.child.kill("SIGINT");
   assert.equal((await rain.exited(10_000)).code, 0);

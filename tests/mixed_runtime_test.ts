@@ -24,7 +24,8 @@ interface Result {
 
 Deno.test("mixed runtimes: Deno server, Node and Bun governors, Node client", async () => {
   await using bundle = await tempBundle();
-  const server = await startServer({ port: 0 });
+  // The governors and the client find the secret in the token file, as users' do.
+  const server = await startServer({ port: 0, tokenFile: true });
   const address = `127.0.0.1:${server.port}`;
   const workDirs: string[] = [];
   const governors: { runtime: string; id: string; close(): Promise<void> }[] = [];

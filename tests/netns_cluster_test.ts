@@ -14,6 +14,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CLI, startCli } from "./_cli.ts";
+import { findToken } from "../common/token_file.ts";
 
 const CLIENT = new URL("./fixtures/netns_client.ts", import.meta.url).pathname;
 const REGISTER_AS = new URL("./fixtures/register_as.ts", import.meta.url).pathname;
@@ -126,7 +127,10 @@ Deno.test({
       assert.deepEqual(seen.sizes, [300000, 200000]);
       assert.match(seen.sums[0], /^[0-9a-f]{64}$/);
       assert.deepEqual(seen.sums, seen.expected, "the bytes crossed the network intact");
-      // The server refuses a loopback address from a governor on another machine.
+      // The server refuses a loopback address from a governor on another machine (one with
+      // the secret, read from the token file `rain start` wrote, as its user's processes do).
+      const [host, port] = server!.split(":");
+      const { token } = (await findToken(host!, Number(port)))!;
       const refused = await new Deno.Command("ip", {
         args: [
           "netns",
@@ -139,6 +143,7 @@ Deno.test({
           server!,
           "127.0.0.1:5000",
         ],
+        env: { RAIN_TOKEN: token },
         stderr: "inherit",
       }).output();
       const answer = JSON.parse(new TextDecoder().decode(refused.stdout));

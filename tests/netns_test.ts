@@ -67,7 +67,8 @@ Deno.test({
   async fn() {
     await teardown();
     await setup();
-    const server = await startServer({ hostname: `${subnet}.1`, port: 0 });
+    // The governors (same user, same file system) find the token file.
+    const server = await startServer({ hostname: `${subnet}.1`, port: 0, tokenFile: true });
     const address = `${subnet}.1:${server.port}`;
     const governors: Deno.ChildProcess[] = [];
     let client: Client | undefined;
@@ -95,7 +96,7 @@ Deno.test({
           }).spawn(),
         );
       }
-      client = await Client.connect(address);
+      client = await Client.connect(address, { token: server.token! });
       const c = client;
       await until(
         async () => (await c.serverInfo()).governors.length === 2,

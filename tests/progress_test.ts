@@ -71,6 +71,8 @@ Deno.test("progressBar() draws lines, or one line in place, ending at 100%", asy
       assert.ok(text.startsWith("\r\x1b[2K["), JSON.stringify(text));
       assert.match(
         text,
+        // The bar is redrawn with the terminal's erase-line sequence (ESC [2K).
+        // deno-lint-ignore no-control-regex
         /\r\x1b\[2K\[##########\] 100% {2}4\/4 tasks {2}running 0 {2}failed 0 {2}\d+\.\d s\n$/,
       );
     } else {

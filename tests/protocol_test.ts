@@ -5,94 +5,9 @@
  * @module
  */
 import assert from "node:assert/strict";
-// Not "cbor-x": its main entry loads the native cbor-extract addon, which crashes Deno.
-import { Encoder } from "cbor-x/encode";
-import { decode } from "cbor-x/decode";
 import { blob, Client, tasks } from "../mod.ts";
 import { type Cluster, startCluster } from "./_cluster.ts";
-import type { TaskSpec } from "../common/attributes.ts";
-import type { SubmitObject } from "../protocol/client.ts";
-import { PROTOCOL_VERSION } from "../protocol/codec.ts";
-import { packSubmitObject, packTaskSpec } from "../protocol/submit_packing.ts";
-
-const encoder = new Encoder({ useRecords: false, mapsAsObjects: true, tagUint8Array: false });
-const encode = (v: unknown) => new Uint8Array(encoder.encode(v));
-
-interface Message {
-  type: string;
-  rid?: number;
-  message?: string;
-  code?: string;
-  value?: unknown;
-  version?: number;
-}
-
-/** A hand-driven WebSocket client of `/ws/client`. */
-class RawClient implements AsyncDisposable {
-  readonly ws: WebSocket;
-  readonly opened: Promise<void>;
-  readonly closed: Promise<CloseEvent>;
-  readonly #queue: Message[] = [];
-  #waiting: ((m: Message) => void) | null = null;
-
-  constructor(address: string) {
-    this.ws = new WebSocket(`ws://${address}/ws/client`);
-    this.ws.binaryType = "arraybuffer";
-    this.opened = new Promise((resolve, reject) => {
-      this.ws.onopen = () => resolve();
-      this.ws.onerror = () => reject(new Error("connect failed"));
-    });
-    this.closed = new Promise((resolve) => this.ws.onclose = resolve);
-    this.ws.onmessage = (e) => {
-      for (const m of decode(new Uint8Array(e.data as ArrayBuffer)) as Message[]) {
-        if (this.#waiting) {
-          const w = this.#waiting;
-          this.#waiting = null;
-          w(m);
-        } else this.#queue.push(m);
-      }
-    };
-  }
-
-  /** The next message from the server. */
-  next(): Promise<Message> {
-    const m = this.#queue.shift();
-    if (m) return Promise.resolve(m);
-    return new Promise((resolve, reject) => {
-      this.#waiting = resolve;
-      this.closed.then(() => reject(new Error("closed before the next message")));
-    });
-  }
-
-  send(data: Uint8Array | string): void {
-    this.ws.send(data);
-  }
-
-  async hello(): Promise<void> {
-    this.send(encode([{ type: "hello", version: PROTOCOL_VERSION }]));
-    assert.deepEqual(await this.next(), { type: "welcome", version: PROTOCOL_VERSION });
-  }
-
-  /** Sends a request (a submit's tasks and objects written as specs are packed) and reads the answer. */
-  async request(m: Record<string, unknown>): Promise<Message> {
-    if (m.type === "submit") {
-      m = {
-        ...m,
-        tasks: (m.tasks as TaskSpec[]).map(packTaskSpec),
-        objects: (m.objects as SubmitObject[]).map((o) =>
-          packSubmitObject(o.spec, o.keep, o.data ?? null)
-        ),
-      };
-    }
-    this.send(encode([m]));
-    return await this.next();
-  }
-
-  async [Symbol.asyncDispose](): Promise<void> {
-    if (this.ws.readyState !== WebSocket.CLOSED) this.ws.close();
-    await this.closed;
-  }
-}
+import { encode, RawClient } from "./_raw_client.ts";
 
 /** Asserts that the server still works for a proper client and for new clients. */
 async function assertServerStillUp(cluster: Cluster): Promise<void> {
@@ -123,7 +38,7 @@ async function assertProtocolError(raw: RawClient, pattern: RegExp): Promise<voi
 
 Deno.test("garbage bytes get a protocol error and a close; the server stays up", async () => {
   await using cluster = await startCluster();
-  await using raw = new RawClient(cluster.address);
+  await using raw = new RawClient(cluster.address, cluster.token);
   await raw.opened;
   raw.send(new Uint8Array([0xff, 0xfe, 0xfd, 0x00, 0x13, 0x37]));
   await assertProtocolError(raw, /not valid CBOR/);
@@ -132,7 +47,7 @@ Deno.test("garbage bytes get a protocol error and a close; the server stays up",
 
 Deno.test("a malformed CBOR message (wrong field type) gets a protocol error; the server stays up", async () => {
   await using cluster = await startCluster();
-  await using raw = new RawClient(cluster.address);
+  await using raw = new RawClient(cluster.address, cluster.token);
   await raw.opened;
   await raw.hello();
   raw.send(encode([{ type: "submit", rid: "one", session: 1, tasks: [], objects: [] }]));
@@ -149,7 +64,7 @@ Deno.test("valid CBOR that is not an array of messages gets a protocol error", a
       encode([{ type: "whatever", rid: 1 }]),
     ]
   ) {
-    await using raw = new RawClient(cluster.address);
+    await using raw = new RawClient(cluster.address, cluster.token);
     await raw.opened;
     await raw.hello();
     raw.send(frame);
@@ -164,19 +79,19 @@ Deno.test("valid CBOR that is not an array of messages gets a protocol error", a
 Deno.test("a text frame, a request before hello and a wrong version are protocol errors", async () => {
   await using cluster = await startCluster();
   {
-    await using raw = new RawClient(cluster.address);
+    await using raw = new RawClient(cluster.address, cluster.token);
     await raw.opened;
     raw.send("hello?");
     await assertProtocolError(raw, /Text frames are not accepted/);
   }
   {
-    await using raw = new RawClient(cluster.address);
+    await using raw = new RawClient(cluster.address, cluster.token);
     await raw.opened;
     raw.send(encode([{ type: "serverInfo", rid: 1 }]));
     await assertProtocolError(raw, /Expected a hello message first/);
   }
   {
-    await using raw = new RawClient(cluster.address);
+    await using raw = new RawClient(cluster.address, cluster.token);
     await raw.opened;
     raw.send(encode([{ type: "hello", version: 99 }]));
     await assertProtocolError(raw, /Protocol version 99 is not supported/);
@@ -186,7 +101,7 @@ Deno.test("a text frame, a request before hello and a wrong version are protocol
 
 Deno.test("a request the server refuses gets an error reply and the connection stays open", async () => {
   await using cluster = await startCluster();
-  await using raw = new RawClient(cluster.address);
+  await using raw = new RawClient(cluster.address, cluster.token);
   await raw.opened;
   await raw.hello();
   const refused = await raw.request({ type: "waitAll", rid: 7, session: 12345 });
@@ -203,7 +118,7 @@ Deno.test("a request the server refuses gets an error reply and the connection s
 
 Deno.test("the server itself rejects (and fails the session on) a submit using a non-kept object of an earlier submit", async () => {
   await using cluster = await startCluster();
-  await using raw = new RawClient(cluster.address);
+  await using raw = new RawClient(cluster.address, cluster.token);
   await raw.opened;
   await raw.hello();
   const created = await raw.request({ type: "newSession", rid: 1, name: "raw" });
@@ -256,7 +171,7 @@ Deno.test("the server itself rejects (and fails the session on) a submit using a
 
 Deno.test("the server refuses a submit whose task consumes its own output (a cycle)", async () => {
   await using cluster = await startCluster();
-  await using raw = new RawClient(cluster.address);
+  await using raw = new RawClient(cluster.address, cluster.token);
   await raw.opened;
   await raw.hello();
   const created = await raw.request({ type: "newSession", rid: 1, name: "cycle" });
@@ -289,7 +204,7 @@ Deno.test("the server refuses a submit whose task consumes its own output (a cyc
 
 Deno.test("parts of one submit (more: true) use each other's objects; a part's unkept object is held until the last part", async () => {
   await using cluster = await startCluster();
-  await using raw = new RawClient(cluster.address);
+  await using raw = new RawClient(cluster.address, cluster.token);
   await raw.opened;
   await raw.hello();
   const sid = (await raw.request({ type: "newSession", rid: 1, name: "raw" })).value as number;
@@ -339,5 +254,50 @@ Deno.test("parts of one submit (more: true) use each other's objects; a part's u
   assert.match(
     later.message!,
     new RegExp(`input object ${sid}/2 of task ${sid}/5 is from an earlier submit`),
+  );
+});
+
+Deno.test("a built-in task whose config is wrong fails on the governor, naming the field", async () => {
+  await using cluster = await startCluster();
+  await using raw = new RawClient(cluster.address, cluster.token);
+  await raw.opened;
+  await raw.hello();
+  const sid = (await raw.request({ type: "newSession", rid: 1, name: "bad config" }))
+    .value as number;
+  const submitted = await raw.request({
+    type: "submit",
+    rid: 2,
+    session: sid,
+    tasks: [{
+      id: [sid, 1],
+      taskType: "sleep",
+      config: { seconds: "soon" },
+      inputs: [{ id: [sid, 0], label: "" }],
+      outputs: [[sid, 2]],
+      resources: { cpus: 1 },
+      user: {},
+      name: "",
+    }],
+    objects: [
+      {
+        spec: { id: [sid, 0], label: "", contentType: "", dataType: "blob", user: {} },
+        keep: false,
+        data: new Uint8Array([1]),
+      },
+      {
+        spec: { id: [sid, 2], label: "", contentType: "", dataType: "blob", user: {} },
+        keep: true,
+      },
+    ],
+  });
+  assert.deepEqual(submitted, { type: "reply", rid: 2, value: null });
+  const waited = await raw.request({ type: "waitAll", rid: 3, session: sid });
+  assert.equal(waited.type, "error");
+  assert.equal(waited.code, "SESSION_FAILED");
+  assert.match(
+    waited.message!,
+    new RegExp(
+      `Task sleep ${sid}/1 failed: Invalid sleep config: config\\.seconds: expected a number`,
+    ),
   );
 });

@@ -40,7 +40,11 @@ Deno.test("a governor started before its server waits, logging sparingly, and jo
   const waitingSince = Date.now();
   // Several attempts happen meanwhile (200 ms, 400 ms, 800 ms, ...), logged once.
   await new Promise((r) => setTimeout(r, 2000));
-  const server = await startServer({ hostname: "127.0.0.1", port: Number(at.split(":")[1]) });
+  const server = await startServer({
+    hostname: "127.0.0.1",
+    port: Number(at.split(":")[1]),
+    tokenFile: true, // the waiting governor finds it, as one of this user's would
+  });
   try {
     await gov.waitFor(/Governor \S+ with 1 cpus joined/, 20_000);
     const waited = Date.now() - waitingSince;
@@ -132,7 +136,11 @@ Deno.test("--exit-on-disconnect: an unreachable server or a lost connection ends
   assert.match(unreachable.stderr, /^rain: Cannot reach server "127\.0\.0\.1:\d+": .*ECONNREFUSED/);
   assert.doesNotMatch(unreachable.stderr, /^\s+at |Uncaught/m, "no stack trace");
 
-  const server = await startServer({ hostname: "127.0.0.1", port: Number(at.split(":")[1]) });
+  const server = await startServer({
+    hostname: "127.0.0.1",
+    port: Number(at.split(":")[1]),
+    tokenFile: true, // the waiting governor finds it, as one of this user's would
+  });
   let closed = false;
   try {
     await using gov = startCli(["governor", at, "--cpus", "1", "--exit-on-disconnect"]);

@@ -151,7 +151,7 @@ class Lines {
 
 /** Runs `target` with the fixture's `args`, piping output. */
 function spawn(target: Target, args: string[]) {
-  const [cmd, ...pre] = target.argv!;
+  const [cmd = "", ...pre] = target.argv!;
   const child = new Deno.Command(cmd, {
     args: [...pre, ...args],
     cwd: ROOT.pathname,

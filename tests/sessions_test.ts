@@ -237,7 +237,9 @@ inProcessTest("a session's name is kept and shown in the dashboard's /api/info",
   assert.equal(session.name, "my pipeline/run 1");
   await session.submit(); // the session now exists on the server
   assert.equal(cluster.server.coordinator.sessions.get(session.id)?.name, "my pipeline/run 1");
-  const res = await fetch(`http://${cluster.address}/api/info`);
+  const res = await fetch(`http://${cluster.address}/api/info`, {
+    headers: { authorization: `Bearer ${cluster.token}` },
+  });
   const info = await res.json() as { sessions: { id: number; name: string }[] };
   assert.deepEqual(info.sessions.find((s) => s.id === session.id)?.name, "my pipeline/run 1");
   await using unnamed = cluster.client.newSession();

@@ -117,7 +117,7 @@ Deno.test("rain start logs sessions and governors with timestamps, prints the da
   ]);
   const [, address] = await rain.waitFor(/Rain server listening on (\S+:\d+)/);
   const [, url] = await rain.waitFor(/^Dashboard: (http:\S+)$/);
-  assert.equal(url, `http://${address}/dashboard/`);
+  assert.match(url!, new RegExp(`^http://${address}/dashboard/\\?token=[\\w-]{43}$`));
   const [, logFile] = await rain.waitFor(/^Event log: (.*\.ndjson)$/);
   const iso = String.raw`\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z`;
   await rain.waitFor(
@@ -180,11 +180,18 @@ Deno.test("rain start logs sessions and governors with timestamps, prints the da
   // The run's log, opened after the server is gone.
   await using viewer = startCli(["dashboard", logDir, "--listen", "127.0.0.1:0"]);
   await viewer.waitFor(/^Event log .*\.ndjson: \d+ events, 2 sessions$/);
-  const [, view] = await viewer.waitFor(/^Dashboard: http:\/\/(\S+)\/dashboard\/$/);
+  const [, view, secret] = await viewer.waitFor(
+    /^Dashboard: http:\/\/(\S+)\/dashboard\/\?token=(\S+)$/,
+  );
   const replayed = await runCli(["status", view!]);
   assert.match(replayed.stdout, /^Governors: 0 connected, 1 lost$/m);
   assert.match(replayed.stdout, /^ +2 +bad +\S+ +failed /m);
-  const page = await fetch(`http://${view}/dashboard/`);
+  assert.equal(
+    (await fetch(`http://${view}/dashboard/`)).status,
+    401,
+    "the viewer has a secret too",
+  );
+  const page = await fetch(`http://${view}/dashboard/?token=${secret}`);
   assert.match(await page.text(), /Rain dashboard/);
   viewer.child.kill("SIGTERM");
   assert.equal((await viewer.exited(10_000)).code, 0);

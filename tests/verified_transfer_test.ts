@@ -13,7 +13,7 @@ import { blob, type DataObject, directory, InputDir, tasks } from "../mod.ts";
 import { startGovernor } from "../governor/mod.ts";
 import { fetchObjectBytes, ObjectHashError } from "../protocol/data_plane.ts";
 import { startCluster } from "./_cluster.ts";
-import { tempDir } from "./_util.ts";
+import { dataToken, tempDir } from "./_util.ts";
 
 const MiB = 1024 * 1024;
 
@@ -74,7 +74,7 @@ Deno.test("a governor fetching a corrupt input drops it and runs the task on a r
   await p.output.wait();
   await corrupt(cluster.governors[0]!.workDir, p.output);
   // A second governor, the only one with 2 cpus: the consumer runs there and fetches p.
-  const second = await startGovernor({ server: cluster.address, cpus: 2 });
+  const second = await startGovernor({ server: cluster.address, token: cluster.token, cpus: 2 });
   try {
     const c = tasks.concat([p, blob("!")], { cpus: 2 });
     c.output.keep();
@@ -99,7 +99,7 @@ Deno.test("a directory fetched by another governor is checked too: a corrupt fil
   const file = join(cluster.governors[0]!.workDir, "objects", `${id[0]}-${id[1]}`, "a", "x.bin");
   await chmod(file, 0o644);
   await writeFile(file, pattern(300_001)); // a file in the stored tree, changed
-  const second = await startGovernor({ server: cluster.address, cpus: 2 });
+  const second = await startGovernor({ server: cluster.address, token: cluster.token, cpus: 2 });
   try {
     const t = tasks.execute(["cat", "d/a/x.bin"], {
       stdout: true,
@@ -127,10 +127,11 @@ Deno.test("fetchObjectBytes checks a blob's bytes and a dir's archive against th
   await session.wait([b.output, d.output]);
   const gov = cluster.governors[0]!.id;
   const wrong = "xxh128:00000000000000000000000000000000";
+  const access = { token: await dataToken(cluster), tls: false };
   for (const o of [b.output, d.output]) {
-    const bytes = await fetchObjectBytes(gov, o.spec.id, o.info!.hash);
+    const bytes = await fetchObjectBytes(gov, o.spec.id, access, o.info!.hash);
     assert.ok(bytes.length > 0);
-    await assert.rejects(fetchObjectBytes(gov, o.spec.id, wrong), (e: Error) => {
+    await assert.rejects(fetchObjectBytes(gov, o.spec.id, access, wrong), (e: Error) => {
       assert.ok(e instanceof ObjectHashError);
       assert.equal(
         e.message,

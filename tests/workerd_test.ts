@@ -9,9 +9,10 @@
 import assert from "node:assert/strict";
 import { blob, Client, type DataInstance, remote, type Task, tasks } from "../mod.ts";
 import { startGovernor } from "../governor/mod.ts";
+import { startCli } from "./_cli.ts";
 import { startProcessCluster } from "./_process_cluster.ts";
 import { ROOT } from "./_runtime_process.ts";
-import { startWorkerd } from "./_workerd.ts";
+import { startWorkerd, type WorkerdServer } from "./_workerd.ts";
 
 /** Rejects when `p` takes longer than `ms`: a server that misses a lost governor must not hang the test. */
 async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
@@ -137,6 +138,134 @@ Deno.test("edge (workerd): an idle client's session outlives the platform's 10 s
   } finally {
     await client.close();
     await workerd.server.close();
+  }
+});
+
+/** One server-sent event. */
+interface SseEvent {
+  event: string;
+  data: Record<string, unknown>;
+}
+
+/** The server-sent events of a response, read one at a time. */
+interface SseEvents {
+  next(): Promise<SseEvent>;
+  cancel(): Promise<void>;
+}
+
+/** Reads the server-sent events of a response. */
+function sseEvents(r: Response): SseEvents {
+  const reader = r.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  return {
+    async next() {
+      while (!buffer.includes("\n\n")) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error("The event stream ended");
+        buffer += value;
+      }
+      const block = buffer.slice(0, buffer.indexOf("\n\n"));
+      buffer = buffer.slice(block.length + 2);
+      const data = block.split("\n").filter((l) => l.startsWith("data: ")).map((l) => l.slice(6));
+      return { event: /^event: (.*)$/m.exec(block)![1]!, data: JSON.parse(data.join("\n")) };
+    },
+    cancel: () => reader.cancel(),
+  };
+}
+
+Deno.test("edge (workerd): the dashboard streams live updates from the Durable Object, and an open dashboard keeps the history past the hibernation grace", async () => {
+  const workerd = await startWorkerd();
+  const base = `http://${workerd.address}`;
+  let feed: SseEvents | undefined;
+  try {
+    const page = await fetch(`${base}/dashboard/`);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /<script type="module" src="app.js">/);
+    const governor = await startGovernor({ server: workerd.address, cpus: 1 });
+    const client = await Client.connect(workerd.address);
+    let id: number;
+    try {
+      const live = sseEvents(await within(fetch(`${base}/api/stream`), 10_000, "the live feed"));
+      feed = live;
+      const snapshot = await within(live.next(), 10_000, "the snapshot");
+      assert.equal(snapshot.event, "snapshot");
+      const governors = snapshot.data.governors as { id: string }[];
+      assert.deepEqual(governors.map((g) => g.id), [governor.id]);
+      const session = client.newSession({ name: "edge dashboard" });
+      // One cpu, four half-second tasks: the run lasts ~2 s, long enough to be seen running.
+      const steps = [0, 1, 2, 3].map((i) => tasks.sleep(blob(`${i}`), 0.5, { name: `nap/${i}` }));
+      await session.submit();
+      id = session.id;
+      let firstRunning = Infinity;
+      let finishedAt: number;
+      for (;;) {
+        const { event, data } = await within(live.next(), 10_000, "the next update");
+        assert.equal(event, "update");
+        const sessions = data.sessions as {
+          id: number;
+          counts: Record<string, number>;
+          finished: number;
+        }[];
+        const s = sessions.find((x) => x.id === id);
+        if (s && s.counts.running! > 0) firstRunning = Math.min(firstRunning, Date.now());
+        if (s?.counts.finished === 4) {
+          finishedAt = s.finished;
+          break;
+        }
+      }
+      // Received before the server saw the session finish (same machine, same
+      // clock): the updates stream, they are not held back until the end.
+      assert.ok(firstRunning < finishedAt, "an update arrived while the session ran");
+      await session.wait(steps);
+      await session.close();
+    } finally {
+      await client.close();
+      await governor.close();
+    }
+    // Nobody but the dashboard is connected now. Without it the platform
+    // hibernates the object after 10 s, and the closed session's history goes
+    // with it; the open event stream is a request in progress, which keeps it.
+    await new Promise((r) => setTimeout(r, 12_000));
+    const summary = await (await fetch(`${base}/api/sessions/${id}`)).json();
+    assert.equal(summary.name, "edge dashboard");
+    assert.equal(summary.state, "closed");
+    const trace = await (await fetch(`${base}/api/sessions/${id}/trace`)).json() as {
+      traceEvents: { ph: string; name: string }[];
+    };
+    assert.deepEqual(
+      trace.traceEvents.filter((e) => e.ph === "X").map((e) => e.name).sort(),
+      ["nap/0", "nap/1", "nap/2", "nap/3"],
+    );
+  } finally {
+    await feed?.cancel().catch(() => {});
+    await workerd.server.close();
+  }
+});
+
+Deno.test("edge (workerd): rain governor rejoins the edge server after it restarted, and runs the new server's sessions", async () => {
+  const first = await startWorkerd();
+  const { address, server: { port } } = first;
+  let second: WorkerdServer | undefined;
+  try {
+    await using gov = startCli(["governor", address, "--cpus", "1"]);
+    await gov.waitFor(/Governor \S+ with 1 cpus joined/, 20_000);
+    // Everything the old server held is gone, as when the platform evicts the object.
+    await first.server.close();
+    second = await startWorkerd({ port });
+    await gov.waitFor(/Rejoined server/, 20_000, "stderr");
+    const client = await Client.connect(address);
+    try {
+      await using session = client.newSession();
+      const t = tasks.concat([blob("after "), blob("restart")]);
+      t.output.keep();
+      await session.submit();
+      assert.equal((await t.output.fetch()).text(), "after restart");
+    } finally {
+      await client.close();
+    }
+  } finally {
+    await first.server.close();
+    await second?.server.close();
   }
 });
 

@@ -69,7 +69,7 @@ export function mul32(a: number, b: number): void {
 /** The low 64 bits of a 64×64-bit product into `R[0]`, `R[1]`. */
 export function mul64(ah: number, al: number, bh: number, bl: number): void {
   mul32(al, bl);
-  R[0] = R[0] + Math.imul(ah, bl) + Math.imul(al, bh);
+  R[0] = R[0]! + Math.imul(ah, bl) + Math.imul(al, bh);
 }
 
 /** The 128-bit product of two 64-bit numbers: low half in `R[0]`, `R[1]`, high in `R[2]`, `R[3]`. */

@@ -61,6 +61,7 @@ class Kernels {
   }
 
   #reset(): void {
+    // WebAssembly types exports generically; these are the kernels' (wasm/assembly/).
     this.#exports = new WebAssembly.Instance(this.#module, {}).exports as unknown as Exports;
     // The table of u32 pairs starts here, so keep it 8-aligned.
     this.#base = (this.#exports.heapBase() + 7) & ~7;

@@ -15,19 +15,19 @@ export interface GovernorScriptOptions {
    * The shell words running `rain` there (`--governor-command`); by default
    * `rain` on the remote PATH, else the one `npx` finds (never downloaded).
    */
-  command?: string;
+  command?: string | undefined;
   /** The server's `host:port` as the host reaches it. */
   server: string;
   /** The address the governor registers (`--advertise`). */
-  advertise?: string;
+  advertise?: string | undefined;
   /** Its cpus. */
-  cpus?: number;
+  cpus?: number | undefined;
   /** Its work directory on that host. */
-  workDir?: string;
+  workDir?: string | undefined;
   /** Whether the first line of stdin is the server's token (`--token-file -`). */
   token: boolean;
   /** Heap limit of its executors (MB). */
-  executorMemoryMb?: number;
+  executorMemoryMb?: number | undefined;
 }
 
 /**

@@ -17,7 +17,7 @@ export interface GovernorHost {
   /** What `ssh` or `srun --nodelist` is given (`[USER@]HOST` for ssh). */
   host: string;
   /** Its cpus, when the batch system says them. */
-  cpus?: number;
+  cpus?: number | undefined;
 }
 
 /** How remote governors are started. */
@@ -27,15 +27,15 @@ export interface RemoteGovernorOptions {
   /** The server's `host:port` as the hosts reach it. */
   server: string;
   /** The command running `rain` on each host (`--governor-command`). */
-  command?: string;
+  command?: string | undefined;
   /** Cpus of every governor (`--cpus`; else the host's own, else the machine's). */
-  cpus?: number;
+  cpus?: number | undefined;
   /** Work directory on every host. */
-  workDir?: string;
+  workDir?: string | undefined;
   /** Heap limit of executors (MB). */
-  executorMemoryMb?: number;
+  executorMemoryMb?: number | undefined;
   /** The server's token, handed to each governor through its stdin. */
-  token?: string;
+  token?: string | undefined;
   /** Log sink. */
   log(message: string): void;
 }

@@ -19,31 +19,33 @@ import {
 } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { checkInside, checkRelativePath, checkTreeInside } from "../../common/paths.ts";
-import type { ExecuteConfig } from "../../protocol/task_configs.ts";
+import { type ExecuteConfig, executeConfig } from "../../protocol/task_configs.ts";
 import { runtime } from "../../runtime/mod.ts";
 import type { StoredObject } from "../store.ts";
-import { taskDirs } from "../task_dirs.ts";
 import type { Builtin, BuiltinContext, BuiltinOutput } from "./types.ts";
 
 /** Runs an execute task. */
-export const execute: Builtin = async (ctx) => {
-  const config = ctx.task.spec.config as ExecuteConfig;
-  const dirs = taskDirs(ctx.store);
-  const dir = await dirs.acquire();
-  // Stdout goes beside the task directory, where the program cannot see it.
-  const stdout = join(ctx.store.tasksDir, `${ctx.task.spec.id.join("-")}.stdout`);
-  try {
-    return await run(ctx, config, dir, stdout);
-  } catch (e) {
-    await rm(stdout, { force: true });
-    throw e;
-  } finally {
-    await dirs.release(dir);
-  }
+export const execute: Builtin<ExecuteConfig> = {
+  config: executeConfig,
+  run: async (ctx) => {
+    const config = ctx.config;
+    const { store, taskDirs } = ctx.resources;
+    const dir = await taskDirs.acquire();
+    // Stdout goes beside the task directory, where the program cannot see it.
+    const stdout = join(store.tasksDir, `${ctx.task.spec.id.join("-")}.stdout`);
+    try {
+      return await run(ctx, config, dir, stdout);
+    } catch (e) {
+      await rm(stdout, { force: true });
+      throw e;
+    } finally {
+      await taskDirs.release(dir);
+    }
+  },
 };
 
 async function run(
-  ctx: BuiltinContext,
+  ctx: BuiltinContext<ExecuteConfig>,
   config: ExecuteConfig,
   dir: string,
   stdoutPath: string,
@@ -189,8 +191,12 @@ function trimSlash(path: string): string {
  * Moves an output out of the task directory (which is emptied before the
  * runner stores the output) to a staging path named by the task.
  */
-async function stage(ctx: BuiltinContext, path: string, index: number): Promise<string> {
-  const staged = join(ctx.store.tasksDir, `${ctx.task.spec.id.join("-")}.out${index}`);
+async function stage(
+  ctx: BuiltinContext<ExecuteConfig>,
+  path: string,
+  index: number,
+): Promise<string> {
+  const staged = join(ctx.resources.store.tasksDir, `${ctx.task.spec.id.join("-")}.out${index}`);
   await rename(path, staged);
   return staged;
 }

@@ -6,49 +6,43 @@
  */
 import { copyFile, cp, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import { MEMORY_LIMIT } from "../store.ts";
-import { type Builtin, configField } from "./types.ts";
-
-/**
- * Describes a file-system error the way a user wants to read it.
- *
- * @param e The error.
- * @returns A short cause, e.g. `"no such file or directory"`.
- */
-export function fsCause(e: unknown): string {
-  const code = (e as { code?: string }).code;
-  if (code === "ENOENT") return "no such file or directory";
-  if (code === "EACCES" || code === "EPERM") return "permission denied";
-  if (code === "EISDIR") return "is a directory";
-  if (code === "ENOTDIR") return "not a directory";
-  return (e as Error).message;
-}
+import { type PathConfig, pathConfig } from "../../protocol/task_configs.ts";
+import { fsCause } from "../fs_util.ts";
+import { type Builtin, onlyInput } from "./types.ts";
 
 /** Runs a load task: the file's bytes become the output. */
-export const load: Builtin = async (ctx) => {
-  const path = configField<string>(ctx, "path");
-  try {
-    const st = await stat(path);
-    if (!st.isFile()) throw Object.assign(new Error("not a file"), { code: "EISDIR" });
-    if (st.size > MEMORY_LIMIT) return [{ file: path }];
-    return [{ data: new Uint8Array(await readFile(path)) }];
-  } catch (e) {
-    throw new Error(`Cannot load "${path}": ${fsCause(e)}`);
-  }
+export const load: Builtin<PathConfig> = {
+  config: pathConfig,
+  run: async (ctx) => {
+    const { path } = ctx.config;
+    try {
+      const real = await ctx.resources.fsRoots.check(path);
+      const st = await stat(real);
+      if (!st.isFile()) throw Object.assign(new Error("not a file"), { code: "EISDIR" });
+      if (st.size > ctx.resources.limits.inMemoryBytes) return [{ file: real }];
+      return [{ data: new Uint8Array(await readFile(real)) }];
+    } catch (e) {
+      throw new Error(`Cannot load "${path}": ${fsCause(e)}`);
+    }
+  },
 };
 
 /** Runs a store task: writes its input to a file (a directory for dirs); no output. */
-export const store: Builtin = async (ctx) => {
-  const path = configField<string>(ctx, "path");
-  const obj = ctx.inputs[0]!;
-  try {
-    await mkdir(dirname(path), { recursive: true });
-    if (obj.data) await writeFile(path, obj.data);
-    else if (obj.dataType === "dir") {
-      await cp(obj.path!, path, { recursive: true, verbatimSymlinks: true });
-    } else await copyFile(obj.path!, path);
-  } catch (e) {
-    throw new Error(`Cannot store to "${path}": ${fsCause(e)}`);
-  }
-  return [];
+export const store: Builtin<PathConfig> = {
+  config: pathConfig,
+  run: async (ctx) => {
+    const { path } = ctx.config;
+    const obj = onlyInput(ctx);
+    try {
+      const real = await ctx.resources.fsRoots.check(path);
+      await mkdir(dirname(real), { recursive: true });
+      if (obj.data) await writeFile(real, obj.data);
+      else if (obj.dataType === "dir") {
+        await cp(obj.path!, real, { recursive: true, verbatimSymlinks: true });
+      } else await copyFile(obj.path!, real);
+    } catch (e) {
+      throw new Error(`Cannot store to "${path}": ${fsCause(e)}`);
+    }
+    return [];
+  },
 };

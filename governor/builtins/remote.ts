@@ -4,64 +4,35 @@
  *
  * @module
  */
-import type { ObjectSpec, TaskSpec } from "../../common/attributes.ts";
-import { validateRemoteConfig } from "../../protocol/executor.ts";
+import { NO_USER, type ObjectSpec } from "../../common/attributes.ts";
+import type { AssignedOutput } from "../../protocol/assigned_task.ts";
 import type { ExecutorInput, RunMessage } from "../../protocol/executor.ts";
-import { ExecutorPool, type ExecutorPoolOptions } from "../executor_pool.ts";
-import type { ObjectStore, StoredObject } from "../store.ts";
+import { type RemoteConfig, remoteConfig } from "../../protocol/remote_config.ts";
+import type { StoredObject } from "../store.ts";
 import type { Builtin, BuiltinContext, BuiltinOutput } from "./types.ts";
 
-const pools = new WeakMap<ObjectStore, ExecutorPool>();
-const poolOptions = new WeakMap<ObjectStore, ExecutorPoolOptions>();
-
-/**
- * Sets the options of a governor's executors (before its first remote task).
- *
- * @param store The governor's store.
- * @param options The executors' heap limit.
- */
-export function configureExecutors(store: ObjectStore, options: ExecutorPoolOptions): void {
-  poolOptions.set(store, options);
-}
-
-/**
- * The executor pool of a governor (made on first use).
- *
- * @param store The governor's store.
- * @returns Its pool.
- */
-export function executorPool(store: ObjectStore): ExecutorPool {
-  let pool = pools.get(store);
-  if (!pool) pools.set(store, pool = new ExecutorPool(store.tasksDir, poolOptions.get(store)));
-  return pool;
-}
-
 /** Runs a remote task. */
-export const remote: Builtin = (ctx) => {
-  validateRemoteConfig(ctx.task.spec.config);
-  return run(ctx);
+export const remote: Builtin<RemoteConfig> = {
+  config: remoteConfig,
+  run,
 };
 
-remote.shutdown = (store) => {
-  const pool = pools.get(store);
-  pools.delete(store);
-  pool?.close();
-};
-
-async function run(ctx: BuiltinContext): Promise<BuiltinOutput[]> {
+async function run(ctx: BuiltinContext<RemoteConfig>): Promise<BuiltinOutput[]> {
   const { task } = ctx;
   // Inputs the server handed over with their data come without a hash: the function sees one.
-  for (const obj of ctx.inputs) if (!obj.info.hash) await ctx.store.hashOf(obj);
+  for (const obj of ctx.inputs) if (!obj.info.hash) await ctx.resources.store.hashOf(obj);
+  // The server sends remote tasks with full specs (`assignedTask` checks them): the
+  // defaults below never apply, they only spell out the full types.
+  const { user = NO_USER, name = "" } = task.spec;
   const message: Omit<RunMessage, "cwd"> = {
     type: "run",
-    // The server sends remote tasks with full specs (checked on receipt).
-    spec: task.spec as TaskSpec,
-    outputs: task.outputs as ObjectSpec[],
+    spec: { ...task.spec, config: ctx.config, user, name },
+    outputs: task.outputs.map(outputSpec),
     inputs: ctx.inputs.map((obj, i) => toInput(obj, task.inputs?.[i], task.spec.inputs[i]!.label)),
-    outputPaths: task.outputs.map((o) => ctx.store.pathFor(o.id)),
-    governor: ctx.governor,
+    outputPaths: task.outputs.map((o) => ctx.resources.store.pathFor(o.id)),
+    governor: ctx.resources.address,
   };
-  const answer = await executorPool(ctx.store).run(message, ctx.signal);
+  const answer = await ctx.resources.executors.run(message, ctx.signal);
   ctx.info.debug = answer.debug;
   ctx.info.user = answer.user;
   if (answer.type === "error") {
@@ -91,6 +62,11 @@ async function run(ctx: BuiltinContext): Promise<BuiltinOutput[]> {
     }
   }
   return outputs;
+}
+
+function outputSpec(o: AssignedOutput): ObjectSpec {
+  const { id, label, contentType = "", dataType = "blob", user = NO_USER } = o;
+  return { id, label, contentType, dataType, user };
 }
 
 function toInput(obj: StoredObject, known: ObjectSpec | undefined, label: string): ExecutorInput {

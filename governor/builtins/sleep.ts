@@ -3,21 +3,25 @@
  *
  * @module
  */
-import { type Builtin, configField } from "./types.ts";
+import { type SleepConfig, sleepConfig } from "../../protocol/task_configs.ts";
+import { type Builtin, onlyInput } from "./types.ts";
 
 /** Runs a sleep task; resolves early (with an error) when the session stops. */
-export const sleep: Builtin = async (ctx) => {
-  const seconds = configField<number>(ctx, "seconds");
-  await new Promise<void>((resolve, reject) => {
-    const stop = () => {
-      clearTimeout(timer);
-      reject(new Error("Task was stopped"));
-    };
-    const timer = setTimeout(() => {
-      ctx.signal.removeEventListener("abort", stop);
-      resolve();
-    }, seconds * 1000);
-    ctx.signal.addEventListener("abort", stop, { once: true });
-  });
-  return [{ forward: ctx.inputs[0]! }];
+export const sleep: Builtin<SleepConfig> = {
+  config: sleepConfig,
+  run: async (ctx) => {
+    const { seconds } = ctx.config;
+    await new Promise<void>((resolve, reject) => {
+      const stop = () => {
+        clearTimeout(timer);
+        reject(new Error("Task was stopped"));
+      };
+      const timer = setTimeout(() => {
+        ctx.signal.removeEventListener("abort", stop);
+        resolve();
+      }, seconds * 1000);
+      ctx.signal.addEventListener("abort", stop, { once: true });
+    });
+    return [{ forward: onlyInput(ctx) }];
+  },
 };

@@ -4,23 +4,25 @@
  * @module
  */
 import type { DataType } from "../../common/attributes.ts";
-import type { AssignedTask } from "../../protocol/governor.ts";
-import type { ObjectStore, StoredObject } from "../store.ts";
+import type { AssignedTask } from "../../protocol/assigned_task.ts";
+import type { Validator } from "../../protocol/validate.ts";
+import type { GovernorResources } from "../resources.ts";
+import type { StoredObject } from "../store.ts";
 
 /** What a built-in gets to run one task. */
-export interface BuiltinContext {
+export interface BuiltinContext<C = unknown> {
   /** The task as assigned by the server. */
   task: AssignedTask;
+  /** The task's config, checked by the built-in's validator. */
+  config: C;
   /** The input objects in order, all present in the store. */
   inputs: StoredObject[];
-  /** The governor's store (for reading input bytes and file paths). */
-  store: ObjectStore;
   /** Aborted when the task's session stops. */
   signal: AbortSignal;
   /** Task-info extras the built-in may set; reported whether the task finishes or fails. */
   info: { debug: string; user: Record<string, unknown> };
-  /** The governor's id (`host:port`). */
-  governor: string;
+  /** The governor's store, executors, task directories, limits and address. */
+  resources: GovernorResources;
 }
 
 /**
@@ -35,26 +37,28 @@ export type BuiltinOutput =
   )
   & { /** The new object's `info.user`. */ user?: Record<string, unknown> };
 
-/**
- * A built-in task implementation; may finish synchronously. `shutdown`, when
- * present, is called as a governor (identified by its store) stops.
- */
-export type Builtin =
-  & ((ctx: BuiltinContext) => BuiltinOutput[] | Promise<BuiltinOutput[]>)
-  & { shutdown?: (store: ObjectStore) => void };
+/** A built-in task type: how to check its config, and how to run a task; may finish synchronously. */
+export interface Builtin<C = unknown> {
+  /** Checks a task's config (`protocol/task_configs.ts`); its result is `ctx.config`. */
+  config: Validator<C>;
+  /**
+   * Runs one task.
+   *
+   * @param ctx The task, its checked config, its inputs and the governor's parts.
+   * @returns One output per task output, in order.
+   */
+  run(ctx: BuiltinContext<C>): BuiltinOutput[] | Promise<BuiltinOutput[]>;
+}
 
 /**
- * Reads a task's config as an object with the given string/number fields.
+ * The single input of a built-in that takes exactly one.
  *
- * @param ctx The context.
- * @param field The field to read.
- * @returns The field's value.
- * @throws {Error} When the config lacks the field.
+ * @param ctx The task's context.
+ * @returns The input.
+ * @throws {Error} When the task has another number of inputs.
  */
-export function configField<T>(ctx: BuiltinContext, field: string): T {
-  const config = ctx.task.spec.config as Record<string, unknown> | null;
-  if (!config || !(field in config)) {
-    throw new Error(`Invalid ${ctx.task.spec.taskType} config: missing "${field}"`);
-  }
-  return config[field] as T;
+export function onlyInput(ctx: BuiltinContext<unknown>): StoredObject {
+  const only = ctx.inputs.length === 1 ? ctx.inputs[0] : undefined;
+  if (!only) throw new Error(`${ctx.task.spec.taskType} takes one input, got ${ctx.inputs.length}`);
+  return only;
 }

@@ -12,6 +12,7 @@ import { mkdir, open, readdir, stat } from "node:fs/promises";
 import type { FileHandle } from "node:fs/promises";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import type { EventLog } from "./event_log.ts";
 import type { LoggedEvent, RainEvent } from "./event_map.ts";
 
 /** Bytes of lines gathered before they are written without waiting for the timer. */
@@ -112,6 +113,45 @@ export class LogFileWriter {
     await this.#flush();
     await this.#file.close();
   }
+}
+
+/** A log file that a server's events are being appended to. */
+export interface FollowedLogFile {
+  /** The file's path. */
+  readonly path: string;
+  /** Stops following the events, writes what is left and closes the file. */
+  close(): Promise<void>;
+}
+
+/**
+ * Appends every later event of a stream to a new log file in a directory.
+ *
+ * @example The log of a server's monitoring
+ * ```ts ignore
+ * const file = await writeLogFile(monitoring.events, "logs", (e) => console.error(e.message));
+ * // ... later
+ * await file.close();
+ * ```
+ *
+ * @param events The event stream.
+ * @param dir The directory (made when missing).
+ * @param onError Called once if writing fails (the log then stops).
+ * @returns The file being written.
+ */
+export async function writeLogFile(
+  events: EventLog,
+  dir: string,
+  onError: (e: Error) => void,
+): Promise<FollowedLogFile> {
+  const file = await LogFileWriter.create(dir, onError);
+  const stop = events.on((e, time, seq) => file.write(e, time, seq));
+  return {
+    path: file.path,
+    close() {
+      stop();
+      return file.close();
+    },
+  };
 }
 
 /**

@@ -23,9 +23,9 @@ import {
 /** How much history the monitor keeps of closed sessions. */
 export interface Retention {
   /** Most tasks of closed sessions kept (the newest closed session is always kept). @default {100000} */
-  tasks?: number;
+  tasks?: number | undefined;
   /** Most closed sessions kept. @default {1000} */
-  sessions?: number;
+  sessions?: number | undefined;
 }
 
 /** Tasks of closed sessions kept by default. */

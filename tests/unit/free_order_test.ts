@@ -41,10 +41,9 @@ Deno.test("a free gathered in a turn does not remove what recovery sent back in 
         data,
       ),
       S,
-      "o",
     );
   const concat = (n: number, input: number, output: number) =>
-    unpackTaskSpec([n, "concat", null, 1, "", null, 1, input, "", output], S, "t");
+    unpackTaskSpec([n, "concat", null, 1, "", null, 1, input, "", output], S);
   // Constant C=0; P=1: C -> X=2; T1=3: C -> Z=4; T3=5: X -> W=6 (kept).
   c.submit(s, [concat(1, 0, 2), concat(3, 0, 4), concat(5, 2, 6)], [
     object(0, false, new Uint8Array([1])),

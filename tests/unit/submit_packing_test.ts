@@ -12,6 +12,7 @@ import {
   unpackSubmitObject,
   unpackTaskSpec,
 } from "../../protocol/submit_packing.ts";
+import { validate } from "../../protocol/validate.ts";
 
 const spec: TaskSpec = {
   id: [4, 10],
@@ -25,12 +26,12 @@ const spec: TaskSpec = {
 };
 
 Deno.test("a task spec survives packing and unpacking", () => {
-  assert.deepEqual(unpackTaskSpec(packTaskSpec(spec), 4, "t"), spec);
+  assert.deepEqual(unpackTaskSpec(packTaskSpec(spec), 4), spec);
 });
 
 Deno.test("empty user and 1-cpu resources unpack to the shared frozen values", () => {
   const plain = { ...spec, user: {}, resources: { cpus: 1 } };
-  const back = unpackTaskSpec(packTaskSpec(plain), 4, "t");
+  const back = unpackTaskSpec(packTaskSpec(plain), 4);
   assert.equal(back.user, NO_USER);
   assert.equal(back.resources, ONE_CPU);
   assert.ok(Object.isFrozen(back.user));
@@ -49,12 +50,9 @@ Deno.test("an object survives packing and unpacking, with or without data", () =
     data: new Uint8Array([1, 2]),
     hash: "xxh128:0123456789abcdef0123456789abcdef",
   };
-  assert.deepEqual(
-    unpackSubmitObject(packSubmitObject(o.spec, o.keep, o.data, o.hash), 4, "o"),
-    o,
-  );
+  assert.deepEqual(unpackSubmitObject(packSubmitObject(o.spec, o.keep, o.data, o.hash), 4), o);
   const out = { spec: { ...o.spec, user: {} }, keep: false };
-  const back = unpackSubmitObject(packSubmitObject(out.spec, out.keep, null), 4, "o");
+  const back = unpackSubmitObject(packSubmitObject(out.spec, out.keep, null), 4);
   assert.deepEqual(back, out);
   assert.equal("data" in back, false);
   assert.equal("hash" in back, false);
@@ -71,36 +69,50 @@ Deno.test("malformed packed tasks and objects are protocol errors naming the fie
   const packed = packTaskSpec(spec);
   const bad: [() => unknown, RegExp][] = [
     [
-      () => unpackTaskSpec({}, 4, "submit.tasks[0]"),
+      () => validate((x) => unpackTaskSpec(x, 4), {}, "submit.tasks[0]"),
       /submit\.tasks\[0\]: expected a packed task spec/,
     ],
     [
-      () => unpackTaskSpec(packed.map((v, i) => i === 3 ? 0 : v), 4, "t"),
+      () => validate((x) => unpackTaskSpec(x, 4), packed.map((v, i) => i === 3 ? 0 : v), "t"),
       /t\[3\]: cpus must be at least 1/,
     ],
-    [() => unpackTaskSpec(packed.map((v, i) => i === 6 ? 9 : v), 4, "t"), /too short for 9 inputs/],
     [
-      () => unpackTaskSpec(packed.map((v, i) => i === 8 ? 7 : v), 4, "t"),
+      () => validate((x) => unpackTaskSpec(x, 4), packed.map((v, i) => i === 6 ? 9 : v), "t"),
+      /too short for 9 inputs/,
+    ],
+    [
+      () => validate((x) => unpackTaskSpec(x, 4), packed.map((v, i) => i === 8 ? 7 : v), "t"),
       /t\[8\]: expected a string/,
     ],
     [
-      () => unpackTaskSpec(packed.map((v, i) => i === 5 ? [1] : v), 4, "t"),
+      () => validate((x) => unpackTaskSpec(x, 4), packed.map((v, i) => i === 5 ? [1] : v), "t"),
       /t\[5\]: expected an object/,
     ],
     [
-      () => unpackSubmitObject([1, "", "", "tree", null, false, null, null], 4, "o"),
+      () =>
+        validate(
+          (x) => unpackSubmitObject(x, 4),
+          [1, "", "", "tree", null, false, null, null],
+          "o",
+        ),
       /o\[3\]: expected "blob" or "dir"/,
     ],
     [
-      () => unpackSubmitObject([1, "", "", "blob", null, false, null], 4, "o"),
+      () => validate((x) => unpackSubmitObject(x, 4), [1, "", "", "blob", null, false, null], "o"),
       /o: expected a packed object/,
     ],
     [
-      () => unpackSubmitObject([1, "", "", "blob", null, false, "data", null], 4, "o"),
+      () =>
+        validate(
+          (x) => unpackSubmitObject(x, 4),
+          [1, "", "", "blob", null, false, "data", null],
+          "o",
+        ),
       /o\[6\]: expected bytes/,
     ],
     [
-      () => unpackSubmitObject([1, "", "", "blob", null, false, null, 7], 4, "o"),
+      () =>
+        validate((x) => unpackSubmitObject(x, 4), [1, "", "", "blob", null, false, null, 7], "o"),
       /o\[7\]: expected a string/,
     ],
   ];

@@ -281,7 +281,7 @@ Deno.test("unpackTar() refuses truncated and corrupt archives", async () => {
     const bytes = await archive([file("a", "x".repeat(2000))]);
     await assert.rejects(unpackTar(bytes.slice(0, 1024), join(base, "t")), /truncated/);
     const corrupt = bytes.slice();
-    corrupt[0] ^= 1;
+    corrupt[0]! ^= 1;
     await assert.rejects(unpackTar(corrupt, join(base, "c")), /checksum/);
   });
 });
