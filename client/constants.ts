@@ -1,7 +1,7 @@
 /**
  * Getting a submit's constants to the cluster. Each constant is hashed
- * first. Small ones travel inside the submit; large ones (and more if the
- * small ones would not fit in one frame) are named by their hash: the
+ * first. Small ones travel inside the submit; large ones (and the largest
+ * small ones beyond {@linkcode MAX_INLINE_DATA} in all) are named by their hash: the
  * server says, per hash, whether a governor already holds those bytes
  * (nothing is sent) or which governor to stream them to. So a constant of
  * any size can be submitted, with bounded memory on both sides (a
@@ -14,17 +14,23 @@ import { hashBytes } from "../common/content_hash.ts";
 import { hashDirectory } from "../common/dir_hash.ts";
 import { directorySize, packDirectory, packDirectoryStream } from "../common/tar.ts";
 import type { ContentItem } from "../protocol/client.ts";
-import { MAX_FRAME_BYTES } from "../protocol/codec.ts";
 import { uploadContent } from "../protocol/content_upload.ts";
 import { type PackedObject, packSubmitObject } from "../protocol/submit_packing.ts";
 import type { Connection } from "./connection.ts";
 import type { DataObject } from "./data_object.ts";
 
+/** The largest WebSocket message workerd (the edge host) accepts. */
+const WORKERD_MESSAGE_BYTES = 32 * 1024 * 1024;
+
 /** Constants of at least this size are uploaded to a governor rather than sent in the submit. */
 export const UPLOAD_FROM = 1024 * 1024;
 
-/** Most constant data one submit frame carries (a frame is bounded to 64 MiB; the rest is specs). */
-export const MAX_INLINE_DATA = MAX_FRAME_BYTES - 8 * 1024 * 1024;
+/**
+ * Most constant data one submit carries inside its frames: half the smallest
+ * message a server host accepts (workerd: 32 MiB; elsewhere 64 MiB), so the
+ * specs fit beside it. More small constants go by reference.
+ */
+export const MAX_INLINE_DATA = WORKERD_MESSAGE_BYTES / 2;
 
 /** Bytes of a blob per chunk of its upload stream. */
 const UPLOAD_CHUNK = 1024 * 1024;

@@ -349,7 +349,9 @@ export class TaskRunner {
  */
 function checkConfig<C>(impl: Builtin<C>, t: AssignedTask): C {
   try {
-    return validate(impl.config, t.spec.config, "config");
+    const config = validate(impl.config, t.spec.config, "config");
+    impl.fits?.(config, t);
+    return config;
   } catch (e) {
     throw new Error(`Invalid ${t.spec.taskType} config: ${(e as Error).message}`);
   }

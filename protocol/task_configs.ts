@@ -31,9 +31,9 @@ export const MAX_SLEEP_SECONDS = (2 ** 31 - 1) / 1000;
 export const sleepConfig = object({
   /** The delay in seconds. */
   seconds: refine(
-    num,
-    (s) => s >= 0 && s <= MAX_SLEEP_SECONDS,
-    `must be from 0 to ${MAX_SLEEP_SECONDS}`,
+    refine(num, (s) => s >= 0, "must not be negative"),
+    (s) => s <= MAX_SLEEP_SECONDS,
+    `must be at most ${MAX_SLEEP_SECONDS} (the longest timer)`,
   ),
 });
 

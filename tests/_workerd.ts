@@ -54,6 +54,8 @@ export interface WorkerdOptions {
   config?: string;
   /** The loopback port to serve on; 0 picks a free one. @default {0} */
   port?: number;
+  /** The server's secret. @default {a new one} */
+  token?: string;
 }
 
 /** A server in workerd, shaped like a {@linkcode RainServer} for the test harnesses. */
@@ -76,7 +78,7 @@ export interface WorkerdServer {
  */
 export async function startWorkerd(options: WorkerdOptions = {}): Promise<WorkerdServer> {
   await buildWorkerOnce();
-  const token = newToken();
+  const token = options.token ?? newToken();
   const process = await startReady({
     cmd: WORKERD,
     args: [

@@ -13,6 +13,7 @@ import { startCli } from "./_cli.ts";
 import { startProcessCluster } from "./_process_cluster.ts";
 import { ROOT } from "./_runtime_process.ts";
 import { startWorkerd, type WorkerdServer } from "./_workerd.ts";
+import { newToken } from "../common/auth.ts";
 
 /** Rejects when `p` takes longer than `ms`: a server that misses a lost governor must not hang the test. */
 async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
@@ -27,6 +28,11 @@ async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Request options that present a server's secret. */
+function auth(token: string | null): RequestInit {
+  return { headers: { authorization: `Bearer ${token}` } };
 }
 
 /** The governors that ran some of `ts` (after they finished), sorted. */
@@ -66,7 +72,8 @@ Deno.test("edge (workerd): two governor processes and a client run concat, execu
   const ids = cluster.governors.map((g) => g.id).sort();
   assert.deepEqual(governorsOf(steps), ids, "execute tasks ran on both governors");
   assert.deepEqual(governorsOf(uppers), ids, "remote-function tasks ran on both governors");
-  const info = await (await fetch(`http://${cluster.address}/api/info`)).json();
+  const info = await (await fetch(`http://${cluster.address}/api/info`, auth(cluster.token)))
+    .json();
   assert.deepEqual(info.governors.map((g: { id: string }) => g.id).sort(), ids);
   assert.equal(info.sessions[0].name, "edge", "the HTTP routes are served by the same object");
 });
@@ -178,14 +185,20 @@ Deno.test("edge (workerd): the dashboard streams live updates from the Durable O
   const base = `http://${workerd.address}`;
   let feed: SseEvents | undefined;
   try {
-    const page = await fetch(`${base}/dashboard/`);
+    const page = await fetch(`${base}/dashboard/`, auth(workerd.server.token));
     assert.equal(page.status, 200);
     assert.match(await page.text(), /<script type="module" src="app.js">/);
     const governor = await startGovernor({ server: workerd.address, cpus: 1 });
     const client = await Client.connect(workerd.address);
     let id: number;
     try {
-      const live = sseEvents(await within(fetch(`${base}/api/stream`), 10_000, "the live feed"));
+      const live = sseEvents(
+        await within(
+          fetch(`${base}/api/stream`, auth(workerd.server.token)),
+          10_000,
+          "the live feed",
+        ),
+      );
       feed = live;
       const snapshot = await within(live.next(), 10_000, "the snapshot");
       assert.equal(snapshot.event, "snapshot");
@@ -226,12 +239,15 @@ Deno.test("edge (workerd): the dashboard streams live updates from the Durable O
     // hibernates the object after 10 s, and the closed session's history goes
     // with it; the open event stream is a request in progress, which keeps it.
     await new Promise((r) => setTimeout(r, 12_000));
-    const summary = await (await fetch(`${base}/api/sessions/${id}`)).json();
+    const summary = await (await fetch(`${base}/api/sessions/${id}`, auth(workerd.server.token)))
+      .json();
     assert.equal(summary.name, "edge dashboard");
     assert.equal(summary.state, "closed");
-    const trace = await (await fetch(`${base}/api/sessions/${id}/trace`)).json() as {
-      traceEvents: { ph: string; name: string }[];
-    };
+    const trace =
+      await (await fetch(`${base}/api/sessions/${id}/trace`, auth(workerd.server.token)))
+        .json() as {
+          traceEvents: { ph: string; name: string }[];
+        };
     assert.deepEqual(
       trace.traceEvents.filter((e) => e.ph === "X").map((e) => e.name).sort(),
       ["nap/0", "nap/1", "nap/2", "nap/3"],
@@ -270,7 +286,23 @@ Deno.test("edge (workerd): rain governor rejoins the edge server after it restar
 });
 
 Deno.test("edge (workerd): the deploy configuration edge/wrangler.jsonc serves the same worker", async () => {
-  const workerd = await startWorkerd({ config: "edge/wrangler.jsonc" });
+  // A deploy gets RAIN_TOKEN from `wrangler secret put`; here a copy of the file beside it
+  // (same relative paths) carries it as a plain binding, the rest as it is.
+  const token = newToken();
+  const original = await Deno.readTextFile(`${ROOT}edge/wrangler.jsonc`);
+  const vars = `"vars": { "RAIN_HEARTBEAT_TIMEOUT_MS": "5000" }`;
+  assert.ok(original.includes(vars), "edge/wrangler.jsonc sets the heartbeat timeout");
+  const config = `edge/wrangler.test-${Deno.pid}.jsonc`;
+  await Deno.writeTextFile(
+    `${ROOT}${config}`,
+    original.replace(
+      vars,
+      `"vars": { "RAIN_HEARTBEAT_TIMEOUT_MS": "5000", "RAIN_TOKEN": "${token}" }`,
+    ),
+  );
+  const workerd = await startWorkerd({ config, token }).finally(() =>
+    Deno.remove(`${ROOT}${config}`)
+  );
   try {
     const governor = await startGovernor({ server: workerd.address, cpus: 1 });
     let client: Client | undefined;
@@ -281,7 +313,9 @@ Deno.test("edge (workerd): the deploy configuration edge/wrangler.jsonc serves t
       t.output.keep();
       await session.submit();
       assert.equal((await t.output.fetch()).text(), "wrangler config");
-      const info = await (await fetch(`http://${workerd.address}/api/info`)).json();
+      const info =
+        await (await fetch(`http://${workerd.address}/api/info`, auth(workerd.server.token)))
+          .json();
       assert.deepEqual(info.governors.map((g: { id: string }) => g.id), [governor.id]);
     } finally {
       await client?.close();

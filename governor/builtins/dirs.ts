@@ -36,11 +36,14 @@ export const loadDir: Builtin<PathConfig> = {
 /** Runs a makeDirectory task: the inputs placed at relative paths of a new directory. */
 export const makeDirectory: Builtin<MakeDirectoryConfig> = {
   config: makeDirectoryConfig,
+  fits(config, task) {
+    const inputs = task.spec.inputs.length;
+    if (config.paths.length !== inputs) {
+      throw new Error(`config.paths: ${config.paths.length} for ${inputs} inputs`);
+    }
+  },
   run: async (ctx) => {
     const { paths } = ctx.config;
-    if (paths.length !== ctx.inputs.length) {
-      throw new Error("makeDirectory: one path per input is required");
-    }
     const root = await mkdtemp(join(ctx.resources.store.tasksDir, "mkdir-"));
     try {
       for (let i = 0; i < paths.length; i++) {

@@ -27,6 +27,18 @@ import type { Builtin, BuiltinContext, BuiltinOutput } from "./types.ts";
 /** Runs an execute task. */
 export const execute: Builtin<ExecuteConfig> = {
   config: executeConfig,
+  fits(config, task) {
+    const inputs = task.spec.inputs.length;
+    if (config.inputs.length !== inputs) {
+      throw new Error(`config.inputs: ${config.inputs.length} for ${inputs} inputs`);
+    }
+    if (config.outputs.length !== task.outputs.length) {
+      throw new Error(
+        `config.outputs: ${config.outputs.length} for ${task.outputs.length} outputs`,
+      );
+    }
+    if (config.stdin >= inputs) throw new Error(`config.stdin: no input ${config.stdin}`);
+  },
   run: async (ctx) => {
     const config = ctx.config;
     const { store, taskDirs } = ctx.resources;

@@ -42,6 +42,11 @@ export interface Builtin<C = unknown> {
   /** Checks a task's config (`protocol/task_configs.ts`); its result is `ctx.config`. */
   config: Validator<C>;
   /**
+   * Checks a valid config against the task (e.g. one entry per input),
+   * throwing an error that starts with the field (`config.stdin: ...`).
+   */
+  fits?(config: C, task: AssignedTask): void;
+  /**
    * Runs one task.
    *
    * @param ctx The task, its checked config, its inputs and the governor's parts.
