@@ -42,7 +42,11 @@ export const workerdRuntime: Runtime = {
   httpGet: () => unsupported("fetch object data", NO_OS),
   peerAddress: (c) => c.req.header(CONNECTING_IP) || "unknown",
   // The platform gives the sender's address only, never its port.
-  clientAddress: (c) => peer(() => ({ address: c.req.header(CONNECTING_IP) })),
+  clientAddress: (c) =>
+    peer(() => {
+      const address = c.req.header(CONNECTING_IP);
+      return address === undefined ? {} : { address };
+    }),
   // Settings come as the worker's bindings (`edge/platform.ts`), not as an environment.
   env: () => undefined,
   spawn: () => unsupported("run programs", NO_OS),

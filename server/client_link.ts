@@ -24,6 +24,7 @@ import { Outbox } from "../protocol/outbox.ts";
 import type { WsConnection } from "../runtime/types.ts";
 import type { Coordinator } from "./coordinator.ts";
 import type { Monitor } from "./monitor/monitor.ts";
+import { archivedObjectInfo, archivedTaskInfo } from "./monitor/infos.ts";
 import type { ObjectNode, SessionState, TaskNode, Waiter } from "./model.ts";
 import type { PeerContext } from "./peer.ts";
 
@@ -41,7 +42,7 @@ export class ClientLink {
   readonly #outbox: Outbox<ServerToClientMessage>;
   readonly #conn: WsConnection;
   readonly #coordinator: Coordinator;
-  readonly #monitor: Monitor | null;
+  readonly #monitor: Monitor;
   readonly #sessions = new Set<SessionState>();
   readonly #context: PeerContext;
   /** Per session with a submit in parts: what its parts so far carry. */
@@ -59,14 +60,15 @@ export class ClientLink {
    * @param coordinator The server state.
    * @param context The data secret, limits, log and the peer's address.
    * @param address The client's `host:port`.
-   * @param monitor The monitor, which counts each session's tasks per state (for `progress`).
+   * @param monitor The monitor, which counts each session's tasks per state (for `progress`)
+   *   and remembers the infos of archived tasks and objects.
    */
   constructor(
     conn: WsConnection,
     coordinator: Coordinator,
     context: PeerContext,
-    address = "",
-    monitor: Monitor | null = null,
+    address: string,
+    monitor: Monitor,
   ) {
     this.address = address;
     this.#monitor = monitor;
@@ -210,6 +212,26 @@ export class ClientLink {
     };
   }
 
+  #taskUpdate(s: SessionState, t: TaskNode | number): TaskUpdate {
+    if (typeof t === "number") {
+      return { n: t, state: "finished", info: archivedTaskInfo(this.#monitor, s.id, t) };
+    }
+    const state = t.state === "finished" || t.state === "failed" || t.state === "running"
+      ? t.state
+      : "submitted";
+    return { n: t.spec.id[1], state, info: t.info };
+  }
+
+  #objectUpdate(s: SessionState, o: ObjectNode | number): ObjectUpdate {
+    if (typeof o === "number") {
+      const info = { ...archivedObjectInfo(this.#monitor, s.id, o), governor: "" };
+      return { n: o, state: "removed", info };
+    }
+    const state = o.state === "waiting" ? "submitted" : o.state;
+    const info = o.info && { ...o.info, governor: o.locations[0]?.id ?? "" };
+    return { n: o.spec.id[1], state, info };
+  }
+
   #handle(m: Exclude<ValidClientMessage, { type: "hello" }>): void {
     const c = this.#coordinator;
     switch (m.type) {
@@ -243,14 +265,15 @@ export class ClientLink {
         const s = c.session(this, m.session);
         const tasks = m.tasks.map((n) => task(s, n));
         const objects = m.objects.map((n) => object(s, n));
+        // Archived items are finished (tasks) or freed (objects): nothing to wait for.
         return c.wait(
           s,
-          tasks,
-          objects,
-          this.#waiter(
-            m,
-            () => ({ tasks: tasks.map(taskUpdate), objects: objects.map(objectUpdate) }),
-          ),
+          tasks.filter((t) => typeof t !== "number"),
+          objects.filter((o) => typeof o !== "number"),
+          this.#waiter(m, () => ({
+            tasks: tasks.map((t) => this.#taskUpdate(s, t)),
+            objects: objects.map((o) => this.#objectUpdate(s, o)),
+          })),
         );
       }
       case "waitAll": {
@@ -260,9 +283,9 @@ export class ClientLink {
       case "fetch": {
         const s = c.session(this, m.session);
         const o = object(s, m.id);
-        if (!o.keep) {
+        if (typeof o === "number" || !o.keep) {
           throw new RainError(
-            `Object ${formatId(o.spec.id)} is not kept: call keep() before submit to fetch it`,
+            `Object ${formatId([s.id, m.id])} is not kept: call keep() before submit to fetch it`,
             "NOT_KEPT",
           );
         }
@@ -270,19 +293,24 @@ export class ClientLink {
       }
       case "corrupt": {
         const s = c.session(this, m.session);
-        const failed = c.corruptCopy(object(s, m.id), m.location, m.error);
+        const o = object(s, m.id);
+        // An archived object has no copies left to drop.
+        const failed = typeof o === "number" ? "" : c.corruptCopy(o, m.location, m.error);
         if (failed) throw new RainError(failed, "SESSION_FAILED");
         return this.#reply(m, null);
       }
       case "unkeep": {
         const s = c.session(this, m.session);
-        for (const n of m.ids) c.unkeep(object(s, n));
+        for (const n of m.ids) {
+          const o = object(s, n);
+          if (typeof o !== "number") c.unkeep(o);
+        }
         return this.#reply(m, null);
       }
       case "update": {
         const s = c.session(this, m.session);
-        const tasks: TaskUpdate[] = m.tasks.map((n) => taskUpdate(task(s, n)));
-        const objects: ObjectUpdate[] = m.objects.map((n) => objectUpdate(object(s, n)));
+        const tasks: TaskUpdate[] = m.tasks.map((n) => this.#taskUpdate(s, task(s, n)));
+        const objects: ObjectUpdate[] = m.objects.map((n) => this.#objectUpdate(s, object(s, n)));
         return this.#reply(m, { tasks, objects });
       }
       case "closeSession": {
@@ -297,7 +325,7 @@ export class ClientLink {
       case "progress": {
         // A failed session still has counts to show: looked up without c.session()'s check.
         const s = c.sessions.get(m.session);
-        const counts = s?.client === this ? this.#monitor?.progress(s.id) : undefined;
+        const counts = s?.client === this ? this.#monitor.progress(s.id) : undefined;
         if (!s || !counts) throw new RainError(`Session ${m.session} is not open`, "NO_SESSION");
         const reply: ProgressReply = { ...counts, state: s.state === "failed" ? "failed" : "open" };
         return this.#reply(m, reply);
@@ -320,29 +348,20 @@ export class ClientLink {
   }
 }
 
-function task(s: SessionState, n: number): TaskNode {
+/** A task's node, or its number when it is archived (finished). */
+function task(s: SessionState, n: number): TaskNode | number {
   const t = s.tasks.get(n);
-  if (!t) throw new RainError(`Task ${s.id}/${n} is not in session ${s.id}`, "UNKNOWN_ID");
-  return t;
+  if (t) return t;
+  if (s.archive.hasTask(n)) return n;
+  throw new RainError(`Task ${s.id}/${n} is not in session ${s.id}`, "UNKNOWN_ID");
 }
 
-function object(s: SessionState, n: number): ObjectNode {
+/** An object's node, or its number when it is archived (freed). */
+function object(s: SessionState, n: number): ObjectNode | number {
   const o = s.objects.get(n);
-  if (!o) throw new RainError(`Object ${s.id}/${n} is not in session ${s.id}`, "UNKNOWN_ID");
-  return o;
-}
-
-function taskUpdate(t: TaskNode): TaskUpdate {
-  const state = t.state === "finished" || t.state === "failed" || t.state === "running"
-    ? t.state
-    : "submitted";
-  return { n: t.spec.id[1], state, info: t.info };
-}
-
-function objectUpdate(o: ObjectNode): ObjectUpdate {
-  const state = o.state === "waiting" ? "submitted" : o.state;
-  const info = o.info && { ...o.info, governor: o.locations[0]?.id ?? "" };
-  return { n: o.spec.id[1], state, info };
+  if (o) return o;
+  if (s.archive.hasObject(n)) return n;
+  throw new RainError(`Object ${s.id}/${n} is not in session ${s.id}`, "UNKNOWN_ID");
 }
 
 /**

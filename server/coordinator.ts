@@ -21,6 +21,7 @@ import { RainError } from "../common/errors.ts";
 import type { SubmitObject } from "../protocol/client.ts";
 import type { LostInput } from "../protocol/governor.ts";
 import type { FinishedInfo, OutputReport } from "../protocol/packed_report.ts";
+import { Archive } from "./archive.ts";
 import type { ClientLink } from "./client_link.ts";
 import { Dispatch } from "./dispatch.ts";
 import type { GovernorLink } from "./governor_link.ts";
@@ -110,6 +111,7 @@ export class Coordinator {
       error: "",
       tasks: new Map(),
       objects: new Map(),
+      archive: new Archive(),
       unfinished: 0,
       openSubmit: null,
       allWaiters: [],

@@ -163,7 +163,7 @@ export function createCore(
             id: s.id,
             name: s.name,
             state: s.state,
-            tasks: s.tasks.size,
+            tasks: s.tasks.size + s.archive.tasks,
             unfinished: s.unfinished,
           })),
         }));

@@ -8,7 +8,13 @@
  *
  * @module
  */
-import { type DataType, NO_USER, type TaskInfo, type TaskSpec } from "../common/attributes.ts";
+import {
+  type DataType,
+  isEmptyRecord,
+  NO_USER,
+  type TaskInfo,
+  type TaskSpec,
+} from "../common/attributes.ts";
 import type { SubmitObject } from "../protocol/client.ts";
 import { reportsData } from "../protocol/governor.ts";
 import type { OutputReport } from "../protocol/packed_report.ts";
@@ -77,6 +83,7 @@ export function addSubmit(
         o.state = "finished";
       }
       o.consumers++;
+      o.unarchived++;
       o.consumerTasks = append(o.consumerTasks, t);
       if (o.state !== "finished") {
         t.waitingFor++;
@@ -207,6 +214,9 @@ export function stopSession(
  * @param o The object.
  */
 export function maybeFree(o: ObjectNode): void {
+  // Every consumer finished: none is to be held back for a recompute, and the list would keep
+  // finished (possibly archived) tasks alive.
+  if (o.consumers === 0) o.consumerTasks = EMPTY;
   if (o.keep || o.consumers > 0 || o.state !== "finished") return;
   o.state = "removed";
   // The server keeps constants while the session lives, to recompute lost objects from them;
@@ -214,6 +224,42 @@ export function maybeFree(o: ObjectNode): void {
   if (o.producer) o.data = null;
   if (o.content) return;
   for (const g of clearLocations(o)) g.freeObject(o);
+  if (o.producer && o.unarchived === 0) archive(o.producer);
+}
+
+/**
+ * Moves a finished task to its session's archive, with its outputs, once
+ * lineage cannot need it: its outputs are all freed and every consumer of
+ * them is archived (so no lost object can ask for it to run again). Its
+ * inputs' producers may follow.
+ *
+ * @param first The task.
+ */
+function archive(first: TaskNode): void {
+  const todo = [first];
+  for (let t = todo.pop(); t; t = todo.pop()) {
+    if (t.state !== "finished" || !archivable(t)) continue;
+    const s = t.session;
+    if (s.tasks.get(t.spec.id[1]) !== t) continue; // archived already (an input listed twice)
+    s.tasks.delete(t.spec.id[1]);
+    s.archive.addTask(t.spec.id[1]);
+    for (const o of t.outputs) {
+      s.objects.delete(o.spec.id[1]);
+      s.archive.addObject(o.spec.id[1]);
+    }
+    for (const i of t.inputs) {
+      if (--i.unarchived === 0 && i.producer && i.state === "removed") todo.push(i.producer);
+    }
+  }
+}
+
+function archivable(t: TaskNode): boolean {
+  for (const o of t.outputs) {
+    if (o.state !== "removed" || o.unarchived > 0) return false;
+    // The monitor, which answers for archived objects, keeps no debug log or user values of objects.
+    if (o.info!.debug !== "" || !isEmptyRecord(o.info!.user)) return false;
+  }
+  return true;
 }
 
 /**

@@ -8,6 +8,7 @@ import type { ObjectInfo, ObjectSpec, TaskInfo, TaskSpec } from "../common/attri
 import type { GovernorLink } from "./governor_link.ts";
 import type { ContentEntry } from "./contents.ts";
 import type { ClientLink } from "./client_link.ts";
+import type { Archive } from "./archive.ts";
 
 /**
  * The empty list that node lists (`dependents`, `consumerTasks`,
@@ -77,8 +78,13 @@ export interface ObjectNode {
   producer: TaskNode | null;
   /** Consumer tasks not finished yet, plus one while held for a submit's later parts. */
   consumers: number;
-  /** Every consumer task (to hold them back when the object must be recomputed). */
+  /**
+   * Consumer tasks (to hold them back when the object must be recomputed);
+   * emptied when none is unfinished, since only unfinished ones are held back.
+   */
   consumerTasks: TaskNode[];
+  /** Consumer tasks not archived yet: while any is not, the producer may have to run again. */
+  unarchived: number;
   /** Tasks waiting for this object to finish. */
   dependents: TaskNode[];
   /** Kept by the client. */
@@ -109,10 +115,12 @@ export interface SessionState {
   state: "open" | "failed" | "closed";
   /** The error that failed the session. */
   error: string;
-  /** Tasks by session-local number. */
+  /** Tasks by session-local number (without the archived ones). */
   tasks: Map<number, TaskNode>;
-  /** Objects by session-local number. */
+  /** Objects by session-local number (without the archived ones). */
   objects: Map<number, ObjectNode>;
+  /** Finished tasks and freed objects that lineage no longer needs (see `archive.ts`). */
+  archive: Archive;
   /** Submitted tasks not finished. */
   unfinished: number;
   /**

@@ -167,7 +167,10 @@ function rerun(host: RecoveryHost, t: TaskNode): void {
   host.events.emit(taskRequeued(t, wasFinished ? "recompute a lost output" : "retry"));
   for (const o of t.outputs) if (isLost(o)) o.state = "waiting";
   for (const i of t.inputs) {
-    if (wasFinished) i.consumers++; // it needs the input again
+    if (wasFinished) {
+      i.consumers++; // it needs the input again
+      if (!i.consumerTasks.includes(t)) i.consumerTasks = append(i.consumerTasks, t);
+    }
     if (i.state === "removed") revive(host, i, t);
     else if (isLost(i)) recompute(host, i, "was lost");
     if (i.state !== "finished" && !i.dependents.includes(t)) {

@@ -49,7 +49,7 @@ export function buildSubmit(
   for (const def of objectDefs) {
     const spec = def.spec;
     const n = spec.id[1];
-    if (s.objects.has(n) || newObjects.has(n)) {
+    if (s.objects.has(n) || newObjects.has(n) || s.archive.hasObject(n)) {
       throw bad(`object ${formatId(spec.id)} is submitted twice`);
     }
     if (spec.contentType !== "") {
@@ -66,6 +66,7 @@ export function buildSubmit(
       producer: null,
       consumers: 0,
       consumerTasks: EMPTY,
+      unarchived: 0,
       dependents: EMPTY,
       keep: def.keep,
       locations: EMPTY,
@@ -113,7 +114,7 @@ export function buildSubmit(
   const tasks: TaskNode[] = [];
   const newTasks = new Set<number>();
   for (const spec of taskSpecs) {
-    if (s.tasks.has(spec.id[1]) || newTasks.has(spec.id[1])) {
+    if (s.tasks.has(spec.id[1]) || newTasks.has(spec.id[1]) || s.archive.hasTask(spec.id[1])) {
       throw bad(`task ${formatId(spec.id)} is submitted twice`);
     }
     newTasks.add(spec.id[1]);
@@ -132,9 +133,18 @@ export function buildSubmit(
       const n = input.id[1];
       const fresh = newObjects.get(n);
       const o = fresh ?? s.objects.get(n);
-      if (!o) throw bad(`input object ${formatId(input.id)} is unknown`);
-      // A constant of an earlier submit is usable kept or not: the server holds its data.
-      const constant = !o.producer && o.data !== null;
+      if (!o) {
+        throw bad(
+          s.archive.hasObject(n)
+            ? `input object ${formatId(input.id)} of task ${
+              formatId(spec.id)
+            } is from an earlier submit and not kept`
+            : `input object ${formatId(input.id)} is unknown`,
+        );
+      }
+      // A constant of an earlier submit is usable kept or not: the server holds its data, or
+      // its uploaded data is still bound on a governor.
+      const constant = !o.producer && (o.data !== null || o.locations.length > 0);
       if (!fresh && !o.heldForParts && !constant && (!o.keep || o.state === "removed")) {
         throw bad(
           `input object ${formatId(input.id)} of task ${

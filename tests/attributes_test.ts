@@ -180,9 +180,12 @@ inProcessTest("user attributes hold JSON values and are sent with the task", asy
   await using session = cluster.client.newSession();
   const user = { s: "x", n: 1.5, b: false, nil: null, list: [1, [2]], obj: { deep: { er: "y" } } };
   const t = tasks.concat([blob("x")], { user });
+  t.output.keep(); // else the finished task is archived, without its spec
   await session.submit();
   await t.wait();
   const server = cluster.server.coordinator.sessions.get(session.id)!.tasks.get(t.spec.id[1])!;
   assert.deepEqual(server.spec.user, user);
+  const monitored = cluster.server.monitoring.monitor.sessions.get(session.id)!;
+  assert.deepEqual(monitored.specs.task(t.spec.id[1])!.user, user);
   assert.deepEqual(t.spec.user, user);
 });

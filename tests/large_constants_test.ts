@@ -125,6 +125,24 @@ Deno.test("the same constants submitted again, by another client, are not sent a
   assert.equal(content.find((e) => e.type === "content:hit")!.size, 8 * MiB);
 });
 
+Deno.test("an uploaded constant, not kept, is used again by a later submit of its session", async () => {
+  await using cluster = await startCluster();
+  await using session = cluster.client.newSession();
+  const data = pattern(2 * MiB, 11);
+  const big = blob(data);
+  const first = tasks.execute(["tail", "-c", "4", big], { stdout: true });
+  first.output.keep();
+  await session.submit();
+  assert.deepEqual((await first.output.fetch()).bytes(), data.subarray(data.length - 4));
+  await big.update();
+  assert.equal(big.state, "removed", "freed once its task finished");
+  const again = tasks.execute(["head", "-c", "4", big], { stdout: true });
+  again.output.keep();
+  await session.submit();
+  assert.deepEqual((await again.output.fetch()).bytes(), data.subarray(0, 4));
+  assert.equal((await cluster.client.serverInfo()).contents.uploads, 1, "not sent again");
+});
+
 Deno.test("a governor refuses an upload whose bytes do not match its hash", async () => {
   await using cluster = await startCluster();
   const wrong = hashBytes(new TextEncoder().encode("something else"));

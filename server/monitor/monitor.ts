@@ -261,7 +261,7 @@ export class Monitor {
         s.governor[n] = i + 1;
         const g = this.governors[i]!;
         g.tasks++;
-        g.used += s.specs[n]!.resources.cpus;
+        g.used += s.specs.cpus(n);
         this.#touchGovernors();
         break;
       }
@@ -303,7 +303,7 @@ export class Monitor {
     const g = this.governorAt(s.governor[n]!);
     if (!g || g.lost) return;
     g.tasks--;
-    g.used -= s.specs[n]!.resources.cpus;
+    g.used -= s.specs.cpus(n);
     g.finished += finished;
     this.#touchGovernors();
   }

@@ -7,9 +7,10 @@
  *
  * @module
  */
-import type { ObjectSpec, TaskSpec } from "../../common/attributes.ts";
+import type { TaskSpec } from "../../common/attributes.ts";
 import type { SubmittedObject } from "../events/event_map.ts";
 import { GroupTree, type StateCounts } from "./groups.ts";
+import { SpecTable } from "./spec_table.ts";
 
 /** Task states as kept; {@linkcode COUNTED} maps them to the counted five. */
 export const TASK_STATE = ["", "waiting", "ready", "assigned", "running", "finished", "failed"];
@@ -88,10 +89,8 @@ export class SessionRecord {
   size: Float64Array = new Float64Array(64);
   /** Governors holding each object. */
   holders: Uint16Array = new Uint16Array(64);
-  /** Task specs by number. */
-  readonly specs: TaskSpec[] = [];
-  /** Object specs and keep flags by number. */
-  readonly objects: SubmittedObject[] = [];
+  /** Task and object specs, compact. */
+  readonly specs: SpecTable;
   /** Task numbers in submit order. */
   readonly taskOrder: number[] = [];
   /** Errors of failed tasks. */
@@ -112,12 +111,13 @@ export class SessionRecord {
     this.name = name;
     this.client = client;
     this.opened = opened;
+    this.specs = new SpecTable(id);
   }
 
   #grow(n: number): void {
     if (n < this.taskState.length) return;
-    let cap = this.taskState.length;
-    while (cap <= n) cap *= 2;
+    // By half: millions of numbers waste a lot at 2×.
+    const cap = Math.max(n + 1, Math.ceil(this.taskState.length * 1.5));
     const grow = <T extends Uint8Array | Uint16Array | Int32Array | Float64Array>(a: T): T => {
       const b = new (a.constructor as new (n: number) => T)(cap);
       b.set(a);
@@ -143,14 +143,14 @@ export class SessionRecord {
     for (const o of objects) {
       const n = o.spec.id[1];
       this.#grow(n);
-      this.objects[n] = o;
+      this.specs.addObject(o);
       this.objectState[n] = o.size === undefined ? O_WAITING : O_FINISHED;
       this.size[n] = o.size ?? 0;
     }
     for (const spec of tasks) {
       const n = spec.id[1];
       this.#grow(n);
-      this.specs[n] = spec;
+      this.specs.addTask(spec);
       this.taskState[n] = WAITING;
       this.group[n] = this.groups.add(n, spec.name, spec.taskType);
       this.taskOrder.push(n);
@@ -188,7 +188,7 @@ export class SessionRecord {
     this.objectState[n] = O_FINISHED;
     this.size[n] = size;
     this.holders[n]!++;
-    if (contentType !== this.objects[n]!.spec.contentType) this.contentTypes.set(n, contentType);
+    if (contentType !== this.specs.contentType(n)) this.contentTypes.set(n, contentType);
   }
 
   /**
@@ -198,7 +198,7 @@ export class SessionRecord {
    */
   freed(n: number): void {
     if (!this.objectState[n] || this.holders[n] === 0) return;
-    if (--this.holders[n]! === 0 && this.objects[n]!.size === undefined) {
+    if (--this.holders[n]! === 0 && !this.specs.isConstant(n)) {
       this.objectState[n] = O_REMOVED;
     }
   }
@@ -227,7 +227,7 @@ export class SessionRecord {
    * @returns What is known of it, or `null` for an unknown number.
    */
   object(n: number): ObjectView | null {
-    const o = this.objects[n];
+    const o = this.specs.object(n);
     if (!o) return null;
     return {
       id: n,
@@ -239,16 +239,6 @@ export class SessionRecord {
       keep: o.keep,
       user: o.spec.user,
     };
-  }
-
-  /**
-   * Object spec of a number (for callers that need the whole spec).
-   *
-   * @param n The object.
-   * @returns The spec, or `undefined`.
-   */
-  objectSpec(n: number): ObjectSpec | undefined {
-    return this.objects[n]?.spec;
   }
 }
 

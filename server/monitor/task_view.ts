@@ -58,7 +58,7 @@ export interface TaskDetail extends TaskRow {
  * @returns Its row.
  */
 export function taskRow(s: SessionRecord, monitor: Monitor, n: number): TaskRow {
-  const spec = s.specs[n]!;
+  const spec = s.specs.task(n)!;
   const error = s.errors.get(n) ?? "";
   return {
     id: n,
@@ -81,7 +81,7 @@ export function taskRow(s: SessionRecord, monitor: Monitor, n: number): TaskRow 
  * @returns The detail, or `null` when the session has no such task.
  */
 export function taskDetail(s: SessionRecord, monitor: Monitor, n: number): TaskDetail | null {
-  const spec = s.specs[n];
+  const spec = s.specs.task(n);
   if (!spec) return null;
   const info = s.infos.get(n);
   const missing = (id: number): ObjectView => ({

@@ -94,7 +94,7 @@ export function layout(s: SessionRecord, monitor: Monitor): Layout {
     if (!ends) slotEnds.set(g, ends = []);
     let rowOf = slotRow.get(g);
     if (!rowOf) slotRow.set(g, rowOf = []);
-    const cpus = s.specs[n]!.resources.cpus;
+    const cpus = s.specs.cpus(n);
     let first = -1;
     for (let k = 0, taken = 0; taken < cpus; k++) {
       if (k === ends.length) {

@@ -49,7 +49,7 @@ export function* traceChunks(s: SessionRecord, monitor: Monitor): Generator<stri
     const state = s.taskState[n]!;
     if (state !== FINISHED && state !== FAILED) continue;
     const row = l.rows[l.row[i]!]!;
-    const spec = s.specs[n]!;
+    const spec = s.specs.task(n)!;
     const path = s.groups.path(s.groups.top(s.group[n]!));
     const args: Record<string, string> = { task: formatId(spec.id), type: spec.taskType };
     if (state === FAILED) args.error = s.errors.get(n) ?? "";

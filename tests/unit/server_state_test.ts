@@ -28,6 +28,7 @@ function object(n: number, size: number): ObjectNode {
     producer: null,
     consumers: 0,
     consumerTasks: EMPTY,
+    unarchived: 0,
     dependents: EMPTY,
     keep: false,
     locations: EMPTY,
