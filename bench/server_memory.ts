@@ -43,8 +43,8 @@ for (let done = 0; done < total;) {
   // Decoded from the packed form, as the server gets them.
   const a = n++, b = n++;
   const objects = [
-    unpackSubmitObject([a, "", "", "blob", null, false, new Uint8Array(6)], s.id),
-    unpackSubmitObject([b, "", "", "blob", null, false, new Uint8Array(6)], s.id),
+    unpackSubmitObject([a, "", "", "blob", null, false, new Uint8Array(6), null], s.id),
+    unpackSubmitObject([b, "", "", "blob", null, false, new Uint8Array(6), null], s.id),
   ];
   const specs = [];
   for (let i = 0; i < count; i++) {
