@@ -8,9 +8,9 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { blob, tasks } from "../mod.ts";
 import { type Cluster, startCluster } from "./_cluster.ts";
 import { encode, type Message, RawClient } from "./_raw_client.ts";
+import { checkConcat } from "./_util.ts";
 
 /** A packed task spec: `[n, type, config, cpus, name, user, inputCount, ...inputs, ...outputs]`. */
 function task(
@@ -238,8 +238,5 @@ Deno.test("hostile submits are refused with clear errors; the server and governo
   );
   assert.equal(proto.polluted, undefined, "no prototype was polluted");
   await using session = cluster.client.newSession();
-  const t = tasks.concat([blob("still "), blob("serving")]);
-  t.output.keep();
-  await session.submit();
-  assert.equal((await t.output.fetch()).text(), "still serving");
+  await checkConcat(session, "still ", "serving");
 });
