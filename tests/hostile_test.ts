@@ -26,12 +26,13 @@ function task(
     .concat(outputs);
 }
 
-/** A packed object: `[n, label, contentType, dataType, user, keep, data]`. */
+/** A packed object: `[n, label, contentType, dataType, user, keep, data, hash]`. */
 function obj(
   n: number,
   o: { contentType?: string; dataType?: string; keep?: boolean; data?: Uint8Array } = {},
 ): unknown[] {
-  return [n, "", o.contentType ?? "", o.dataType ?? "blob", null, o.keep ?? false, o.data ?? null];
+  const { contentType = "", dataType = "blob", keep = false, data = null } = o;
+  return [n, "", contentType, dataType, null, keep, data, null];
 }
 
 const ONE = new Uint8Array([1]);
