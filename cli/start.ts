@@ -101,7 +101,11 @@ export const startCommand = defineCommand({
       const workDir = options.workDir && local > 1
         ? join(options.workDir, `governor-${i}`)
         : options.workDir;
-      const gov = lifecycle.add(await startGovernor({ ...security, ...options, workDir, log }));
+      // In this process: joined without a socket (server.connectGovernor), a hop less per task.
+      const connect = server.connectGovernor;
+      const gov = lifecycle.add(
+        await startGovernor({ ...security, ...options, workDir, log, connect }),
+      );
       console.log(`Governor ${gov.id} with ${gov.cpus} cpus joined (work dir ${gov.workDir})`);
     }
     if (remote) {
