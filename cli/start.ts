@@ -83,7 +83,9 @@ export const startCommand = defineCommand({
       : undefined;
     const listen = values.listen ??
       (values.autoconf ? { hostname: "0.0.0.0", port: DEFAULT_SERVER_PORT } : undefined);
-    const { server, joinAt } = await startServerPart({ ...values, listen }, lifecycle, log);
+    const { server, joinAt } = await startServerPart({ ...values, listen }, lifecycle, log, {
+      governors: local > 0,
+    });
     // In a batch job the first node's name is the one every node resolves.
     const serverAt = remote?.onFirstNode && isWildcard(server.hostname)
       ? formatAddress(remote.hosts[0]!.host, server.port)

@@ -7,9 +7,12 @@
  * It drives a throwaway coordinator, with its own event stream and monitor,
  * through the code a real client and governor reach over their WebSockets:
  * frames are encoded, decoded and validated as they would be, the graph is
- * built, scheduled, packed, reported finished and freed, kept outputs are
- * fetched and unkept. Nothing of it is seen by clients, the dashboard or the
- * event log, and no program runs.
+ * built, scheduled, packed, run, reported finished and freed, kept outputs
+ * are fetched and unkept. With `governor` (`rain start`, whose governors run
+ * in its process) the tasks run on a throwaway governor membership (its
+ * runner, store and built-ins, in a temporary directory removed after);
+ * else reports are made up. Nothing of it is seen by clients, the dashboard
+ * or the event log, and no program runs.
  *
  * @module
  */
@@ -23,14 +26,20 @@ import {
   validateServerToGovernor,
 } from "../protocol/governor.ts";
 import { packReport } from "../protocol/packed_report.ts";
+import type { AssignedTask } from "../protocol/assigned_task.ts";
 import { packSubmitObject, packTaskSpec } from "../protocol/submit_packing.ts";
 import { validateServerToClient } from "../protocol/client.ts";
 import type { WsConnection } from "../runtime/types.ts";
-import { ClientLink } from "./client_link.ts";
-import { Coordinator } from "./coordinator.ts";
-import { governorHandler } from "./governor_handler.ts";
-import { resolveLimits } from "./limits.ts";
-import { createMonitoring } from "./monitoring.ts";
+import { ClientLink } from "../server/client_link.ts";
+import { Coordinator } from "../server/coordinator.ts";
+import { governorHandler } from "../server/governor_handler.ts";
+import { resolveLimits } from "../server/limits.ts";
+import { createMonitoring } from "../server/monitoring.ts";
+import { FsRoots } from "../governor/fs_roots.ts";
+import { Membership } from "../governor/membership.ts";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 /** Tasks per synthetic submit (a client sends a large submit in parts of this size). */
 const PART = 2000;
@@ -48,20 +57,26 @@ export interface WarmUpResult {
 /**
  * Runs `rounds` synthetic submits of `tasks` independent concat tasks, each
  * followed by `tasks / 100` one-task submit→fetch→unkeep round trips, on a
- * throwaway coordinator.
+ * throwaway coordinator (and governor).
  *
  * @example
  * ```ts ignore
- * const { tasks, ms } = await warmUpServer();
+ * const { tasks, ms } = await warmUp(true);
  * console.log(`Warmed up with ${tasks} synthetic tasks in ${ms.toFixed(0)} ms`);
  * ```
  *
+ * @param withGovernor Whether the tasks run on a throwaway governor
+ *   membership (for a process that runs governors), or reports are made up.
  * @param tasks Independent tasks per round.
  * @param rounds Rounds.
  * @returns How many tasks ran and how long it took.
  * @throws {Error} When the throwaway coordinator does not finish them (a bug).
  */
-export async function warmUpServer(tasks = 5000, rounds = 2): Promise<WarmUpResult> {
+export async function warmUp(
+  withGovernor: boolean,
+  tasks = 5000,
+  rounds = 2,
+): Promise<WarmUpResult> {
   const start = performance.now();
   const monitoring = createMonitoring({});
   const coordinator = new Coordinator(monitoring.events);
@@ -78,23 +93,41 @@ export async function warmUpServer(tasks = 5000, rounds = 2): Promise<WarmUpResu
     close() {},
   };
   const governor = governorHandler(coordinator, context);
+  const membership = withGovernor
+    ? await Membership.create({
+      dir: await mkdtemp(join(tmpdir(), "rain-warm-up-")),
+      ownDir: true,
+      cpus: 2,
+      address: "127.0.0.1:1",
+      access: { tls: false },
+      fsRoots: FsRoots.ANYWHERE,
+    })
+    : null;
+  // The governor's reports go back batched per turn, as its outbox sends them.
+  let reports: GovernorMessage[] = [];
+  const report = (m: GovernorMessage) => {
+    if (reports.length === 0) {
+      setImmediate(() => {
+        const frame = encodeFrame(reports);
+        reports = [];
+        governor.onMessage(governorConn, frame);
+      });
+    }
+    reports.push(m);
+  };
+  membership?.attach({
+    send: report,
+    registered: Promise.resolve(null),
+    closed: new Promise(() => {}),
+    close() {},
+  });
   const governorConn: WsConnection = {
     send(frame) {
-      const reports: GovernorMessage[] = [];
       for (const raw of decodeFrame(frame)) {
         const m = validateServerToGovernor(raw);
-        if (m.type !== "run") continue;
-        const t = m.task;
-        const outputs = t.outputs.map((o, i) => {
-          const data = new Uint8Array(12);
-          return t.keep?.[i] ? { id: o.id, size: 12, data } : { id: o.id, size: 12 };
-        });
-        const report = packReport(t.spec.id, { startTime: Date.now(), duration: 0 }, outputs);
-        reports.push({ type: "done", report: report! });
-      }
-      // Reports come back in a later turn, as over a socket.
-      if (reports.length) {
-        setImmediate(() => governor.onMessage(governorConn, encodeFrame(reports)));
+        if (m.type === "registered" || m.type === "refused") continue;
+        if (membership) membership.handle(m);
+        else if (m.type === "run") report(madeUpReport(m.task));
       }
     },
     close() {},
@@ -187,8 +220,21 @@ export async function warmUpServer(tasks = 5000, rounds = 2): Promise<WarmUpResu
     await request({ type: "closeSession", session });
   } finally {
     client.onClose();
-    governor.onClose?.(governorConn);
+    governor.onClose(governorConn);
     monitoring.close();
+    await membership?.drop();
   }
   return { tasks: rounds * (tasks + tasks / 100), ms: performance.now() - start };
+}
+
+/** A governor's report of a concat task, made up (its kept output reported with data). */
+function madeUpReport(t: AssignedTask): GovernorMessage {
+  const outputs = t.outputs.map((o, i) => {
+    const data = new Uint8Array(12);
+    return t.keep?.[i] ? { id: o.id, size: 12, data } : { id: o.id, size: 12 };
+  });
+  return {
+    type: "done",
+    report: packReport(t.spec.id, { startTime: Date.now(), duration: 0 }, outputs)!,
+  };
 }
