@@ -147,6 +147,7 @@ function serverProcess(
     get monitoring(): never {
       return inAnotherProcess("monitoring");
     },
+    connectGovernor: () => inAnotherProcess("in-process governor link"),
     logFile: null,
     close: () => process.close(),
   };

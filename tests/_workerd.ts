@@ -110,6 +110,7 @@ export async function startWorkerd(options: WorkerdOptions = {}): Promise<Worker
     get monitoring(): never {
       return inWorkerd("monitoring");
     },
+    connectGovernor: () => inWorkerd("in-process governor link"),
     logFile: null,
     async close() {
       await process.close("SIGKILL");
