@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { setImmediate } from "node:timers";
+import { runtime } from "../runtime/mod.ts";
 import { encodeFrame, MAX_FRAME_BYTES } from "./codec.ts";
 
 /** Most messages put in one frame; larger batches are split. */
@@ -64,7 +64,7 @@ export class Outbox<M> {
   scheduleLater(): void {
     if (this.#scheduled || this.#later) return;
     this.#later = true;
-    setImmediate(() => {
+    runtime.nextTurn(() => {
       this.#later = false;
       if (!this.#scheduled) this.flush();
     });

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { setImmediate } from "node:timers";
+import { runtime } from "../runtime/mod.ts";
 import type { WsClient, WsConnection, WsHandler } from "../runtime/types.ts";
 
 /**
@@ -26,7 +26,7 @@ import type { WsClient, WsConnection, WsHandler } from "../runtime/types.ts";
  */
 export function inProcessWebSocket(handler: WsHandler): WsClient {
   let open = true;
-  const later = (deliver: () => void) => setImmediate(deliver);
+  const later = (deliver: () => void) => runtime.nextTurn(deliver);
   const close = (reason: string) => {
     if (!open) return;
     open = false;
