@@ -7,6 +7,7 @@ import { lookup } from "node:dns/promises";
 import { hostname, networkInterfaces } from "node:os";
 import { formatAddress, isLoopback, isWildcard } from "../common/address.ts";
 import { DEFAULT_SERVER_PORT, type RainServer, startServer } from "../server/mod.ts";
+import { warmUp } from "./warm_up.ts";
 import { defineCommand, flag, option, type OptionValues, UsageError } from "./command.ts";
 import type { Lifecycle } from "./lifecycle.ts";
 import { SERVER_SECURITY_OPTIONS, serverSecurity, warnNoAuth } from "./security_options.ts";
@@ -33,6 +34,10 @@ export const SERVER_OPTIONS = {
     positiveInteger,
   ),
   "retain-events": option("N", "events kept in memory (default 100000)", positiveInteger),
+  "no-warm-up": flag(
+    "skip the synthetic warm-up at start (~1 s; without it the first graphs run at about " +
+      "half speed)",
+  ),
   ...SERVER_SECURITY_OPTIONS,
 };
 
@@ -44,6 +49,8 @@ export const SERVER_OPTIONS = {
  * @param values The server options given.
  * @param lifecycle The command's lifecycle; the server is stopped with it.
  * @param log Log sink.
+ * @param options Whether governors run in this process (`rain start`): the
+ *   warm-up then runs tasks on a throwaway governor too.
  * @returns The server, its `host:port`, and the `host:port` governors join it at (when it
  *   listens on every interface, this machine's address as others see it).
  */
@@ -51,11 +58,22 @@ export async function startServerPart(
   values: OptionValues<typeof SERVER_OPTIONS>,
   lifecycle: Lifecycle,
   log: (message: string) => void,
+  options: { governors: boolean } = { governors: false },
 ): Promise<{ server: RainServer; address: string; joinAt: string }> {
   if (values.quiet && values.verbose) {
     throw new UsageError("--quiet and --verbose exclude each other");
   }
   const security = serverSecurity(values);
+  if (!values["no-warm-up"]) {
+    // Before listening, so that it never competes with a client's work.
+    const { tasks, ms } = await warmUp(options.governors);
+    if (!values.quiet) {
+      log(
+        `warmed up with ${tasks} synthetic tasks on a throwaway coordinator in ` +
+          `${(ms / 1000).toFixed(2)} s (--no-warm-up skips it)`,
+      );
+    }
+  }
   const server = lifecycle.add(
     await startServer({
       ...(values.listen ?? { hostname: "127.0.0.1", port: DEFAULT_SERVER_PORT }),

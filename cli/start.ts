@@ -83,7 +83,9 @@ export const startCommand = defineCommand({
       : undefined;
     const listen = values.listen ??
       (values.autoconf ? { hostname: "0.0.0.0", port: DEFAULT_SERVER_PORT } : undefined);
-    const { server, joinAt } = await startServerPart({ ...values, listen }, lifecycle, log);
+    const { server, joinAt } = await startServerPart({ ...values, listen }, lifecycle, log, {
+      governors: local > 0,
+    });
     // In a batch job the first node's name is the one every node resolves.
     const serverAt = remote?.onFirstNode && isWildcard(server.hostname)
       ? formatAddress(remote.hosts[0]!.host, server.port)
@@ -101,7 +103,11 @@ export const startCommand = defineCommand({
       const workDir = options.workDir && local > 1
         ? join(options.workDir, `governor-${i}`)
         : options.workDir;
-      const gov = lifecycle.add(await startGovernor({ ...security, ...options, workDir, log }));
+      // In this process: joined without a socket (server.connectGovernor), a hop less per task.
+      const connect = server.connectGovernor;
+      const gov = lifecycle.add(
+        await startGovernor({ ...security, ...options, workDir, log, connect }),
+      );
       console.log(`Governor ${gov.id} with ${gov.cpus} cpus joined (work dir ${gov.workDir})`);
     }
     if (remote) {

@@ -53,6 +53,8 @@ export class Connection {
   readonly #ws: WsClient;
   readonly #outbox: Outbox<ClientMessage>;
   readonly #pending = new Map<number, Pending>();
+  /** Per session id, what to call when the server says the session failed. */
+  readonly #onSessionFailed = new Map<number, (message: string) => void>();
   #nextRid = 1;
   #closed: string | null = null;
   /** How to reach governors' object data; the data secret arrives with `welcome`. */
@@ -109,9 +111,11 @@ export class Connection {
    * Sends a request and resolves with the server's reply, checked.
    *
    * @param message The request.
+   * @param later Whether the request may wait for the next frame (by the next
+   *   turn of the event loop at the latest): for a reply nobody waits for.
    * @returns The reply's value.
    */
-  request<M extends Request>(message: M): Promise<Reply<M["type"]>> {
+  request<M extends Request>(message: M, later = false): Promise<Reply<M["type"]>> {
     if (this.#closed !== null) return Promise.reject(new Error(this.#closed));
     const rid = this.#nextRid++;
     const { promise, resolve, reject } = Promise.withResolvers<Reply<M["type"]>>();
@@ -123,8 +127,22 @@ export class Connection {
       resolve: resolve as (value: unknown) => void,
       reject,
     });
-    this.#outbox.push({ ...message, rid } as ClientMessage);
+    const m = { ...message, rid } as ClientMessage;
+    if (later) this.#outbox.pushLater(m);
+    else this.#outbox.push(m);
     return promise;
+  }
+
+  /**
+   * Calls `listener` when the server says a session failed (it says so
+   * before any reply that reports the failure).
+   *
+   * @param session The session id.
+   * @param listener Receives the session's error; `null` stops listening.
+   */
+  onSessionFailed(session: number, listener: ((message: string) => void) | null): void {
+    if (listener) this.#onSessionFailed.set(session, listener);
+    else this.#onSessionFailed.delete(session);
   }
 
   /** Closes the connection; pending requests are rejected. */
@@ -163,6 +181,10 @@ export class Connection {
         // A connection-level error (protocol): everything pending fails.
         welcome.reject(new Error(m.message));
         this.#shutdown(m.message);
+        continue;
+      }
+      if (m.type === "sessionFailed") {
+        this.#onSessionFailed.get(m.session)?.(m.message);
         continue;
       }
       const p = this.#pending.get(m.rid);

@@ -64,7 +64,10 @@ export class Session {
   private constructor(conn: Connection, name: string) {
     this.#conn = conn;
     this.name = name;
-    this.#created = conn.request({ type: "newSession", name }).then((id) => this.#id = id);
+    this.#created = conn.request({ type: "newSession", name }).then((id) => {
+      if (this.state !== "closed") conn.onSessionFailed(id, (message) => this.#failed(message));
+      return this.#id = id;
+    });
     this.#created.catch(() => {});
   }
 
@@ -227,6 +230,7 @@ export class Session {
     forgetSession(this);
     try {
       const id = await this.#created;
+      this.#conn.onSessionFailed(id, null);
       await this.#conn.request({ type: "closeSession", session: id });
     } catch {
       // Closing never throws: a lost connection closes the session on the server too.
@@ -253,7 +257,21 @@ export class Session {
   async #unkeep(objects: DataObject[]): Promise<void> {
     this.#checkUsable();
     await this.#submitting;
-    await this.#call({ type: "unkeep", session: this.#id, ids: objects.map((o) => o.spec.id[1]) });
+    const told = this.#call(
+      { type: "unkeep", session: this.#id, ids: objects.map((o) => o.spec.id[1]) },
+      true,
+    );
+    // A closed connection throws here, as every request does.
+    if (this.#conn.closed) {
+      await told;
+      return;
+    }
+    // Told at once (in the next frame, which leaves by the next turn of the
+    // event loop), but not waited for: a round trip less per unkeep. The one
+    // refusal the server can answer is a failed session, which it has already
+    // announced (sessionFailed) unless it failed meanwhile; then #call records
+    // the error and the session's next use throws it.
+    told.catch(() => {});
   }
 
   async #fetch(o: DataObject): Promise<DataInstance> {
@@ -318,14 +336,20 @@ export class Session {
     return { tasks, objects };
   }
 
+  /** The server said the session failed. */
+  #failed(message: string): void {
+    this.#error ??= new SessionFailedError(message);
+    if (this.state === "open") this.state = "failed";
+  }
+
   #checkUsable(): void {
     if (this.state === "closed") throw new Error(`Session ${this.#id} is closed`);
     if (this.#error) throw new SessionFailedError(this.#error.message, { cause: this.#error });
   }
 
-  async #call<M extends Request>(m: M): Promise<Reply<M["type"]>> {
+  async #call<M extends Request>(m: M, later = false): Promise<Reply<M["type"]>> {
     try {
-      return await this.#conn.request(m);
+      return await this.#conn.request(m, later);
     } catch (e) {
       if (e instanceof SessionFailedError) {
         this.#error ??= e;

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { formatAddress, type HostPort, listenError } from "../common/address.ts";
 import type { DataAccess } from "../protocol/data_plane.ts";
 import { runtime } from "../runtime/mod.ts";
+import type { WsClient } from "../runtime/types.ts";
 import { localAddressTowards, planAddresses } from "./address.ts";
 import { addDataRoutes } from "./data_server.ts";
 import { removeTree } from "./fs_util.ts";
@@ -77,6 +78,13 @@ export interface GovernorOptions {
   log?: ((message: string) => void) | undefined;
   /** Interval of heartbeats to the server (ms). @default {1000} */
   heartbeatMs?: number | undefined;
+  /**
+   * Opens the connection to the server instead of a WebSocket: a governor in
+   * the server's process passes `server.connectGovernor` (what `rain start`
+   * does). `server` is still needed: it names the server in logs and picks
+   * the local address the data server advertises.
+   */
+  connect?: (() => WsClient) | undefined;
   /**
    * Heap limit of each executor process (remote functions) in MB; a task
    * exceeding it fails alone. @default {V8's default}
@@ -175,6 +183,7 @@ export async function startGovernor(options: GovernorOptions): Promise<Governor>
       heartbeatMs: options.heartbeatMs ?? 1000,
       onMessage: (message) => m.handle(message),
       log,
+      connect: options.connect,
     });
     m.attach(connection);
     try {

@@ -11,3 +11,4 @@
  */
 export { type Governor, type GovernorOptions, startGovernor } from "./governor.ts";
 export type { GovernorTls } from "./server_link.ts";
+export type { WsClient } from "../runtime/types.ts";

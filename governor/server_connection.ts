@@ -13,6 +13,7 @@ import {
 } from "../protocol/governor.ts";
 import { Outbox } from "../protocol/outbox.ts";
 import { runtime } from "../runtime/mod.ts";
+import type { WsClient } from "../runtime/types.ts";
 import type { Credentials } from "./server_link.ts";
 
 /** The server answered the registration with a refusal (retrying will not help). */
@@ -60,6 +61,8 @@ export interface ConnectionOptions {
   onMessage(message: ValidServerToGovernor): void;
   /** Log sink. */
   log(message: string): void;
+  /** Opens the connection instead of a WebSocket to `url` (a governor in the server's process). */
+  connect?: (() => WsClient) | undefined;
 }
 
 /** An open (or opening) connection to the server. */
@@ -89,7 +92,7 @@ export interface ServerConnection {
  * @returns The connection.
  */
 export function openServerConnection(options: ConnectionOptions): ServerConnection {
-  const ws = runtime.connectWebSocket(options.url, {
+  const ws = options.connect?.() ?? runtime.connectWebSocket(options.url, {
     headers: options.credentials.headers,
     ca: options.ca,
   });

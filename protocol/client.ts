@@ -4,7 +4,8 @@
  *
  * Every client request carries a request id `rid`; the server answers each
  * with a `reply` (or an `error`) carrying the same `rid`. What each reply
- * holds is in `client_replies.ts`.
+ * holds is in `client_replies.ts`. The one message the server sends unasked
+ * is `sessionFailed`.
  *
  * @module
  */
@@ -162,6 +163,11 @@ export const validateServerToClient = variant("server message", {
   reply: { rid: int, value: anything },
   /** A request's failure (`rid` 0: the connection's, after a protocol error). */
   error: { rid: int, message: str, code: str },
+  /**
+   * A session of this client failed (sent unasked, before any reply that
+   * reports it), so that the client knows without asking.
+   */
+  sessionFailed: { session: int, message: str },
 });
 
 /** A message from the server to the client. */

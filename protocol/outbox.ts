@@ -1,9 +1,11 @@
 /**
  * Batches outgoing messages: everything pushed during one turn of the event
- * loop leaves in a single frame (flushed on a microtask).
+ * loop leaves in a single frame (flushed on a microtask). Messages nobody
+ * waits for may wait one turn more, for company.
  *
  * @module
  */
+import { runtime } from "../runtime/mod.ts";
 import { encodeFrame, MAX_FRAME_BYTES } from "./codec.ts";
 
 /** Most messages put in one frame; larger batches are split. */
@@ -13,6 +15,7 @@ const MAX_BATCH = 8192;
 export class Outbox<M> {
   #queue: M[] = [];
   #scheduled = false;
+  #later = false;
   #send: (frame: Uint8Array) => void;
   #beforeFlush: (() => void) | undefined;
 
@@ -42,6 +45,29 @@ export class Outbox<M> {
       this.#scheduled = true;
       queueMicrotask(() => this.flush());
     }
+  }
+
+  /**
+   * Queues a message nobody waits for: it leaves with the next frame, at the
+   * latest at the next turn of the event loop. A request sent in the same
+   * turn (e.g. the next submit after an `unkeep()`) then shares its frame:
+   * one frame, one wake-up of the peer, instead of two.
+   *
+   * @param message The message.
+   */
+  pushLater(message: M): void {
+    this.#queue.push(message);
+    this.scheduleLater();
+  }
+
+  /** Makes sure a flush runs by the next turn of the event loop. */
+  scheduleLater(): void {
+    if (this.#scheduled || this.#later) return;
+    this.#later = true;
+    runtime.nextTurn(() => {
+      this.#later = false;
+      if (!this.#scheduled) this.flush();
+    });
   }
 
   /** Sends every queued message now. */

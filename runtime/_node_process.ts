@@ -5,9 +5,10 @@
  * @module
  */
 import process from "node:process";
+import { setImmediate } from "node:timers";
 import type { Runtime } from "./types.ts";
 
-/** Signals, arguments, environment, exit, memory and stderr over `node:process`. */
+/** Signals, arguments, environment, exit, memory, stderr and turns over `node:process`. */
 export const nodeProcess: Pick<
   Runtime,
   | "onShutdownSignal"
@@ -15,6 +16,7 @@ export const nodeProcess: Pick<
   | "env"
   | "exit"
   | "residentMemory"
+  | "nextTurn"
   | "writeStderr"
   | "stderrIsTerminal"
 > = {
@@ -30,6 +32,7 @@ export const nodeProcess: Pick<
   env: (name) => process.env[name],
   exit: (code) => process.exit(code),
   residentMemory: () => process.memoryUsage.rss(),
+  nextTurn: (callback) => void setImmediate(callback),
   writeStderr: (text) => void process.stderr.write(text),
   stderrIsTerminal: () => process.stderr.isTTY === true,
 };

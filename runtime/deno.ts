@@ -4,6 +4,7 @@
  * @module
  */
 import { Hono } from "npm:hono@^4.10.0";
+import { setImmediate } from "node:timers";
 import WebSocket from "npm:ws@^8.18.0";
 import { getConnInfo, upgradeWebSocket } from "npm:hono@^4.10.0/deno";
 import type { Runtime, WsUpgrade } from "./types.ts";
@@ -179,6 +180,7 @@ export const denoRuntime: Runtime = {
   exit: (code) => Deno.exit(code),
   clientAddress: (c) => peer(() => getConnInfo(c).remote),
   residentMemory: () => Deno.memoryUsage().rss,
+  nextTurn: (callback) => void setImmediate(callback),
   writeStderr: (text) => void Deno.stderr.writeSync(new TextEncoder().encode(text)),
   stderrIsTerminal: () => Deno.stderr.isTerminal(),
 };

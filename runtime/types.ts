@@ -221,6 +221,12 @@ export interface Runtime {
   clientAddress(c: Context): string;
   /** This process's resident memory in bytes. */
   residentMemory(): number;
+  /**
+   * Runs `callback` in a later turn of the event loop, after pending I/O
+   * (`setImmediate` where there is one): for work that may wait a little but
+   * should not wait for a timer.
+   */
+  nextTurn(callback: () => void): void;
   /** Writes text to stderr as it is (no newline added). */
   writeStderr(text: string): void;
   /** Whether stderr is a terminal (so a line can be redrawn in place). */

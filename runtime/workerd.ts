@@ -59,6 +59,8 @@ export const workerdRuntime: Runtime = {
   args: () => [],
   // Only governors report their memory; the isolate's is not exposed to the worker.
   residentMemory: () => unsupported("measure a process's memory", NO_OS),
+  // No setImmediate: a zero timer is the next turn.
+  nextTurn: (callback) => void setTimeout(callback, 0),
   // The worker's stderr is its log (`wrangler tail`, workerd's own stderr), one entry per call.
   writeStderr: (text) => console.error(text.endsWith("\n") ? text.slice(0, -1) : text),
   stderrIsTerminal: () => false,

@@ -123,6 +123,17 @@ export class ClientLink {
     }
   }
 
+  /**
+   * Tells the client that one of its sessions failed, ahead of any reply that
+   * reports it: the client then knows without asking (its `unkeep()` does not
+   * wait for a reply).
+   *
+   * @param s The failed session.
+   */
+  sessionFailed(s: SessionState): void {
+    this.#outbox.push({ type: "sessionFailed", session: s.id, message: s.error });
+  }
+
   /** Closes the connection (its sessions close in {@linkcode ClientLink.onClose}). */
   close(): void {
     this.#conn.close();

@@ -257,6 +257,7 @@ export class Coordinator {
     if (s.state !== "open") return;
     s.state = "failed";
     s.error = error;
+    s.client.sessionFailed(s);
     stopSession(s, this.scheduler.governors, this.contents, error, "SESSION_FAILED");
     this.events.emit({ type: "session:failed", session: s.id, error });
     this.schedule();

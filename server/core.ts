@@ -9,7 +9,8 @@
 import type { Hono } from "npm:hono@^4.10.0";
 import { checkToken, newToken } from "../common/auth.ts";
 import { runtime } from "../runtime/mod.ts";
-import type { WsUpgrade } from "../runtime/types.ts";
+import type { WsClient, WsUpgrade } from "../runtime/types.ts";
+import { inProcessWebSocket } from "./in_process_ws.ts";
 import { ClientLink, governorSummaries } from "./client_link.ts";
 import { ConnectionCount } from "./connection_count.ts";
 import { Coordinator } from "./coordinator.ts";
@@ -79,9 +80,19 @@ export interface ServerCore {
   token: string | null;
   /** Adds the routes (behind the authentication middleware) to an app. */
   build(app: Hono, ws: WsUpgrade): void;
+  /**
+   * Connects a governor of this process: the governor's messages and
+   * checks, without a socket (and without a secret to present: it is this
+   * process). The governor still registers, is handed the data secret, and
+   * serves its objects' data over HTTP like any other.
+   */
+  connectGovernor(): WsClient;
   /** Stops the heartbeat check, closes every connection and the dashboard's streams. */
   close(): void;
 }
+
+/** The peer address of a governor of this process in log lines (a loopback one: it is here). */
+const IN_PROCESS_PEER = "127.0.0.1";
 
 /** The server's WebSocket routes. */
 const WS_PATHS: ReadonlySet<string> = new Set(["/ws/client", "/ws/governor"]);
@@ -170,6 +181,10 @@ export function createCore(
       addDashboardRoutes(app, { ...monitoring, source: "live" });
       app.get("/", (c) => c.text("Rain server\n"));
     },
+    connectGovernor: () =>
+      inProcessWebSocket(
+        governorHandler(coordinator, { dataToken, limits, log, peer: IN_PROCESS_PEER }),
+      ),
     close() {
       stopHeartbeats();
       for (const g of coordinator.scheduler.governors) g.close();

@@ -61,16 +61,17 @@ export class GovernorLink {
   }
 
   /**
-   * Queues freeing a removed object on the governor. Frees gathered during a
-   * turn leave as one message per session at the end of the turn's frame,
-   * after any message that still uses the object. An object that recovery
+   * Queues freeing a removed object on the governor. Frees gathered until
+   * the next frame leaves (nobody waits for them: by the next turn of the
+   * event loop at the latest) leave as one message per session at the end of
+   * that frame, after any message that still uses the object. An object that recovery
    * brought back to this governor in the same turn (sent again, or being
    * recomputed here) is not freed.
    *
    * @param o The object, just removed.
    */
   freeObject(o: ObjectNode): void {
-    if (this.#frees.length === 0) this.#outbox.schedule();
+    if (this.#frees.length === 0) this.#outbox.scheduleLater();
     this.#frees.push(o);
   }
 

@@ -31,4 +31,4 @@ export type { Monitoring, RetentionOptions } from "./monitoring.ts";
 export type { Retention } from "./monitor/monitor.ts";
 export { DEFAULT_LIMITS, type ServerLimits } from "./limits.ts";
 export type { CoreOptions } from "./core.ts";
-export type { ServerTls } from "../runtime/types.ts";
+export type { ServerTls, WsClient } from "../runtime/types.ts";

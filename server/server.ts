@@ -7,7 +7,7 @@
  */
 import { DEFAULT_SERVER_PORT, listenError } from "../common/address.ts";
 import { runtime } from "../runtime/mod.ts";
-import type { ListeningServer, ServerTls } from "../runtime/types.ts";
+import type { ListeningServer, ServerTls, WsClient } from "../runtime/types.ts";
 import type { Coordinator } from "./coordinator.ts";
 import { type CoreOptions, createCore } from "./core.ts";
 import { writeLogFile } from "./events/log_file.ts";
@@ -60,6 +60,11 @@ export interface RainServer {
   monitoring: Monitoring;
   /** The event log file being written (`--log-dir`), or `null`. */
   logFile: string | null;
+  /**
+   * Connects a governor of this process without a socket: pass it as
+   * `startGovernor({ connect })` (what `rain start` does for its local governors).
+   */
+  connectGovernor(): WsClient;
   /** Stops the server (and removes its token file). */
   close(): Promise<void>;
 }
@@ -128,6 +133,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RainServ
     coordinator: core.coordinator,
     monitoring,
     logFile: logFile?.path ?? null,
+    connectGovernor: core.connectGovernor,
     close,
   };
 }

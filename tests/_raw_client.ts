@@ -20,6 +20,7 @@ export const encode = (v: unknown): Uint8Array => new Uint8Array(encoder.encode(
 /** A message from the server, loosely typed. */
 export interface Message {
   type: string;
+  session?: number;
   rid?: number;
   message?: string;
   code?: string;
@@ -33,6 +34,11 @@ export class RawClient implements AsyncDisposable {
   readonly opened: Promise<void>;
   readonly closed: Promise<CloseEvent>;
   readonly #queue: Message[] = [];
+  /**
+   * The `sessionFailed` messages received, in order: the server sends them
+   * unasked, so {@linkcode RawClient.next} leaves them out.
+   */
+  readonly failedSessions: Message[] = [];
   #waiting: ((m: Message) => void) | null = null;
 
   /**
@@ -51,7 +57,8 @@ export class RawClient implements AsyncDisposable {
     this.closed = new Promise((resolve) => this.ws.onclose = resolve);
     this.ws.onmessage = (e) => {
       for (const m of decode(new Uint8Array(e.data as ArrayBuffer)) as Message[]) {
-        if (this.#waiting) {
+        if (m.type === "sessionFailed") this.failedSessions.push(m);
+        else if (this.#waiting) {
           const w = this.#waiting;
           this.#waiting = null;
           w(m);
@@ -60,7 +67,7 @@ export class RawClient implements AsyncDisposable {
     };
   }
 
-  /** The next message from the server. */
+  /** The next message from the server (a reply, an error or `welcome`; not `sessionFailed`). */
   next(): Promise<Message> {
     const m = this.#queue.shift();
     if (m) return Promise.resolve(m);

@@ -49,6 +49,7 @@ export function remoteServer(options: RemoteServerOptions): RainServer {
     get monitoring(): never {
       return unreadable("monitoring");
     },
+    connectGovernor: () => unreadable("in-process governor link"),
     logFile: null,
     close: options.close,
   };

@@ -180,9 +180,11 @@ export function startRain(
 export async function startServerProcess(
   options: ReadyProcessOptions,
 ): Promise<{ process: ReadyProcess; address: string }> {
+  // Without the warm-up (~1 s each): a test's cluster runs a handful of tasks. `rain start`
+  // (npm_package_test.ts) still runs it on Node and Bun.
   const process = await startRain(
     options,
-    ["server", "--listen", "127.0.0.1:0"],
+    ["server", "--listen", "127.0.0.1:0", "--no-warm-up"],
     /Rain server listening on (\S+:\d+) /,
   );
   return { process, address: process.ready[1]! };

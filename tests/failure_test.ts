@@ -225,3 +225,17 @@ inProcessTest(
     );
   },
 );
+
+Deno.test("the server tells the client of a failed session unasked: state turns failed, unkeep() throws", async () => {
+  await using dir = await tempDir();
+  await using cluster = await startCluster();
+  await using session = cluster.client.newSession();
+  const missing = join(dir.path, "missing.txt");
+  const kept = tasks.concat([blob("x")]);
+  kept.output.keep();
+  tasks.load(missing, { name: "input/load" });
+  await session.submit();
+  // No request of this session is made until the client knows.
+  await until(() => session.state === "failed", "the session to fail");
+  await assert.rejects(kept.output.unkeep(), failsWith(missing, "input/load"));
+});

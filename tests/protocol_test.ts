@@ -165,6 +165,11 @@ Deno.test("the server itself rejects (and fails the session on) a submit using a
     second.message!,
     new RegExp(`input object ${sid}/2 of task ${sid}/3 is from an earlier submit and not kept`),
   );
+  assert.deepEqual(
+    raw.failedSessions,
+    [{ type: "sessionFailed", session: sid, message: second.message }],
+    "the server announced the failure unasked, before its answer to the submit",
+  );
 });
 
 Deno.test("the server refuses a submit whose task consumes its own output (a cycle)", async () => {
