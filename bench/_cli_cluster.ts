@@ -48,9 +48,14 @@ export function describeShape(shape: ClusterShape): string {
  * Starts a cluster and waits until every governor has registered.
  *
  * @param shape What to start.
+ * @param env Environment variables added to every process's (e.g.
+ *   `RAIN_VERIFY=0`).
  * @returns The cluster, for `await using`.
  */
-export async function startCliCluster(shape: ClusterShape): Promise<CliCluster> {
+export async function startCliCluster(
+  shape: ClusterShape,
+  env: Record<string, string> = {},
+): Promise<CliCluster> {
   const children: Deno.ChildProcess[] = [];
   const close = async () => {
     // Governors first, so none of them logs the server going away.
@@ -58,14 +63,14 @@ export async function startCliCluster(shape: ClusterShape): Promise<CliCluster> 
   };
   try {
     const server: Part = "simple" in shape
-      ? spawnCli(["start", "--simple", "--cpus", `${shape.simple}`, "--listen", "127.0.0.1:0"])
-      : spawnCli(["server", "--listen", "127.0.0.1:0"]);
+      ? spawnCli(["start", "--simple", "--cpus", `${shape.simple}`, "--listen", "127.0.0.1:0"], env)
+      : spawnCli(["server", "--listen", "127.0.0.1:0"], env);
     children.push(server.child);
     const address = (await server.waitFor(/listening on (\S+)/))[1]!;
     const governors = "simple" in shape ? [shape.simple] : shape.governors;
     if ("governors" in shape) {
       for (const n of shape.governors) {
-        children.push(spawnCli(["governor", address, "--cpus", `${n}`]).child);
+        children.push(spawnCli(["governor", address, "--cpus", `${n}`], env).child);
       }
     }
     await untilGovernors(address, governors.length);
@@ -83,9 +88,10 @@ interface Part {
   waitFor(pattern: RegExp): Promise<RegExpExecArray>;
 }
 
-function spawnCli(args: string[]): Part {
+function spawnCli(args: string[], env: Record<string, string>): Part {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", CLI, ...args],
+    env,
     stdout: "piped",
     stderr: "piped",
   }).spawn();

@@ -88,6 +88,7 @@ function reportFrame(): Uint8Array {
       report: packReport([S, i], { startTime: 1e12, duration: 0 }, [{
         id: [S, i + N],
         size: 6,
+        hash: "xxh128:0123456789abcdef0123456789abcdef",
         data: new Uint8Array(6),
       }]),
     });

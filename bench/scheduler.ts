@@ -61,7 +61,7 @@ async function measure(tasks: number, governors: number): Promise<number> {
     for (const g of links) {
       for (const t of [...g.tasks]) {
         const out = t.outputs[0]!.spec.id;
-        c.finished(g, t.spec.id, info, [{ id: out, size: 1 }]);
+        c.finished(g, t.spec.id, info, [{ id: out, size: 1, hash: "" }]);
       }
     }
     await Promise.resolve();

@@ -17,6 +17,9 @@ import { GovernorLink } from "../server/governor_link.ts";
 import { createMonitoring } from "../server/monitoring.ts";
 import { unpackSubmitObject, unpackTaskSpec } from "../protocol/submit_packing.ts";
 
+/** A content hash for the reports (the coordinator keeps it, never checks it). */
+const HASH = "xxh128:0123456789abcdef0123456789abcdef";
+
 const total = Number(Deno.args[0] ?? 1_000_000);
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error("Run with --v8-flags=--expose-gc");
@@ -40,20 +43,20 @@ for (let done = 0; done < total;) {
   // Decoded from the packed form, as the server gets them.
   const a = n++, b = n++;
   const objects = [
-    unpackSubmitObject([a, "", "", "blob", null, false, new Uint8Array(6)], s.id),
-    unpackSubmitObject([b, "", "", "blob", null, false, new Uint8Array(6)], s.id),
+    unpackSubmitObject([a, "", "", "blob", null, false, new Uint8Array(6), null], s.id),
+    unpackSubmitObject([b, "", "", "blob", null, false, new Uint8Array(6), null], s.id),
   ];
   const specs = [];
   for (let i = 0; i < count; i++) {
     const t = n++, o = n++;
     specs.push(unpackTaskSpec([t, "concat", null, 1, "", null, 2, a, "", b, "", o], s.id));
-    objects.push(unpackSubmitObject([o, "", "", "blob", null, false, null], s.id));
+    objects.push(unpackSubmitObject([o, "", "", "blob", null, false, null, null], s.id));
   }
   c.submit(s, specs, objects);
   await Promise.resolve();
   while (s.unfinished > 0) {
     for (const t of [...g.tasks]) {
-      c.finished(g, t.spec.id, info, [{ id: t.outputs[0]!.spec.id, size: 12 }]);
+      c.finished(g, t.spec.id, info, [{ id: t.outputs[0]!.spec.id, size: 12, hash: HASH }]);
     }
     await new Promise((r) => setTimeout(r, 0));
   }

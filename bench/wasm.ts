@@ -1,155 +1,44 @@
 /**
- * WASM kernel benchmark: the concat kernel (`concatBytesWasm`) vs its pure-TS
- * fallback (`concatBytesTs`) and vs what the governor runs (`concatBytes`,
- * which picks one of them), on the same inputs in the same run.
+ * WASM kernel benchmark: each kernel against its pure-TS fallback on the
+ * same inputs in the same run.
  *
- * Each case runs several rounds; a round times a batch of calls of each
- * implementation (in alternating order), and the median time per call over
- * the rounds is printed with the ratio to the TS fallback (< 1: faster).
- *
- * The kernel's linear memory is released after a call that grew it beyond
- * `KERNEL_MEMORY_RETAINED` (64 MiB), as in the governor; the last case repeats
- * 2×64 MiB with all of it kept between calls, the kernel's best case.
+ * - hash (`_wasm_hash.ts`): XXH3-128 throughput of the kernel vs the fallback
+ *   vs `node:crypto` SHA-256 at 1 KiB, 1 MiB and 256 MiB, and the time per
+ *   call on small inputs;
+ * - concat (`_wasm_concat.ts`): the concat kernel vs `Uint8Array.set`.
  *
  * Run: `deno run -A --v8-flags=--expose-gc bench/wasm.ts [--rounds N]
- * [--no-large]` (`--no-large` skips the 2×64 MiB cases; with `--expose-gc`, a
- * full GC runs before each timed batch of those, which steadies them).
+ * [--no-large] [--only hash|concat]` (`--no-large` skips the 256 MiB hash
+ * and the 2×64 MiB concat cases; with `--expose-gc`, a full GC runs before
+ * each timed batch of those, which steadies them).
  *
  * @module
  */
 import { parseArgs } from "node:util";
-import {
-  chooseConcat,
-  concatBytes,
-  concatBytesTs,
-  concatBytesWasm,
-  setKernelMemoryRetained,
-  wasmStatus,
-} from "../wasm/mod.ts";
+import { wasmStatus } from "../wasm/mod.ts";
 import { runtime } from "../runtime/mod.ts";
+import { concatBench } from "./_wasm_concat.ts";
+import { hashBench } from "./_wasm_hash.ts";
 
 const { values } = parseArgs({
   args: runtime.args(),
   options: {
     rounds: { type: "string", default: "11" },
     "no-large": { type: "boolean", default: false },
+    only: { type: "string" },
   },
 });
-const ROUNDS = Number(values.rounds);
-/** Time a batch should take, so that timer resolution and call overhead do not matter. */
-const BATCH_MS = 20;
+const rounds = Number(values.rounds);
+const large = !values["no-large"];
 
-if (!wasmStatus.available) {
-  console.error(`WASM kernels unavailable: ${wasmStatus.error}`);
+const status = wasmStatus();
+if (!status.available) {
+  console.error(`WASM kernels unavailable: ${status.error}`);
   runtime.exit(1);
 }
-
-const KB = 1024;
-const MB = 1024 * KB;
-const cases: [name: string, count: number, size: number, keepMemory?: boolean][] = [
-  ["2 × 16 B", 2, 16],
-  ["1000 × 16 B", 1000, 16],
-  ["100 × 1 KiB", 100, KB],
-  ["16 × 64 KiB", 16, 64 * KB],
-  ["4 × 1 MiB", 4, MB],
-  ["2 × 64 MiB", 2, 64 * MB],
-  ["2 × 64 MiB, memory kept", 2, 64 * MB, true],
-];
-
-type Impl = (parts: readonly Uint8Array[]) => Uint8Array;
-const impls: [string, Impl][] = [
-  ["ts", concatBytesTs],
-  ["wasm", concatBytesWasm],
-  ["selected", concatBytes],
-];
-
-function makeParts(count: number, size: number): Uint8Array[] {
-  return Array.from({ length: count }, (_, i) => {
-    const p = new Uint8Array(size);
-    for (let j = 0; j < size; j += 997) p[j] = (i * 31 + j) & 0xff;
-    return p;
-  });
-}
-
-/** A full GC, when the runtime exposes one (`--v8-flags=--expose-gc`). */
-const gc = (globalThis as { gc?: () => void }).gc;
-/**
- * Inputs from which a full GC runs before each batch, so that a batch does not
- * pay for the garbage of the one before. Not for smaller ones: right after a
- * GC, every allocation faults in fresh pages, which is not their steady state.
- */
-const GC_FROM = 16 * MB;
-
-/** Calls `f` `n` times; returns ms per call. */
-function timeBatch(f: Impl, parts: Uint8Array[], n: number): number {
-  if (parts.reduce((sum, p) => sum + p.length, 0) >= GC_FROM) gc?.();
-  let sink = 0;
-  const start = performance.now();
-  for (let i = 0; i < n; i++) sink += f(parts).length;
-  const ms = performance.now() - start;
-  if (sink < 0) console.log(sink); // Keeps the results alive.
-  return ms / n;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
-
-function fmt(ms: number): string {
-  const us = ms * 1000;
-  return us < 10
-    ? `${us.toFixed(2)} µs`
-    : us < 10_000
-    ? `${us.toFixed(1)} µs`
-    : `${ms.toFixed(1)} ms`;
-}
-
-console.log(
-  `concat: WASM kernel vs TS fallback, median of ${ROUNDS} rounds` +
-    (gc
-      ? ", GC before each large batch"
-      : " (run with --v8-flags=--expose-gc for steadier results)"),
-);
-console.log(
-  ["case", "ts", "wasm", "wasm/ts", "selected", "selected/ts", "choice"]
-    .map((h, i) => i === 0 ? h.padEnd(24) : h.padStart(12)).join(""),
-);
-for (const [name, count, size, keepMemory] of cases) {
-  if (values["no-large"] && count * size > 64 * MB) continue;
-  if (keepMemory) setKernelMemoryRetained(Infinity);
-  const parts = makeParts(count, size);
-  const expected = concatBytesTs(parts);
-  for (const [label, f] of impls) {
-    const got = f(parts);
-    if (got.length !== expected.length || !got.every((b, i) => b === expected[i])) {
-      throw new Error(`${label} concat differs from the TS fallback for ${name}`);
-    }
-  }
-  // Calibrate the batch size on the TS fallback (after a warm-up).
-  timeBatch(concatBytesTs, parts, 3);
-  const once = timeBatch(concatBytesTs, parts, 3);
-  const n = Math.max(1, Math.round(BATCH_MS / Math.max(once, 1e-6)));
-  const times = new Map<string, number[]>(impls.map(([label]) => [label, []]));
-  for (const [, f] of impls) timeBatch(f, parts, n); // Warm-up.
-  for (let r = 0; r < ROUNDS; r++) {
-    const order = r % 2 === 0 ? impls : [...impls].reverse();
-    for (const [label, f] of order) times.get(label)!.push(timeBatch(f, parts, n));
-  }
-  const [ts, wasm, selected] = impls.map(([label]) => median(times.get(label)!)) as [
-    number,
-    number,
-    number,
-  ];
-  console.log(
-    [
-      name.padEnd(24),
-      fmt(ts),
-      fmt(wasm),
-      `${(wasm / ts).toFixed(2)}×`,
-      fmt(selected),
-      `${(selected / ts).toFixed(2)}×`,
-      chooseConcat(count, count * size, true),
-    ].map((c, i) => i === 0 ? c : c.padStart(12)).join(""),
-  );
+console.log(`runtime: ${runtime.name}`);
+if (values.only !== "concat") hashBench(rounds, large);
+if (values.only !== "hash") {
+  if (values.only !== "concat") console.log();
+  concatBench(rounds, large);
 }

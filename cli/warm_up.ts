@@ -17,6 +17,7 @@
  * @module
  */
 import { type Id, NO_USER, ONE_CPU } from "../common/attributes.ts";
+import { hashBytes } from "../common/content_hash.ts";
 import type { ClientMessage } from "../protocol/client.ts";
 import { setImmediate } from "node:timers";
 import { decodeFrame, encodeFrame, PROTOCOL_VERSION } from "../protocol/codec.ts";
@@ -174,7 +175,7 @@ export async function warmUp(
         dataType: "blob" as const,
         user: NO_USER,
       };
-      return { spec, packed: packSubmitObject(spec, keep, data) };
+      return { spec, packed: packSubmitObject(spec, keep, data, data && hashBytes(data)) };
     };
     const concat = (a: Id, keep: boolean) => {
       const out = object(keep, null);
@@ -231,7 +232,8 @@ export async function warmUp(
 function madeUpReport(t: AssignedTask): GovernorMessage {
   const outputs = t.outputs.map((o, i) => {
     const data = new Uint8Array(12);
-    return t.keep?.[i] ? { id: o.id, size: 12, data } : { id: o.id, size: 12 };
+    const hash = hashBytes(data);
+    return t.keep?.[i] ? { id: o.id, size: 12, hash, data } : { id: o.id, size: 12, hash };
   });
   return {
     type: "done",

@@ -22,7 +22,9 @@ export interface BlobOptions {
 }
 
 /**
- * Creates a constant blob in the active session; its data goes to the server with the submit.
+ * Creates a constant blob in the active session; its data goes to the cluster with the
+ * submit: inside it when small, streamed to a governor when large, not at all when a governor
+ * holds the same bytes already (README, "Large constants, sent once").
  *
  * @example Constants of several kinds
  * ```ts ignore

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { GovernorSummary, ServerInfo } from "../protocol/client_replies.ts";
+import type { ContentSummary, GovernorSummary, ServerInfo } from "../protocol/client_replies.ts";
 import { findToken } from "../common/token_file.ts";
 import { parseServerAddress } from "../common/server_address.ts";
 import { checkToken } from "../common/auth.ts";
@@ -22,7 +22,7 @@ export interface NewSessionOptions {
   default?: boolean | undefined;
 }
 
-export type { GovernorSummary, ServerInfo };
+export type { ContentSummary, GovernorSummary, ServerInfo };
 
 /** Options of {@linkcode Client.connect}: credentials and TLS. */
 export interface ConnectOptions {

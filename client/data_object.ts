@@ -22,7 +22,7 @@ export class DataObject {
   state: ObjectState = "unsubmitted";
   /** The producing task, `null` for constants. */
   readonly producer: Task | null;
-  /** Data of a constant (sent with the submit). */
+  /** Data of a constant (sent with the submit, or uploaded; dropped once submitted). */
   data: Uint8Array | null;
   /** For `directory()`: the client path read at submit. */
   readonly sourcePath: string | null;

@@ -10,6 +10,7 @@ import { execute } from "./execute.ts";
 export {
   Client,
   type ConnectOptions,
+  type ContentSummary,
   type GovernorSummary,
   type NewSessionOptions,
   type ServerInfo,

@@ -6,23 +6,20 @@
 import { ensureCodecsFor } from "../common/optional.ts";
 import { DataInstance } from "../common/data_instance.ts";
 import { SessionFailedError } from "../common/errors.ts";
-import { packDirectory, unpackTar } from "../common/tar.ts";
+import { unpackTar } from "../common/tar.ts";
 import type { ObjectUpdate, Reply, TaskUpdate } from "../protocol/client_replies.ts";
 import { type Progress, type ProgressOptions, progressReports } from "./progress.ts";
 import type { Connection, Request } from "./connection.ts";
-import { MAX_FRAME_BYTES } from "../protocol/codec.ts";
 import { DataObject } from "./data_object.ts";
 import { forgetSession, popSession, pushSession } from "./session_stack.ts";
 import { provideSessionInternal } from "./_session_internal.ts";
 import type { Task } from "./task.ts";
 import { splitSubmit } from "./submit_parts.ts";
 import { freezeObjectSpec, freezeTaskSpec } from "./freeze.ts";
-import { type PackedObject, packSubmitObject } from "../protocol/submit_packing.ts";
-import { fetchObjectBytes } from "../protocol/data_plane.ts";
+import type { PackedObject } from "../protocol/submit_packing.ts";
+import { prepareObjects } from "./constants.ts";
+import { fetchObjectBytes, ObjectHashError } from "../protocol/data_plane.ts";
 import { setImmediate } from "node:timers";
-
-/** Most constant data one submit carries (a message is bounded to 64 MiB; the rest is specs). */
-const MAX_SUBMIT_DATA = MAX_FRAME_BYTES - 8 * 1024 * 1024;
 
 /** Attempts of `fetch()` when the governor holding the object does not answer. */
 const FETCH_ATTEMPTS = 5;
@@ -123,7 +120,7 @@ export class Session {
     }
     for (const t of tasks) t.spec.id[0] = this.#id;
     // From here on keep() throws: the keep flags are on their way.
-    for (const o of objects) o.state = o.data ? "finished" : "submitted";
+    for (const o of objects) o.state = o.producer ? "submitted" : "finished";
     for (const t of tasks) t.state = "submitted";
     // A rejected submit fails the session on the server (SessionFailedError).
     // Parts leave in frames of their own, one per event-loop turn.
@@ -148,28 +145,11 @@ export class Session {
     for (const t of tasks) this.#submittedTasks.push(t);
   }
 
-  /** Fills in ids, reads client directories, checks the data's size and packs the objects. */
+  /** Fills in ids, and gets the constants' data on its way (`constants.ts`). */
   async #prepare(objects: DataObject[]): Promise<PackedObject[]> {
     const id = await this.#created;
-    const wire = new Array<PackedObject>(objects.length);
-    let bytes = 0;
-    for (let i = 0; i < objects.length; i++) {
-      const o = objects[i]!;
-      o.spec.id[0] = id;
-      if (o.sourcePath !== null) o.data = await packDirectory(o.sourcePath);
-      else if (o.encodeLater) o.data = await o.encodeLater();
-      if (o.data) bytes += o.data.length;
-      wire[i] = packSubmitObject(o.spec, o.isKept(), o.data);
-    }
-    if (bytes > MAX_SUBMIT_DATA) {
-      const mib = (n: number) => `${(n / 1048576).toFixed(1)} MiB`;
-      throw new RangeError(
-        `Cannot submit: its constants and directories hold ${mib(bytes)}, more than the ` +
-          `${mib(MAX_SUBMIT_DATA)} one submit may carry; split them over several submits, ` +
-          "or let tasks.load()/loadDir() read large data on the governor",
-      );
-    }
-    return wire;
+    for (const o of objects) o.spec.id[0] = id;
+    return await prepareObjects(this.#conn, objects);
   }
 
   /**
@@ -306,9 +286,27 @@ export class Session {
       reply = await this.#call({ type: "fetch", session: this.#id, id: o.spec.id[1] });
       try {
         data = reply.data ??
-          await fetchObjectBytes(reply.location!, o.spec.id, this.#conn.dataAccess);
+          await fetchObjectBytes(
+            reply.location!,
+            o.spec.id,
+            this.#conn.dataAccess,
+            reply.info.hash,
+          );
         break;
       } catch (e) {
+        if (e instanceof ObjectHashError) {
+          // That copy is corrupt: the server drops it and has the object recomputed (the
+          // next fetch waits for it), or fails the session when it cannot (this throws).
+          await this.#call({
+            type: "corrupt",
+            session: this.#id,
+            id: o.spec.id[1],
+            location: e.location,
+            error: e.message,
+          });
+          if (attempt >= FETCH_ATTEMPTS) throw e;
+          continue;
+        }
         // The holder may have just been lost: the server recomputes the object; ask again.
         if (attempt >= FETCH_ATTEMPTS) throw e;
         await new Promise((r) => setTimeout(r, 100 * attempt));

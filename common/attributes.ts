@@ -83,6 +83,12 @@ export interface ObjectInfo {
   size: number;
   /** Content type given at run time (a sub-type of the declared one). */
   contentType: string;
+  /**
+   * Content hash, `"xxh128:"` and 32 hex digits: the XXH3-128 of a blob's
+   * bytes or of a directory's manifest (README, "Content hashes"); `""` until
+   * the object exists.
+   */
+  hash: string;
   /** Debug log. */
   debug: string;
   /** Arbitrary JSON-serialisable values. */
@@ -123,7 +129,7 @@ export const ONE_CPU: { cpus: number } = Object.freeze({ cpus: 1 });
  * @returns A fresh {@linkcode ObjectInfo}.
  */
 export function emptyObjectInfo(): ObjectInfo {
-  return { error: "", size: 0, contentType: "", debug: "", user: {} };
+  return { error: "", size: 0, contentType: "", hash: "", debug: "", user: {} };
 }
 
 /**

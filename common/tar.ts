@@ -12,7 +12,7 @@ import * as posix from "node:path/posix";
 import * as nodePath from "node:path";
 import { chmod, lstat, readdir, realpath } from "node:fs/promises";
 import { Buffer } from "node:buffer";
-import { Readable } from "node:stream";
+import { Readable, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { type TarHeader, unpackTar as readHeaders } from "npm:modern-tar@^0.8.6";
 import { packTar as packFs, unpackTar as unpackFs } from "npm:modern-tar@^0.8.6/fs";
@@ -57,6 +57,42 @@ function leaves(normal: string): boolean {
  *   read.
  */
 export async function packDirectory(dir: string): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for await (const chunk of await packReadable(dir)) {
+    chunks.push(chunk);
+    total += chunk.length;
+  }
+  const archive = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    archive.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return archive;
+}
+
+/**
+ * Packs the contents of a directory into an uncompressed tar archive, as a
+ * stream: the archive of {@link packDirectory}, produced as it is read
+ * (files are read one at a time, so memory stays bounded whatever the size).
+ *
+ * @example
+ * ```ts ignore
+ * await fetch(url, { method: "PUT", body: await packDirectoryStream(dir), duplex: "half" });
+ * ```
+ *
+ * @param dir The directory to pack.
+ * @returns The archive's bytes; the stream errors when a symlink points
+ *   outside `dir` or a file cannot be read.
+ * @throws {Error} When `dir` is not a directory.
+ */
+export async function packDirectoryStream(dir: string): Promise<ReadableStream<Uint8Array>> {
+  return Readable.toWeb(await packReadable(dir)) as unknown as ReadableStream<Uint8Array>;
+}
+
+/** The archive of {@link packDirectory} as a Node stream. */
+async function packReadable(dir: string): Promise<Readable> {
   const stat = await lstat(dir);
   if (!stat.isDirectory()) {
     throw new Error(`Cannot pack ${quote(dir)}: not a directory`);
@@ -87,19 +123,7 @@ export async function packDirectory(dir: string): Promise<Uint8Array> {
     }
     return { ...header, linkname: target };
   };
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of packFs(dir, { map })) {
-    chunks.push(chunk);
-    total += chunk.length;
-  }
-  const archive = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    archive.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return archive;
+  return packFs(dir, { map });
 }
 
 /**
@@ -176,34 +200,54 @@ function checkHeader(header: TarHeader): string {
  *   errors.
  */
 export async function unpackTar(bytes: Uint8Array, dest: string): Promise<void> {
-  const symlinks: string[] = [];
-  const dirModes = new Map<string, number>();
-  const seen = new Map<string, string>();
+  const checks = new ArchiveChecks();
   // Pass 1: check every header; `filter` returning false skips the bodies.
   await readHeaders(bytes, {
     strict: true,
     filter: (header) => {
-      const normal = checkHeader(header);
-      const key = normal.replace(/\/$/, "");
-      const type = header.type ?? "file";
-      const before = seen.get(key);
-      if (before !== undefined && (before !== "directory" || type !== "directory")) {
-        // modern-tar/fs would keep the first and skip the later one silently.
-        throw new Error(`Tar entry ${quote(header.name)} appears more than once`);
-      }
-      seen.set(key, type);
-      if (header.type === "symlink") symlinks.push(normal);
-      if (header.type === "directory" && normal !== "" && header.mode !== undefined) {
-        dirModes.set(normal.replace(/\/$/, ""), header.mode & 0o7777);
-      }
+      checks.see(header);
       return false;
     },
   });
   // Pass 2: extract, with the same checks again on the headers modern-tar/fs sees.
-  const extract = unpackFs(dest, {
+  const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  await pipeline(Readable.from([view]), extractor(dest, checkHeader));
+  await checks.finish(dest);
+}
+
+/**
+ * Extracts a tar archive that arrives as a stream into a directory, in one
+ * pass with bounded memory: the checks of {@link unpackTar}, made on each
+ * header as it arrives, before its entry is written. So, unlike
+ * `unpackTar`, entries before a refused one are already in `dest` when it
+ * throws: extract into a fresh directory and remove it on failure. Nothing
+ * is ever written outside `dest`.
+ *
+ * @example
+ * ```ts ignore
+ * await unpackTarStream((await fetch(url)).body!, "/tmp/fresh");
+ * ```
+ *
+ * @param stream The tar archive (uncompressed).
+ * @param dest The directory to extract into.
+ * @throws {Error} When an entry is refused, or on file-system errors.
+ */
+export async function unpackTarStream(
+  stream: ReadableStream<Uint8Array>,
+  dest: string,
+): Promise<void> {
+  const checks = new ArchiveChecks();
+  // deno-lint-ignore no-explicit-any
+  await pipeline(Readable.fromWeb(stream as any), extractor(dest, (h) => checks.see(h)));
+  await checks.finish(dest);
+}
+
+/** modern-tar/fs's extractor, with `check` on each header and directories writable until the end. */
+function extractor(dest: string, check: (header: TarHeader) => unknown): Writable {
+  return unpackFs(dest, {
     strict: true,
     filter: (header) => {
-      checkHeader(header);
+      check(header);
       return true;
     },
     map: (header) =>
@@ -211,21 +255,47 @@ export async function unpackTar(bytes: Uint8Array, dest: string): Promise<void> 
         ? { ...header, mode: header.mode | 0o700 }
         : header,
   });
-  const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  await pipeline(Readable.from([view]), extract);
-  for (const link of symlinks) {
-    try {
-      await checkInside(dest, link);
-    } catch (error) {
-      throw new Error(
-        `Symlink ${quote(link)} points outside the directory: ${(error as Error).message}`,
-      );
+}
+
+/** The checks over a whole archive: duplicates while reading, symlinks and modes at the end. */
+class ArchiveChecks {
+  readonly #symlinks: string[] = [];
+  readonly #dirModes = new Map<string, number>();
+  readonly #seen = new Map<string, string>();
+
+  /** Checks one header, in archive order. */
+  see(header: TarHeader): void {
+    const normal = checkHeader(header);
+    const key = normal.replace(/\/$/, "");
+    const type = header.type ?? "file";
+    const before = this.#seen.get(key);
+    if (before !== undefined && (before !== "directory" || type !== "directory")) {
+      // modern-tar/fs would keep the first and skip the later one silently.
+      throw new Error(`Tar entry ${quote(header.name)} appears more than once`);
+    }
+    this.#seen.set(key, type);
+    if (header.type === "symlink") this.#symlinks.push(normal);
+    if (header.type === "directory" && normal !== "" && header.mode !== undefined) {
+      this.#dirModes.set(key, header.mode & 0o7777);
     }
   }
-  // Deepest first, so that a read-only parent does not block its children.
-  const dirs = [...dirModes].sort(([a], [b]) => b.split("/").length - a.split("/").length);
-  for (const [dir, mode] of dirs) {
-    if ((mode & 0o700) !== 0o700) await chmod(nodePath.join(dest, dir), mode & 0o777);
+
+  /** Checks the extracted symlinks and gives directories their archived modes. */
+  async finish(dest: string): Promise<void> {
+    for (const link of this.#symlinks) {
+      try {
+        await checkInside(dest, link);
+      } catch (error) {
+        throw new Error(
+          `Symlink ${quote(link)} points outside the directory: ${(error as Error).message}`,
+        );
+      }
+    }
+    // Deepest first, so that a read-only parent does not block its children.
+    const dirs = [...this.#dirModes].sort(([a], [b]) => b.split("/").length - a.split("/").length);
+    for (const [dir, mode] of dirs) {
+      if ((mode & 0o700) !== 0o700) await chmod(nodePath.join(dest, dir), mode & 0o777);
+    }
   }
 }
 

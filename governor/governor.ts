@@ -152,7 +152,8 @@ export async function startGovernor(options: GovernorOptions): Promise<Governor>
   const http = await runtime.serve({
     ...plan.bind,
     tls: link.serve,
-    build: (app) => addDataRoutes(app, () => membership?.store, () => dataSecret, log),
+    build: (app) =>
+      addDataRoutes(app, () => membership?.store, () => membership?.uploads, () => dataSecret, log),
   }).catch((e) => {
     throw listenError(e, plan.bind.hostname, plan.bind.port);
   });

@@ -21,6 +21,8 @@ import type { ObjectStore, StoredObject } from "./store.ts";
 import { fetchObject } from "./transfer.ts";
 import type { DataAccess } from "../protocol/data_plane.ts";
 import type { FsRoots } from "./fs_roots.ts";
+import { ContentStore } from "./contents.ts";
+import type { ContentRoutes } from "./data_server.ts";
 
 /** What a membership is made with. */
 export interface MembershipOptions {
@@ -47,12 +49,22 @@ export class Membership {
   readonly resources: GovernorResources;
   /** The tasks. */
   readonly runner: TaskRunner;
+  /** Uploaded constant data (the server of this membership knows what it holds). */
+  readonly contents: ContentStore;
+  /** Where the data server puts uploads, and how the server hears of them. */
+  readonly uploads: ContentRoutes;
   #connection: ServerConnection | null = null;
   readonly #fetching = new Map<string, Promise<StoredObject>>();
   readonly #ownDir: string | undefined;
 
-  private constructor(store: ObjectStore, options: MembershipOptions) {
+  private constructor(store: ObjectStore, contents: ContentStore, options: MembershipOptions) {
     this.store = store;
+    this.contents = contents;
+    this.uploads = {
+      contents,
+      onContent: (hash, dataType, size) =>
+        this.#connection?.send({ type: "contentHeld", hash, dataType, size }),
+    };
     this.resources = governorResources(store, options.address, options.fsRoots);
     this.#ownDir = options.ownDir ? options.dir : undefined;
     this.runner = new TaskRunner({
@@ -80,7 +92,10 @@ export class Membership {
    * @returns The membership.
    */
   static async create(options: MembershipOptions): Promise<Membership> {
-    return new Membership(await openStore(options.dir, options.executorMemoryMb), options);
+    const store = await openStore(options.dir, options.executorMemoryMb);
+    const contents = new ContentStore(options.dir);
+    await contents.init();
+    return new Membership(store, contents, options);
   }
 
   /**
@@ -103,18 +118,29 @@ export class Membership {
       case "assign":
         return runner.assign(m.task);
       case "run":
-        for (const { id, data, contentType } of m.inline) putBlob(store, id, data, contentType);
+        // The hash is computed if it is ever needed (to serve or forward the object).
+        for (const { id, data, contentType } of m.inline) putBlob(store, id, data, contentType, "");
         return runner.assign(m.task);
       case "put":
         if (m.dataType === "dir") {
-          return store.putPending(m.id, store.putTar(m.id, m.data, m.contentType ?? ""));
+          return store.putPending(m.id, store.putTar(m.id, m.data, m.contentType ?? "", m.hash));
         }
-        return putBlob(store, m.id, m.data, m.contentType ?? "");
+        return putBlob(store, m.id, m.data, m.contentType ?? "", m.hash ?? "");
       case "free":
         return store.removeMany(m.session, m.ns);
       case "stopSession":
         runner.stopSession(m.session);
         return store.removeSession(m.session);
+      case "bind": {
+        const { id, hash, dataType, size, contentType } = m;
+        const info = { error: "", size, contentType, hash, debug: "", user: {} };
+        const path = this.contents.pathFor(hash, dataType);
+        store.put({ id, dataType, data: null, path, info, shared: true });
+        return;
+      }
+      case "dropContent":
+        this.contents.drop(m.hash, m.dataType).catch(() => {}); // gone already: nothing to do
+        return;
     }
   }
 
@@ -127,6 +153,7 @@ export class Membership {
     this.runner.stopAll();
     await closeResources(this.resources);
     await this.store.clear();
+    await this.contents.clear();
     if (this.#ownDir) await removeTree(this.#ownDir);
   }
 }
@@ -136,12 +163,13 @@ function putBlob(
   id: [number, number],
   data: Uint8Array,
   contentType: string,
+  hash: string,
 ): void {
   store.put({
     id,
     dataType: "blob",
     data,
     path: null,
-    info: { error: "", size: data.length, contentType, debug: "", user: {} },
+    info: { error: "", size: data.length, contentType, hash, debug: "", user: {} },
   });
 }

@@ -16,6 +16,8 @@ import type { Builtin, BuiltinOutput } from "./builtins/types.ts";
 import type { GovernorResources } from "./resources.ts";
 import { type StoredObject, storeError } from "./store.ts";
 import { validate } from "../protocol/validate.ts";
+import { hashBytes, hashFile } from "../common/content_hash.ts";
+import { hashDirectory } from "../common/dir_hash.ts";
 
 /** How long (ms) smaller tasks may overtake a queued task that does not fit. */
 const RESERVE_AFTER_MS = 500;
@@ -270,18 +272,22 @@ export class TaskRunner {
       );
     }
     const store = this.#o.resources.store;
-    const info = { error: "", size: 0, contentType, debug: "", user: r.user ?? {} };
+    const info = { error: "", size: 0, contentType, hash: "", debug: "", user: r.user ?? {} };
     if ("data" in r) {
+      // The bytes are in memory: hashed here, while they are hot in the cache.
+      info.hash = hashBytes(r.data);
       if (r.data.length <= store.limits.inMemoryBytes) {
         info.size = r.data.length;
         const obj = store.put({ id: spec.id, dataType: "blob", data: r.data, path: null, info });
         return outputReport(t, i, obj);
       }
-      return store.putBytes(spec.id, r.data, contentType).then((obj) => outputReport(t, i, obj));
+      return store.putBytes(spec.id, r.data, contentType, info.hash)
+        .then((obj) => outputReport(t, i, obj));
     }
     const source = "forward" in r ? r.forward : null;
     if (source?.data) {
       info.size = source.data.length;
+      info.hash = source.info.hash || hashBytes(source.data);
       const { dataType, data } = source;
       return outputReport(t, i, store.put({ id: spec.id, dataType, data, path: null, info }));
     }
@@ -294,8 +300,14 @@ export class TaskRunner {
     }
     const mode = source ? "link" : (r as { move?: boolean }).move ? "move" : "copy";
     const path = store.pathFor(spec.id);
-    return place(from, path, mode).then((size) => {
+    return place(from, path, mode).then(async (size) => {
       info.size = size;
+      // A file or tree that a program or function wrote: read once more to hash it.
+      info.hash = source
+        ? await store.hashOf(source)
+        : dataType === "dir"
+        ? await hashDirectory(path)
+        : await hashFile(path);
       return outputReport(t, i, store.put({ id: spec.id, dataType, data: null, path, info }));
     }, async (e) => {
       // No partial copy left behind (but never a file that was there before).
@@ -349,7 +361,7 @@ function checkConfig<C>(impl: Builtin<C>, t: AssignedTask): C {
 function outputReport(t: AssignedTask, i: number, obj: StoredObject): OutputReport {
   const spec = t.outputs[i]!;
   const o = obj.info;
-  const out: OutputReport = { id: spec.id, size: o.size };
+  const out: OutputReport = { id: spec.id, size: o.size, hash: o.hash };
   if (o.contentType !== (spec.contentType ?? "")) out.contentType = o.contentType;
   if (o.debug) out.debug = o.debug;
   if (!isEmptyRecord(o.user)) out.user = o.user;

@@ -10,7 +10,9 @@ import { runtime } from "../runtime/mod.ts";
 import { join } from "node:path";
 import type { DataType, Id, ObjectInfo } from "../common/attributes.ts";
 import { emptyObjectInfo, formatId } from "../common/attributes.ts";
-import { directorySize, packDirectory, unpackTar } from "../common/tar.ts";
+import { directorySize, packDirectory, unpackTar, unpackTarStream } from "../common/tar.ts";
+import { createContentHasher, hashBytes, hashFile } from "../common/content_hash.ts";
+import { hashDirectory } from "../common/dir_hash.ts";
 import { fsCause, makeReadOnly, removeTree } from "./fs_util.ts";
 import { IdMap } from "./id_map.ts";
 import type { GovernorLimits } from "./resources.ts";
@@ -30,6 +32,11 @@ export interface StoredObject {
   path: string | null;
   /** Its info (size, run-time content type, ...). */
   info: ObjectInfo;
+  /**
+   * Whether `path` is uploaded constant data (`contents.ts`) that other
+   * objects may be bound to: dropping this object leaves the file.
+   */
+  shared?: boolean;
 }
 
 /** Objects held by one governor, keyed by id. */
@@ -123,10 +130,16 @@ export class ObjectStore {
    * @param id The id.
    * @param data The bytes.
    * @param contentType The run-time content type.
+   * @param hash Their content hash, when known; computed otherwise.
    * @returns The stored object.
    */
-  async putBytes(id: Id, data: Uint8Array, contentType: string): Promise<StoredObject> {
-    const info = { ...emptyObjectInfo(), size: data.length, contentType };
+  async putBytes(
+    id: Id,
+    data: Uint8Array,
+    contentType: string,
+    hash: string = hashBytes(data),
+  ): Promise<StoredObject> {
+    const info = { ...emptyObjectInfo(), size: data.length, contentType, hash };
     if (data.length <= this.limits.inMemoryBytes) {
       return this.put({ id, dataType: "blob", data, path: null, info });
     }
@@ -141,28 +154,36 @@ export class ObjectStore {
   }
 
   /**
-   * Stores a blob from a byte stream, writing it to disk as it arrives.
+   * Stores a blob from a byte stream, writing it to disk and hashing it as it
+   * arrives.
    *
    * @param id The id.
    * @param stream The bytes.
    * @param contentType The run-time content type.
-   * @returns The stored object.
+   * @param hash Their content hash, taken as it is (not computed) when given.
+   * @returns The stored object, with the hash of the bytes that arrived.
    */
   async putStream(
     id: Id,
     stream: ReadableStream<Uint8Array>,
     contentType: string,
+    hash?: string,
   ): Promise<StoredObject> {
     const path = this.pathFor(id);
+    const hasher = hash === undefined ? createContentHasher() : null;
     let size: number;
     try {
-      size = await runtime.writeFileStream(path, stream);
+      size = await runtime.writeFileStream(
+        path,
+        stream,
+        hasher ? (c) => hasher.update(c) : undefined,
+      );
     } catch (e) {
       await rm(path, { force: true });
       throw storeError(id, e);
     }
     await chmod(path, 0o444);
-    const info = { ...emptyObjectInfo(), size, contentType };
+    const info = { ...emptyObjectInfo(), size, contentType, hash: hasher?.digest() ?? hash! };
     return this.put({ id, dataType: "blob", data: null, path, info });
   }
 
@@ -192,23 +213,52 @@ export class ObjectStore {
   }
 
   /**
-   * Stores a directory object from a tar archive.
+   * An object's content hash, computed (and recorded) when it is not known
+   * yet: objects the server handed over with their data come without one.
+   *
+   * @param obj A stored object.
+   * @returns Its content hash.
+   */
+  async hashOf(obj: StoredObject): Promise<string> {
+    if (!obj.info.hash) {
+      obj.info.hash = obj.data
+        ? hashBytes(obj.data)
+        : obj.dataType === "dir"
+        ? await hashDirectory(obj.path!)
+        : await hashFile(obj.path!);
+    }
+    return obj.info.hash;
+  }
+
+  /**
+   * Stores a directory object from a tar archive, in memory or arriving as a
+   * stream (unpacked as it arrives; a refused archive leaves nothing).
    *
    * @param id The id.
    * @param tar The archive.
    * @param contentType The run-time content type.
+   * @param hash The directory's content hash, taken as it is (not computed) when given.
    * @returns The stored object.
    */
-  async putTar(id: Id, tar: Uint8Array, contentType: string): Promise<StoredObject> {
+  async putTar(
+    id: Id,
+    tar: Uint8Array | ReadableStream<Uint8Array>,
+    contentType: string,
+    hash?: string,
+  ): Promise<StoredObject> {
     const path = this.pathFor(id);
     await removeTree(path);
     try {
-      await unpackTar(tar, path);
+      if (tar instanceof Uint8Array) await unpackTar(tar, path);
+      else await unpackTarStream(tar, path);
     } catch (e) {
+      await removeTree(path);
       throw new Error(`Cannot store directory object ${formatId(id)}: ${(e as Error).message}`);
     }
     await makeReadOnly(path);
-    const info = { ...emptyObjectInfo(), size: await directorySize(path), contentType };
+    const size = await directorySize(path);
+    hash ??= await hashDirectory(path);
+    const info = { ...emptyObjectInfo(), size, contentType, hash };
     return this.put({ id, dataType: "dir", data: null, path, info });
   }
 
@@ -238,7 +288,7 @@ export class ObjectStore {
   /** Releases the memory or the file of an object no longer in the map. */
   #drop(obj: StoredObject): void {
     if (obj.data) this.#memory -= obj.data.length;
-    if (!obj.path) return;
+    if (!obj.path || obj.shared) return;
     // Moved aside at once, so a new object of the same id (a recomputed one)
     // can take the path before the old one is deleted.
     const doomed = `${obj.path}.removed-${this.#removed++}`;

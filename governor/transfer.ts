@@ -14,6 +14,7 @@ import {
   openObject,
 } from "../protocol/data_plane.ts";
 import type { ObjectStore, StoredObject } from "./store.ts";
+import { verifyTransfers } from "../common/content_hash.ts";
 
 /** An input could not be fetched from the governor that was to hold it. */
 export class InputFetchError extends Error {
@@ -29,14 +30,19 @@ export class InputFetchError extends Error {
 }
 
 /**
- * Fetches an object from another governor into the store.
+ * Fetches an object from another governor into the store, hashing it as it
+ * arrives (a blob as its bytes are written, a dir once unpacked) and checking
+ * it against the hash the holder recorded when the object was made: a copy
+ * that does not match is dropped, and the fetch fails, naming the object, so
+ * that the server takes the copy at the holder for lost too.
  *
  * @param store The store.
  * @param id The object's id.
  * @param source The holder's `host:port`.
  * @param access The data secret and transport.
  * @returns The stored object.
- * @throws {InputFetchError} When the holder cannot deliver it.
+ * @throws {InputFetchError} When the holder cannot deliver it, or its bytes
+ *   do not match the object's hash.
  */
 export async function fetchObject(
   store: ObjectStore,
@@ -50,20 +56,32 @@ export async function fetchObject(
   } catch (e) {
     throw new InputFetchError(id, source, e instanceof ObjectFetchError ? e.reason : String(e));
   }
-  const { response, contentType } = opened;
+  const { response, contentType, hash: expected } = opened;
+  if (!expected) throw new InputFetchError(id, source, "the response carries no content hash");
+  // Without verification the holder's hash is taken as it is, and nothing is hashed.
+  const known = verifyTransfers() ? undefined : expected;
+  let obj: StoredObject;
   try {
-    if (opened.dataType === "dir") {
-      return await store.putTar(id, new Uint8Array(await response.arrayBuffer()), contentType);
-    }
-    if (opened.size <= store.limits.inMemoryBytes) {
-      return await store.putBytes(id, new Uint8Array(await response.arrayBuffer()), contentType);
-    }
-    return await store.putStream(id, response.body!, contentType);
+    if (opened.dataType === "dir") obj = await store.putTar(id, response.body!, contentType, known);
+    else if (opened.size <= store.limits.inMemoryBytes) {
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      obj = await store.putBytes(id, bytes, contentType, known);
+    } else obj = await store.putStream(id, response.body!, contentType, known);
   } catch (e) {
     // This governor's disk failing is this task's failure, not a sign that the holder lost it.
     if (LOCAL_WRITE_ERRORS.has((e as { cause?: { code?: string } }).cause?.code ?? "")) throw e;
     throw new InputFetchError(id, source, (e as Error).message);
   }
+  if (obj.info.hash !== expected) {
+    store.remove(id);
+    throw new InputFetchError(
+      id,
+      source,
+      `its data does not match its hash (expected ${expected}, got ${obj.info.hash}); ` +
+        "the copy was dropped",
+    );
+  }
+  return obj;
 }
 
 /** Codes of errors writing into this governor's store. */

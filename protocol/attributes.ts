@@ -110,6 +110,7 @@ export const objectInfo: Validator<ObjectInfo> = objectOf<ObjectInfo>({
   error: str,
   size: int,
   contentType: str,
+  hash: str,
   debug: str,
   user,
   governor: optional(str),

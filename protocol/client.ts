@@ -9,7 +9,8 @@
  *
  * @module
  */
-import type { ObjectSpec, TaskSpec } from "../common/attributes.ts";
+import type { DataType, ObjectSpec, TaskSpec } from "../common/attributes.ts";
+import { dataType } from "./attributes.ts";
 import {
   type PackedObject,
   type PackedTaskSpec,
@@ -25,6 +26,7 @@ import {
   int,
   mapArray,
   object,
+  objectOf,
   optional,
   record,
   str,
@@ -39,7 +41,21 @@ export interface SubmitObject {
   keep: boolean;
   /** Data of a constant object (absent for task outputs). */
   data?: Uint8Array;
+  /** A constant's content hash, as the client computed it. */
+  hash?: string;
 }
+
+/** Constant data a client is about to submit by reference (see `contents`). */
+export interface ContentItem {
+  /** Its content hash. */
+  hash: string;
+  /** `"blob"` or `"dir"`. */
+  dataType: DataType;
+  /** Its size in bytes (a dir's: the sum of its files). */
+  size: number;
+}
+
+const contentItem = objectOf<ContentItem>({ hash: str, dataType, size: int });
 
 /** A submit as the client sends it: its tasks and objects packed (`submit_packing.ts`). */
 export interface SubmitMessage {
@@ -107,6 +123,8 @@ export const validateClientMessage = variant("client message", {
   waitAll: { rid: int, session: int },
   /** An object's info and data (or where it is). */
   fetch: { rid: int, session: int, id: int },
+  /** The copy of an object on a governor did not match its hash (`error` says how). */
+  corrupt: { rid: int, session: int, id: int, location: str, error: str },
   /** Stops keeping objects. */
   unkeep: { rid: int, session: int, ids },
   /** The current state and info of tasks and objects. */
@@ -117,6 +135,8 @@ export const validateClientMessage = variant("client message", {
   progress: { rid: int, session: int },
   /** The governors and what they run and hold. */
   serverInfo: { rid: int },
+  /** Where constants' data is held or is to be uploaded; the reply is a `ContentPlan[]`. */
+  contents: { rid: int, items: array(contentItem) },
 });
 
 /** A client message after validation: a submit comes unpacked. */

@@ -10,6 +10,7 @@ import { id, objectInfo, taskInfo } from "./attributes.ts";
 import type { RequestType } from "./client.ts";
 import {
   array,
+  bool,
   bytes,
   type Infer,
   int,
@@ -94,10 +95,44 @@ export interface GovernorSummary {
   memory: number;
 }
 
+/**
+ * Where a constant's data is, or is to go: `upload` is `false` when the
+ * governor already holds it (nothing is sent), `true` when the client is to
+ * upload it there (`PUT /contents/…` of the data plane).
+ */
+export interface ContentPlan {
+  /** The governor's `host:port`. */
+  governor: string;
+  /** Whether the client must send the data. */
+  upload: boolean;
+}
+
+/** What `serverInfo()` and `/api/info` report of the contents. */
+export interface ContentSummary {
+  /** Contents held. */
+  count: number;
+  /** Their bytes. */
+  bytes: number;
+  /** Contents uploaded since the server started. */
+  uploads: number;
+  /** Constants whose data was already held, so not sent again. */
+  hits: number;
+  /** Bytes those hits did not send. */
+  bytesNotSent: number;
+}
+
+const contentPlan = objectOf<ContentPlan>({ governor: str, upload: bool });
+
 /** What `serverInfo()` reports. */
 export interface ServerInfo {
   /** The connected governors. */
   governors: GovernorSummary[];
+  /**
+   * Uploaded constant data (README, "Large constants"): what the governors
+   * hold, how many uploads arrived, and how many constants found their data
+   * there already (`hits`), sparing `bytesNotSent`.
+   */
+  contents: ContentSummary;
 }
 
 const serverInfo = objectOf<ServerInfo>({
@@ -110,6 +145,13 @@ const serverInfo = objectOf<ServerInfo>({
       memory: int,
     }),
   ),
+  contents: objectOf<ContentSummary>({
+    count: int,
+    bytes: int,
+    uploads: int,
+    hits: int,
+    bytesNotSent: int,
+  }),
 });
 
 /** The validator of each request's reply. */
@@ -119,11 +161,13 @@ export const replies = {
   wait: updates,
   waitAll: nil,
   fetch: fetchReply,
+  corrupt: nil,
   unkeep: nil,
   update: updates,
   closeSession: nil,
   progress: progressReply,
   serverInfo,
+  contents: array(contentPlan),
 } satisfies { [K in RequestType]: Validator<unknown> };
 
 /** The reply to a request of type `K`. */

@@ -11,10 +11,11 @@ import { toUint8Array } from "../common/content_type.ts";
 /**
  * Client protocol version; both ends must agree in the handshake. 2: a
  * submit's tasks and objects travel packed (`submit_packing.ts`). 3: `welcome`
- * carries the data servers' secret. 4: the server tells the client of a failed
- * session unasked (`sessionFailed`).
+ * carries the data servers' secret. 4: a constant travels with its content
+ * hash. 5: the server tells the client of a failed session unasked
+ * (`sessionFailed`).
  */
-export const PROTOCOL_VERSION = 4;
+export const PROTOCOL_VERSION = 5;
 
 /** Largest frame accepted, in bytes (Deno's WebSocket server drops frames above 64 MiB). */
 export const MAX_FRAME_BYTES = 64 * 1024 * 1024;

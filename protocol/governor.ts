@@ -30,9 +30,10 @@ import {
  * (`packed_task.ts`) with their small inputs' data; frees are numbers
  * per session; plain reports of finished tasks are packed
  * (`packed_report.ts`). 4: `registered` carries the data servers'
- * secret.
+ * secret. 5: outputs are reported with their content hash; `put` carries
+ * the hash; uploaded constant data (`contentHeld`, `bind`, `dropContent`).
  */
-export const GOVERNOR_PROTOCOL_VERSION = 4;
+export const GOVERNOR_PROTOCOL_VERSION = 5;
 
 /** Largest kept output a governor reports with its data (the server ignores larger ones). */
 export const INLINE_LIMIT = 256 * 1024;
@@ -87,6 +88,8 @@ export const validateGovernorMessage = variant("governor message", {
   },
   /** The governor is alive; `memory`: its resident memory in bytes. */
   heartbeat: { memory: optional(int) },
+  /** The governor now holds uploaded constant data (`PUT /contents/…`), checked against its hash. */
+  contentHeld: { hash: str, dataType, size: int },
 });
 
 /** A governor's message after validation: a `done` comes as the `finished` it packs. */
@@ -121,11 +124,21 @@ export const validateServerToGovernor = variant("server message", {
     return { type: "run", task, inline };
   },
   /** An object's data, for the governor to hold. */
-  put: { id, data: bytes, contentType: optional(str), dataType: optional(dataType) },
+  put: {
+    id,
+    data: bytes,
+    contentType: optional(str),
+    dataType: optional(dataType),
+    hash: optional(str),
+  },
   /** Objects of a session to remove, by number. */
   free: { session: int, ns: array(int) },
   /** A session ended: stop its tasks and remove its objects. */
   stopSession: { session: int },
+  /** The object is a constant whose data is uploaded content the governor holds. */
+  bind: { id, hash: str, dataType, size: int, contentType: str },
+  /** Uploaded content no constant uses any more: delete it. */
+  dropContent: { hash: str, dataType },
 });
 
 /** A message from the server after validation: a `run` comes unpacked. */
@@ -149,9 +162,27 @@ export type ServerToGovernorMessage =
   | { type: "refused"; message: string }
   | { type: "assign"; task: AssignedTask }
   | { type: "run"; task: PackedTask }
-  | { type: "put"; id: Id; data: Uint8Array; contentType?: string; dataType?: DataType }
+  | {
+    type: "put";
+    id: Id;
+    data: Uint8Array;
+    contentType?: string;
+    dataType?: DataType;
+    /** The content hash, when the server knows it. */
+    hash?: string;
+  }
   | { type: "free"; session: number; ns: number[] }
-  | { type: "stopSession"; session: number };
+  | { type: "stopSession"; session: number }
+  | {
+    /** The object is a constant whose data is uploaded content the governor holds. */
+    type: "bind";
+    id: Id;
+    hash: string;
+    dataType: DataType;
+    size: number;
+    contentType: string;
+  }
+  | { type: "dropContent"; hash: string; dataType: DataType };
 
 type Unpacked = Exclude<ServerToGovernorMessage, { type: "run" }> | ValidRun;
 const _sameMessages: Same<Unpacked, ValidServerToGovernor> = true;

@@ -21,6 +21,7 @@ import {
   objectOf,
   optional,
   str,
+  strAt,
   type Validator,
 } from "./validate.ts";
 
@@ -33,6 +34,8 @@ export interface OutputReport {
   id: Id;
   /** Size in bytes. */
   size: number;
+  /** Content hash (`info.hash`). */
+  hash: string;
   /** Run-time content type; absent when it is the declared one. */
   contentType?: string;
   /** Debug log; absent when empty. */
@@ -74,7 +77,7 @@ export interface FinishedMessage {
 export type PackedReportHeader = [session: number, n: number, startTime: number, duration: number];
 
 /** One output's fields in a {@linkcode PackedReport}; `data` is `null` unless reported. */
-export type PackedReportOutput = [n: number, size: number, data: Uint8Array | null];
+export type PackedReportOutput = [n: number, size: number, hash: string, data: Uint8Array | null];
 
 /**
  * A packed report: the {@linkcode PackedReportHeader}, then the
@@ -84,7 +87,7 @@ export type PackedReportOutput = [n: number, size: number, data: Uint8Array | nu
 export type PackedReport = [...PackedReportHeader, ...PackedReportOutput[number][]];
 
 const HEADER = 4;
-const OUTPUT = 3;
+const OUTPUT = 4;
 
 /**
  * Packs a finished task's report when it has nothing but sizes and data.
@@ -104,7 +107,7 @@ export function packReport(
   for (const o of outputs) {
     if (o.contentType !== undefined || o.debug !== undefined || o.user !== undefined) return null;
     if (o.id[0] !== id[0]) return null;
-    p.push(o.id[1], o.size, o.data ?? null);
+    p.push(o.id[1], o.size, o.hash, o.data ?? null);
   }
   return p;
 }
@@ -123,8 +126,12 @@ export function unpackReport(v: unknown): FinishedMessage {
   const session = intAt(v, 0);
   const outputs = new Array<OutputReport>((v.length - HEADER) / OUTPUT);
   for (let i = 0, k = HEADER; k < v.length; i++, k += OUTPUT) {
-    const out: OutputReport = { id: [session, intAt(v, k)], size: intAt(v, k + 1) };
-    if (v[k + 2] !== null) out.data = bytesAt(v, k + 2);
+    const out: OutputReport = {
+      id: [session, intAt(v, k)],
+      size: intAt(v, k + 1),
+      hash: strAt(v, k + 2),
+    };
+    if (v[k + 3] !== null) out.data = bytesAt(v, k + 3);
     outputs[i] = out;
   }
   return {
@@ -149,6 +156,7 @@ export const finishedMessage: Validator<FinishedMessage> = objectOf<FinishedMess
     objectOf<OutputReport>({
       id,
       size: int,
+      hash: str,
       contentType: optional(str),
       debug: optional(str),
       user: optional(user),

@@ -43,8 +43,9 @@ export type PackedTaskSpecInput = [n: number, label: string];
 export type PackedTaskSpec = [...PackedTaskSpecHeader, ...(number | string)[]];
 
 /**
- * An object in a submit; `user` is `null` when empty, `data` is `null`
- * except for constants.
+ * An object in a submit; `user` is `null` when empty, `data` and `hash` (the
+ * content hash) are `null` except for constants (a constant sent by
+ * reference has a `hash` and no `data`).
  */
 export type PackedObject = [
   n: number,
@@ -54,13 +55,14 @@ export type PackedObject = [
   user: Record<string, unknown> | null,
   keep: boolean,
   data: Uint8Array | null,
+  hash: string | null,
 ];
 
 /** Fields of a {@linkcode PackedTaskSpec} before its inputs. */
 const TASK_HEADER = 7;
 
 /** Fields of a {@linkcode PackedObject}. */
-const OBJECT_FIELDS = 7;
+const OBJECT_FIELDS = 8;
 
 /**
  * Packs a task spec for a submit.
@@ -97,12 +99,14 @@ export function packTaskSpec(spec: TaskSpec): PackedTaskSpec {
  * @param spec The object's spec.
  * @param keep Whether the client keeps it.
  * @param data A constant's data, else `null`.
+ * @param hash A constant's content hash, else `null`.
  * @returns The packed object.
  */
 export function packSubmitObject(
   spec: ObjectSpec,
   keep: boolean,
   data: Uint8Array | null,
+  hash: string | null = null,
 ): PackedObject {
   return [
     spec.id[1],
@@ -112,6 +116,7 @@ export function packSubmitObject(
     isEmptyRecord(spec.user) ? null : spec.user,
     keep,
     data,
+    hash,
   ];
 }
 
@@ -173,5 +178,6 @@ export function unpackSubmitObject(v: unknown, session: number): SubmitObject {
   };
   const o: SubmitObject = { spec, keep: boolAt(v, 5) };
   if (v[6] !== null) o.data = bytesAt(v, 6);
+  if (v[7] !== null) o.hash = strAt(v, 7);
   return o;
 }

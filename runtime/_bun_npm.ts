@@ -12,8 +12,8 @@
  */
 import { readFile } from "node:fs/promises";
 
-/** The part of the `Bun` global's plugin API used here. */
-interface BunPlugins {
+/** The part of the `Bun` global's plugin API used here and by the tests' Bun preload. */
+export interface BunPlugins {
   plugin(plugin: {
     name: string;
     setup(build: {

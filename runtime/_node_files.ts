@@ -30,16 +30,19 @@ export function readFileStream(path: string): Promise<ReadableStream<Uint8Array>
  *
  * @param path The new file.
  * @param stream The bytes.
+ * @param onChunk Sees every chunk before it is written.
  * @returns The number of bytes written.
  */
 export async function writeFileStream(
   path: string,
   stream: ReadableStream<Uint8Array>,
+  onChunk?: (chunk: Uint8Array) => void,
 ): Promise<number> {
   let size = 0;
   const count = new Transform({
     transform(chunk: Uint8Array, _enc, done) {
       size += chunk.length;
+      onChunk?.(chunk);
       done(null, chunk);
     },
   });

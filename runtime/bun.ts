@@ -43,6 +43,7 @@ declare const Bun: {
     tls?: ServerTls;
     fetch: (req: Request, server: BunServer) => Response | Promise<Response>;
     websocket: BunWebSocketHandlers;
+    maxRequestBodySize?: number;
   }): BunServer;
 };
 
@@ -103,6 +104,8 @@ function listen({ hostname, port, tls, build }: ServeOptions): ListeningServer {
     websocket: bunWebSocket(open, () => {
       for (const w of closeWaiters) w();
     }),
+    // Bun refuses request bodies over 128 MiB by default; uploaded constants stream to disk.
+    maxRequestBodySize: Number.MAX_SAFE_INTEGER,
   });
   let closing: Promise<void> | undefined;
   return {

@@ -21,6 +21,66 @@ const wsUpgrade: WsUpgrade = adaptUpgrade<WebSocket>(
   (ws) => ws.raw!.binaryType = "arraybuffer",
 );
 
+/** Bytes a BYOB read may fill at once. */
+const READ_BUFFER = 4 * 1024 * 1024;
+
+/**
+ * Writes a stream to a file, handing every chunk to `onChunk` first. To see
+ * the bytes, JavaScript must read them, which `pipeTo` (all in Rust) never
+ * does: so a byte stream is read with a BYOB reader into two buffers in
+ * turn (a read takes all that has arrived, ~180 KB for a `fetch()` body,
+ * rather than one 64 KiB chunk), and while one buffer is written (on Deno's
+ * blocking pool) the next read fills the other and `onChunk` runs. Measured
+ * as fast as `pipeTo` for a 1 GiB `fetch()` body hashed on the way.
+ *
+ * @returns The bytes written.
+ */
+async function writeSeeing(
+  file: Deno.FsFile,
+  stream: ReadableStream<Uint8Array>,
+  onChunk: (chunk: Uint8Array) => void,
+): Promise<number> {
+  const writeAll = async (b: Uint8Array) => {
+    for (let at = 0; at < b.length;) at += await file.write(b.subarray(at));
+  };
+  let size = 0;
+  let reader: ReadableStreamBYOBReader;
+  try {
+    reader = stream.getReader({ mode: "byob" });
+  } catch {
+    for await (const chunk of stream) { // not a byte stream
+      onChunk(chunk);
+      await writeAll(chunk);
+      size += chunk.length;
+    }
+    return size;
+  }
+  const buffers = [new Uint8Array(READ_BUFFER), new Uint8Array(READ_BUFFER)];
+  let k = 0;
+  let writing: Promise<void> = Promise.resolve();
+  try {
+    let next = reader.read(buffers[k]!);
+    while (true) {
+      const { value, done } = await next;
+      if (done) break;
+      await writing; // the other buffer is free again
+      writing = writeAll(value);
+      k ^= 1;
+      next = reader.read(buffers[k]!);
+      onChunk(value);
+      size += value.length;
+      buffers[k ^ 1] = new Uint8Array(value.buffer); // the read handed its buffer over
+    }
+    await writing;
+  } catch (e) {
+    writing.catch(() => {});
+    throw e;
+  } finally {
+    reader.releaseLock();
+  }
+  return size;
+}
+
 /** One HTTP client per trusted CA (a client keeps its connection pool). */
 const httpClients = new Map<string, Deno.HttpClient>();
 
@@ -62,7 +122,6 @@ export const denoRuntime: Runtime = {
     return fetch(url, init);
   },
   peerAddress: (c) => peerAddressOf(() => getConnInfo(c).remote.address),
-  env: (name) => Deno.env.get(name),
   async spawn({ cmd, args, cwd, stdin, stdout, signal }) {
     // Files first: a program is never started whose stdin or stdout cannot be opened.
     const input = stdin ? await Deno.open(stdin) : null;
@@ -119,9 +178,18 @@ export const denoRuntime: Runtime = {
   async readFileStream(path) {
     return (await Deno.open(path)).readable;
   },
-  async writeFileStream(path, stream) {
+  async writeFileStream(path, stream, onChunk) {
     const file = await Deno.open(path, { write: true, createNew: true, mode: 0o644 });
-    await stream.pipeTo(file.writable);
+    try {
+      if (!onChunk) await stream.pipeTo(file.writable);
+      else return await writeSeeing(file, stream, onChunk);
+    } finally {
+      try {
+        file.close();
+      } catch {
+        // pipeTo closed it already
+      }
+    }
     return (await Deno.stat(path)).size;
   },
   onShutdownSignal(handler) {
@@ -133,6 +201,11 @@ export const denoRuntime: Runtime = {
     };
   },
   args: () => Deno.args,
+  env(name) {
+    // Asking without the permission would prompt on a terminal: check first.
+    const { state } = Deno.permissions.querySync({ name: "env", variable: name });
+    return state === "granted" ? Deno.env.get(name) : undefined;
+  },
   exit: (code) => Deno.exit(code),
   clientAddress: (c) => peer(() => getConnInfo(c).remote),
   residentMemory: () => Deno.memoryUsage().rss,

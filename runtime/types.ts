@@ -177,8 +177,6 @@ export interface Runtime {
    * `"127.0.0.1"`; `"unknown"` when the host does not say.
    */
   peerAddress(c: Context): string;
-  /** An environment variable, or `undefined`. */
-  env(name: string): string | undefined;
   /**
    * Runs a program to completion. Rejects with an error whose `code` is
    * `"ENOENT"` when the program cannot be found.
@@ -191,12 +189,25 @@ export interface Runtime {
   spawnScript(options: ScriptOptions): PipedProcess;
   /** A file's bytes as a stream (the file is closed at its end or on cancel). */
   readFileStream(path: string): Promise<ReadableStream<Uint8Array>>;
-  /** Writes a stream to a new file (mode 0644); resolves with the bytes written. */
-  writeFileStream(path: string, stream: ReadableStream<Uint8Array>): Promise<number>;
+  /**
+   * Writes a stream to a new file (mode 0644); resolves with the bytes
+   * written. `onChunk`, when given, sees every chunk before it is written (to
+   * hash it on the way); a chunk is only valid during the call.
+   */
+  writeFileStream(
+    path: string,
+    stream: ReadableStream<Uint8Array>,
+    onChunk?: (chunk: Uint8Array) => void,
+  ): Promise<number>;
   /** Calls `handler` on SIGINT/SIGTERM; returns a function removing it. */
   onShutdownSignal(handler: () => void): () => void;
   /** The command-line arguments after the script. */
   args(): string[];
+  /**
+   * An environment variable, or `undefined` when it is unset or may not be
+   * read (Deno without `--allow-env` for it: never a permission prompt).
+   */
+  env(name: string): string | undefined;
   /**
    * The `host:port` of the peer of a request (`""` when the host that serves
    * the app does not say).

@@ -48,6 +48,11 @@ export class ClientLink {
   /** Per session with a submit in parts: what its parts so far carry. */
   readonly #submits = new Map<SessionState, SubmitTally>();
   #greeted = false;
+  /**
+   * Contents (`dataType:hash`) this client was told a governor holds already:
+   * the constants it then submits say that their data was not sent.
+   */
+  readonly contentHits: Set<string> = new Set();
   #malformed = 0;
 
   /**
@@ -297,6 +302,14 @@ export class ClientLink {
         }
         return c.wait(s, [], [o], this.#waiter(m, () => c.fetchable(o)));
       }
+      case "corrupt": {
+        const s = c.session(this, m.session);
+        const o = object(s, m.id);
+        // An archived object has no copies left to drop.
+        const failed = typeof o === "number" ? "" : c.corruptCopy(o, m.location, m.error);
+        if (failed) throw new RainError(failed, "SESSION_FAILED");
+        return this.#reply(m, null);
+      }
       case "unkeep": {
         const s = c.session(this, m.session);
         for (const n of m.ids) {
@@ -329,7 +342,19 @@ export class ClientLink {
         return this.#reply(m, reply);
       }
       case "serverInfo":
-        return this.#reply(m, { governors: governorSummaries(c) });
+        return this.#reply(m, {
+          governors: governorSummaries(c),
+          contents: c.contents.summary(),
+        });
+      case "contents": {
+        const plans = c.contents.plan(m.items, c.scheduler.governors);
+        for (let i = 0; i < plans.length; i++) {
+          const key = `${m.items[i]!.dataType}:${m.items[i]!.hash}`;
+          if (plans[i]!.upload) this.contentHits.delete(key);
+          else this.contentHits.add(key);
+        }
+        return this.#reply(m, plans);
+      }
     }
   }
 }

@@ -9,6 +9,7 @@
  * @module
  */
 import {
+  type DataType,
   formatId,
   type Id,
   NO_USER,
@@ -28,6 +29,7 @@ import { EventLog } from "./events/event_log.ts";
 import { taskStarted } from "./events/node_events.ts";
 import {
   addSubmit,
+  contentArrived,
   failTask,
   finishTask,
   type GraphContext,
@@ -41,7 +43,13 @@ import {
   type TaskNode,
   type Waiter,
 } from "./model.ts";
-import { recoverGovernor, recoverInput, type RecoveryHost } from "./recovery.ts";
+import {
+  recoverCorruptCopy,
+  recoverGovernor,
+  recoverInput,
+  type RecoveryHost,
+} from "./recovery.ts";
+import { ContentIndex } from "./contents.ts";
 import { Scheduler } from "./scheduler.ts";
 import { wait, waitAll } from "./waiters.ts";
 
@@ -53,6 +61,8 @@ export class Coordinator {
   readonly events: EventLog;
   /** The scheduler, with the connected governors. */
   readonly scheduler: Scheduler;
+  /** Uploaded constant data held by the governors. */
+  readonly contents: ContentIndex;
   readonly #dispatch: Dispatch;
   readonly #graph: GraphContext;
   readonly #recovery: RecoveryHost;
@@ -60,9 +70,15 @@ export class Coordinator {
 
   /**
    * @param events The event stream to emit to. @default {new EventLog()}
+   * @param options `contentRetentionMs`: how long uploaded constant data that
+   *   no constant uses stays on its governor for later submits.
    */
-  constructor(events: EventLog = new EventLog()) {
+  constructor(
+    events: EventLog = new EventLog(),
+    options: { contentRetentionMs?: number | undefined } = {},
+  ) {
     this.events = events;
+    this.contents = new ContentIndex(options.contentRetentionMs);
     this.scheduler = new Scheduler(events);
     this.#dispatch = new Dispatch(this.scheduler, events, (t, max) =>
       this.failSession(
@@ -71,7 +87,7 @@ export class Coordinator {
           describeTask(t)
         } needs ${t.spec.resources.cpus} cpus but the largest governor has ${max}`,
       ));
-    this.#graph = { enqueue: (t) => this.scheduler.enqueue(t), events };
+    this.#graph = { enqueue: (t) => this.scheduler.enqueue(t), events, contents: this.contents };
     this.#recovery = {
       scheduler: this.scheduler,
       events,
@@ -132,6 +148,20 @@ export class Coordinator {
    */
   submit(s: SessionState, taskSpecs: TaskSpec[], objectDefs: SubmitObject[], more = false): void {
     addSubmit(s, taskSpecs, objectDefs, more, this.scheduler.maxCpus, this.#graph);
+    this.schedule();
+  }
+
+  /**
+   * Handles a governor's report that an upload of constant data arrived:
+   * constants submitted while it was on its way are finished.
+   *
+   * @param g The governor.
+   * @param hash The data's content hash.
+   * @param dataType Its data type.
+   * @param size Its size.
+   */
+  contentHeld(g: GovernorLink, hash: string, dataType: DataType, size: number): void {
+    contentArrived(g, hash, dataType, size, this.#graph);
     this.schedule();
   }
 
@@ -228,7 +258,7 @@ export class Coordinator {
     s.state = "failed";
     s.error = error;
     s.client.sessionFailed(s);
-    stopSession(s, this.scheduler.governors, error, "SESSION_FAILED");
+    stopSession(s, this.scheduler.governors, this.contents, error, "SESSION_FAILED");
     this.events.emit({ type: "session:failed", session: s.id, error });
     this.schedule();
   }
@@ -240,7 +270,8 @@ export class Coordinator {
    */
   closeSession(s: SessionState): void {
     if (s.state === "open") {
-      stopSession(s, this.scheduler.governors, `Session ${s.id} was closed`, "SESSION_CLOSED");
+      const message = `Session ${s.id} was closed`;
+      stopSession(s, this.scheduler.governors, this.contents, message, "SESSION_CLOSED");
       this.schedule();
     }
     s.state = "closed";
@@ -313,6 +344,7 @@ export class Coordinator {
     g.lost = true;
     this.events.emit({ type: "governor:lost", governor: g.id, reason });
     this.scheduler.removeGovernor(g);
+    for (const [o, error] of this.contents.governorLost(g)) this.failSession(o.session, error);
     recoverGovernor(this.#recovery, g);
     this.schedule();
   }
@@ -324,11 +356,31 @@ export class Coordinator {
    */
   checkHeartbeats(timeoutMs: number): void {
     const now = Date.now();
+    for (const { g, hash, dataType } of this.contents.sweep(now)) {
+      g.send({ type: "dropContent", hash, dataType });
+    }
     for (const g of [...this.scheduler.governors]) {
       if (now - g.lastSeen <= timeoutMs) continue;
       this.removeGovernor(g, `no heartbeat for ${now - g.lastSeen} ms`);
       g.close();
     }
+  }
+
+  /**
+   * Handles a client's report that an object's copy on a governor does not
+   * match its hash: the copy is dropped, and the object recomputed when it
+   * was the last one.
+   *
+   * @param o The object.
+   * @param location The governor (`host:port`) the corrupt bytes came from.
+   * @param error What the client found.
+   * @returns `""`, or why the object cannot be had again (its session failed).
+   */
+  corruptCopy(o: ObjectNode, location: string, error: string): string {
+    const g = this.scheduler.governors.find((x) => x.id === location);
+    const failed = g ? recoverCorruptCopy(this.#recovery, o, g, error) : "";
+    this.schedule();
+    return failed;
   }
 
   /**

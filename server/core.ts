@@ -45,6 +45,12 @@ export interface CoreOptions {
   /** How much history (events, closed sessions) is kept in memory. */
   retention?: RetentionOptions | undefined;
   /**
+   * How long uploaded constant data that no constant uses stays on its
+   * governor, so that a later submit of the same data sends nothing.
+   * @default {1800000 (30 minutes)}
+   */
+  contentRetentionMs?: number | undefined;
+  /**
    * The secret clients and governors must present (at least 16 printable
    * characters). @default {a new random 256-bit secret}
    */
@@ -115,7 +121,9 @@ export function createCore(
   // and it changes at each start even when the main secret is fixed.
   const dataToken = token === null ? null : newToken();
   monitoring.events.emit({ type: "server:started", version: EVENT_LOG_VERSION });
-  const coordinator = new Coordinator(monitoring.events);
+  const coordinator = new Coordinator(monitoring.events, {
+    contentRetentionMs: options.contentRetentionMs,
+  });
   const clients = new Set<ClientLink>();
   const count = new ConnectionCount(limits.connectionsPerAddress);
   const timeout = options.heartbeatTimeoutMs ?? 5000;
@@ -161,6 +169,7 @@ export function createCore(
       app.get("/api/info", (c) =>
         c.json({
           governors: governorSummaries(coordinator),
+          contents: coordinator.contents.summary(),
           sessions: [...coordinator.sessions.values()].map((s) => ({
             id: s.id,
             name: s.name,

@@ -128,5 +128,6 @@ function putMessage(
   const m: Extract<ServerToGovernorMessage, { type: "put" }> = { type: "put", id, data };
   if (contentType) m.contentType = contentType;
   if (dataType !== "blob") m.dataType = dataType;
+  if (o.info?.hash) m.hash = o.info.hash;
   return m;
 }

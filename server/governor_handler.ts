@@ -93,7 +93,9 @@ export function governorHandler(coordinator: Coordinator, context: PeerContext):
         }
         if (m.type === "started") coordinator.started(link, m.id, m.startTime);
         else if (m.type === "finished") coordinator.finished(link, m.id, m.info, m.outputs);
-        else coordinator.failed(link, m.id, m.info, m.lostInput);
+        else if (m.type === "contentHeld") {
+          coordinator.contentHeld(link, m.hash, m.dataType, m.size);
+        } else coordinator.failed(link, m.id, m.info, m.lostInput);
       }
     },
     onClose() {

@@ -8,10 +8,17 @@
  *
  * @module
  */
-import { isEmptyRecord, NO_USER, type TaskInfo, type TaskSpec } from "../common/attributes.ts";
+import {
+  type DataType,
+  isEmptyRecord,
+  NO_USER,
+  type TaskInfo,
+  type TaskSpec,
+} from "../common/attributes.ts";
 import type { SubmitObject } from "../protocol/client.ts";
 import { reportsData } from "../protocol/governor.ts";
 import type { OutputReport } from "../protocol/packed_report.ts";
+import type { ContentEntry, ContentIndex } from "./contents.ts";
 import type { EventLog } from "./events/event_log.ts";
 import { sessionSubmitted, taskFailed, taskFinished } from "./events/node_events.ts";
 import type { GovernorLink } from "./governor_link.ts";
@@ -26,6 +33,8 @@ export interface GraphContext {
   enqueue(t: TaskNode): void;
   /** The event stream: each transition emits its event. */
   events: EventLog;
+  /** Uploaded constant data held by the governors. */
+  contents: ContentIndex;
 }
 
 /**
@@ -49,9 +58,13 @@ export function addSubmit(
   maxCpus: number,
   ctx: GraphContext,
 ): void {
-  const { tasks, objects } = buildSubmit(s, taskSpecs, objectDefs, maxCpus);
+  const hits = s.client.contentHits;
+  const { tasks, objects } = buildSubmit(s, taskSpecs, objectDefs, maxCpus, ctx.contents, hits);
   ctx.events.emit(sessionSubmitted(s, taskSpecs, objectDefs));
-  for (const o of objects) s.objects.set(o.spec.id[1], o);
+  for (const o of objects) {
+    s.objects.set(o.spec.id[1], o);
+    if (o.content) bindContent(o, o.content, ctx);
+  }
   if (more) {
     s.openSubmit ??= [];
     for (const o of objects) {
@@ -64,8 +77,11 @@ export function addSubmit(
     s.tasks.set(t.spec.id[1], t);
     s.unfinished++;
     for (const o of t.inputs) {
-      // A freed constant comes back: its data is still here (see maybeFree).
-      if (o.state === "removed" && !o.producer && o.data) o.state = "finished";
+      // A freed constant comes back: its data is still here, or still bound on its governors
+      // (see maybeFree).
+      if (o.state === "removed" && !o.producer && (o.data || o.locations.length > 0)) {
+        o.state = "finished";
+      }
       o.consumers++;
       o.unarchived++;
       o.consumerTasks = append(o.consumerTasks, t);
@@ -119,6 +135,7 @@ export function finishTask(
       error: "",
       size: report.size,
       contentType: report.contentType ?? o.spec.contentType,
+      hash: report.hash,
       debug: report.debug ?? "",
       user: report.user ?? NO_USER,
     };
@@ -156,7 +173,7 @@ export function failTask(t: TaskNode, g: GovernorLink, info: TaskInfo, ctx: Grap
   ctx.events.emit(taskFailed(t, g, info));
   for (const o of t.outputs) {
     o.state = "failed";
-    o.info = { error: info.error, size: 0, contentType: "", debug: "", user: {} };
+    o.info = { error: info.error, size: 0, contentType: "", hash: "", debug: "", user: {} };
   }
 }
 
@@ -167,12 +184,14 @@ export function failTask(t: TaskNode, g: GovernorLink, info: TaskInfo, ctx: Grap
  *
  * @param s The session.
  * @param governors Every connected governor.
+ * @param contents The uploaded data its constants are bound to (released).
  * @param message The error for the waiters.
  * @param code Its code.
  */
 export function stopSession(
   s: SessionState,
   governors: readonly GovernorLink[],
+  contents: ContentIndex,
   message: string,
   code: string,
 ): void {
@@ -183,6 +202,7 @@ export function stopSession(
   for (const o of s.objects.values()) {
     clearLocations(o);
     o.data = null;
+    if (o.content) contents.release(o.content);
   }
   failWaiters(s, message, code);
 }
@@ -199,8 +219,10 @@ export function maybeFree(o: ObjectNode): void {
   if (o.consumers === 0) o.consumerTasks = EMPTY;
   if (o.keep || o.consumers > 0 || o.state !== "finished") return;
   o.state = "removed";
-  // The server keeps constants while the session lives, to recompute lost objects from them.
+  // The server keeps constants while the session lives, to recompute lost objects from them;
+  // an uploaded constant stays bound on its governors (the binding takes no space).
   if (o.producer) o.data = null;
+  if (o.content) return;
   for (const g of clearLocations(o)) g.freeObject(o);
   if (o.producer && o.unarchived === 0) archive(o.producer);
 }
@@ -238,4 +260,50 @@ function archivable(t: TaskNode): boolean {
     if (o.info!.debug !== "" || !isEmptyRecord(o.info!.user)) return false;
   }
   return true;
+}
+
+/**
+ * Binds a submitted constant to its uploaded data; a constant whose data a
+ * governor held already (the client was told so, and sent nothing) is a hit.
+ *
+ * @param o The constant.
+ * @param e Its content.
+ * @param ctx Takes the `content:hit` event.
+ */
+function bindContent(o: ObjectNode, e: ContentEntry, ctx: GraphContext): void {
+  ctx.contents.bind(o, e);
+  if (o.state !== "finished" || !o.session.client.contentHits.has(`${e.dataType}:${e.hash}`)) {
+    return;
+  }
+  const [session, object] = o.spec.id;
+  const { hash, size } = e, governor = e.holders[0]!.id;
+  ctx.events.emit({ type: "content:hit", session, object, governor, hash, size });
+}
+
+/**
+ * Finishes the constants that were waiting for an upload of their data,
+ * which a governor now holds: their dependents that now have every input
+ * are queued, waiters answered, and those nobody needs freed.
+ *
+ * @param g The governor.
+ * @param hash The data's content hash.
+ * @param dataType Its data type.
+ * @param size Its size.
+ * @param ctx Queues ready tasks, takes the `content:uploaded` event.
+ */
+export function contentArrived(
+  g: GovernorLink,
+  hash: string,
+  dataType: DataType,
+  size: number,
+  ctx: GraphContext,
+): void {
+  ctx.events.emit({ type: "content:uploaded", governor: g.id, hash, dataType, size });
+  for (const o of ctx.contents.held(g, hash, dataType, size)) {
+    for (const d of o.dependents) if (--d.waitingFor === 0) ctx.enqueue(d);
+    o.dependents = EMPTY;
+    notifyWaiters(o.session, o.waiters);
+    o.waiters = null;
+    maybeFree(o);
+  }
 }

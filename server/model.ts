@@ -6,6 +6,7 @@
  */
 import type { ObjectInfo, ObjectSpec, TaskInfo, TaskSpec } from "../common/attributes.ts";
 import type { GovernorLink } from "./governor_link.ts";
+import type { ContentEntry } from "./contents.ts";
 import type { ClientLink } from "./client_link.ts";
 import type { Archive } from "./archive.ts";
 
@@ -98,6 +99,8 @@ export interface ObjectNode {
   waiters: Waiter[] | null;
   /** Held for the later parts of the submit it came with (see `openSubmit`). */
   heldForParts: boolean;
+  /** For a constant whose data was uploaded to governors: that content. */
+  content: ContentEntry | null;
 }
 
 /** Server-side state of a session. */

@@ -3,8 +3,9 @@
  * fetched from it), tasks it was running are put back, and objects that
  * only it held and that are still needed are recomputed by re-running their
  * producing tasks, recursively through their lineage (objects freed on the
- * way are recomputed too; constants come back from the server's copy). A
- * session fails only when recomputing is impossible.
+ * way are recomputed too; constants come back from the server's copy, or
+ * from their uploaded data on another governor). A session fails only when
+ * recomputing is impossible: an uploaded constant whose every copy was lost.
  *
  * @module
  */
@@ -43,9 +44,10 @@ export function recoverGovernor(host: RecoveryHost, g: GovernorLink): void {
   const lost = clearGovernor(g).filter((o) => isLost(o) && (o.keep || o.consumers > 0));
   const tasks = [...g.tasks];
   for (const t of tasks) g.release(t);
-  for (const t of tasks) guard(host, t, () => rerun(host, t));
-  // Constants are never lost (the server keeps their data), so every lost object has a producer.
-  for (const o of lost) guard(host, o.producer!, () => recompute(host, o, g.id));
+  for (const t of tasks) guard(host, t.session, () => rerun(host, t));
+  for (const o of lost) {
+    guard(host, o.session, () => recompute(host, o, `was lost with governor ${g.id}`));
+  }
 }
 
 /**
@@ -76,18 +78,50 @@ export function recoverInput(
     // Sent at once, not with the turn's frees: a recompute may put the object back there.
     source.send({ type: "free", session: o.spec.id[0], ns: [o.spec.id[1]] });
   }
-  guard(host, t, () => {
-    if (isLost(o)) recompute(host, o, source?.id ?? "unknown");
+  guard(host, t.session, () => {
+    if (isLost(o)) recompute(host, o, `could not be fetched (${error})`);
     rerun(host, t);
   });
 }
 
-function guard(host: RecoveryHost, t: TaskNode, f: () => void): void {
+/**
+ * Handles a copy of an object found corrupt by a client fetching it (its
+ * bytes did not match its hash): that copy is dropped, and the object is
+ * recomputed if it was the last.
+ *
+ * @param host The coordinator.
+ * @param o The object.
+ * @param holder The governor whose copy is corrupt.
+ * @param error What the client found.
+ * @returns `""`, or why the object cannot be had again (its session failed then).
+ */
+export function recoverCorruptCopy(
+  host: RecoveryHost,
+  o: ObjectNode,
+  holder: GovernorLink,
+  error: string,
+): string {
+  if (holder.objects.has(o)) {
+    removeLocation(o, holder);
+    holder.send({ type: "free", session: o.spec.id[0], ns: [o.spec.id[1]] });
+  }
+  if (!isLost(o)) return "";
+  return guard(
+    host,
+    o.session,
+    () => recompute(host, o, `was corrupt on governor ${holder.id} (${error})`),
+  );
+}
+
+/** Runs a recovery step; an unrecoverable object fails its session. Returns that error, or `""`. */
+function guard(host: RecoveryHost, s: TaskNode["session"], f: () => void): string {
   try {
     f();
+    return "";
   } catch (e) {
     if (!(e instanceof Unrecoverable)) throw e;
-    host.failSession(t.session, e.message);
+    host.failSession(s, e.message);
+    return e.message;
   }
 }
 
@@ -95,14 +129,17 @@ function isLost(o: ObjectNode): boolean {
   return o.state === "finished" && o.locations.length === 0 && !o.data;
 }
 
-/** Makes a lost object "waiting" again and re-runs its producer. */
-function recompute(host: RecoveryHost, o: ObjectNode, governor: string): void {
+/**
+ * Makes a lost object "waiting" again and re-runs its producer.
+ *
+ * @param why How it was lost, for the error when it has no producer
+ *   (`"was lost with governor …"`).
+ */
+function recompute(host: RecoveryHost, o: ObjectNode, why: string): void {
   const p = o.producer;
   if (!p) {
     throw new Unrecoverable(
-      `Object ${
-        formatId(o.spec.id)
-      } was lost with governor ${governor} and has no producer to recompute it`,
+      `Object ${formatId(o.spec.id)} ${why} and has no producer to recompute it`,
     );
   }
   o.state = "waiting";
@@ -135,7 +172,7 @@ function rerun(host: RecoveryHost, t: TaskNode): void {
       if (!i.consumerTasks.includes(t)) i.consumerTasks = append(i.consumerTasks, t);
     }
     if (i.state === "removed") revive(host, i, t);
-    else if (isLost(i)) recompute(host, i, "lost");
+    else if (isLost(i)) recompute(host, i, "was lost");
     if (i.state !== "finished" && !i.dependents.includes(t)) {
       t.waitingFor++;
       i.dependents = append(i.dependents, t);
@@ -144,9 +181,12 @@ function rerun(host: RecoveryHost, t: TaskNode): void {
   if (t.waitingFor === 0) host.scheduler.enqueue(t);
 }
 
-/** Brings back an object that was freed: a constant from the server's copy, else by recomputing it. */
+/**
+ * Brings back an object that was freed: a constant from the server's copy or
+ * from the governors its uploaded data is bound on, else by recomputing it.
+ */
 function revive(host: RecoveryHost, o: ObjectNode, forTask: TaskNode): void {
-  if (o.data) {
+  if (o.data || (o.content && o.locations.length > 0)) {
     o.state = "finished";
     return;
   }
@@ -155,5 +195,5 @@ function revive(host: RecoveryHost, o: ObjectNode, forTask: TaskNode): void {
       `Cannot recompute ${describeTask(forTask)}: its input object ${formatId(o.spec.id)} is gone`,
     );
   }
-  recompute(host, o, "freed");
+  recompute(host, o, "was freed");
 }

@@ -9,6 +9,7 @@ import type { SubmitObject } from "../protocol/client.ts";
 import type { TaskSpec } from "../common/attributes.ts";
 import { EMPTY, type ObjectNode, type SessionState, type TaskNode } from "./model.ts";
 import { RainError } from "../common/errors.ts";
+import type { ContentIndex } from "./contents.ts";
 import { checkContentType } from "../common/content_type.ts";
 
 /** The nodes a submit adds. */
@@ -27,6 +28,9 @@ export interface Submitted {
  * @param taskSpecs The submitted task specs.
  * @param objectDefs The submitted objects.
  * @param maxCpus Most cpus of any governor (0 when none is connected yet).
+ * @param contents The uploaded constant data, for constants that refer to it.
+ * @param hits The keys (`dataType:hash`) of contents this client was told
+ *   were held already: their constants' info says the data was not sent.
  * @returns The new nodes, linked to each other, to older kept objects and to
  *   objects of the same submit's earlier parts.
  * @throws {RainError} Naming the first bad reference.
@@ -36,6 +40,8 @@ export function buildSubmit(
   taskSpecs: TaskSpec[],
   objectDefs: SubmitObject[],
   maxCpus: number,
+  contents: ContentIndex,
+  hits: ReadonlySet<string>,
 ): Submitted {
   const bad = (msg: string) => new RainError(`Invalid submit to session ${s.id}: ${msg}`, "SUBMIT");
   const newObjects = new Map<number, ObjectNode>();
@@ -68,13 +74,36 @@ export function buildSubmit(
       info: null,
       waiters: null,
       heldForParts: false,
+      content: null,
     };
-    if (def.data) {
+    if (!def.data && def.hash !== undefined) {
+      const e = contents.get(def.hash, spec.dataType);
+      if (!e) {
+        throw bad(
+          `constant ${formatId(spec.id)} refers to data ${def.hash} that no governor holds`,
+        );
+      }
+      o.content = e;
+      if (e.holders.length > 0) {
+        const hit = hits.has(`${spec.dataType}:${def.hash}`);
+        o.state = "finished";
+        o.info = {
+          error: "",
+          size: e.size,
+          contentType: spec.contentType,
+          hash: e.hash,
+          debug: `Data held by governor ${e.holders[0]!.id}` +
+            (hit ? ": it was there already, so it was not sent again" : ""),
+          user: NO_USER,
+        };
+      }
+    } else if (def.data) {
       o.state = "finished";
       o.info = {
         error: "",
         size: def.data.length,
         contentType: spec.contentType,
+        hash: def.hash ?? "",
         debug: "",
         user: NO_USER,
       };
@@ -113,8 +142,9 @@ export function buildSubmit(
             : `input object ${formatId(input.id)} is unknown`,
         );
       }
-      // A constant of an earlier submit is usable kept or not: the server holds its data.
-      const constant = !o.producer && o.data !== null;
+      // A constant of an earlier submit is usable kept or not: the server holds its data, or
+      // its uploaded data is still bound on a governor.
+      const constant = !o.producer && (o.data !== null || o.locations.length > 0);
       if (!fresh && !o.heldForParts && !constant && (!o.keep || o.state === "removed")) {
         throw bad(
           `input object ${formatId(input.id)} of task ${
@@ -123,7 +153,7 @@ export function buildSubmit(
         );
       }
       // Producers come before their consumers in a submit, which also rules out cycles.
-      if (fresh && !o.data && !o.producer) {
+      if (fresh && !o.data && !o.producer && !o.content) {
         throw bad(
           `input object ${formatId(input.id)} of task ${
             formatId(spec.id)
@@ -142,7 +172,9 @@ export function buildSubmit(
           `output object ${formatId(oid)} of task ${formatId(spec.id)} is not in this submit`,
         );
       }
-      if (o.producer || o.data) throw bad(`object ${formatId(oid)} has two producers`);
+      if (o.producer || o.data || o.content) {
+        throw bad(`object ${formatId(oid)} has two producers`);
+      }
       spec.outputs[k] = o.spec.id;
       outputs[k] = o;
     }
@@ -162,7 +194,7 @@ export function buildSubmit(
     tasks.push(t);
   }
   for (const o of objects) {
-    if (!o.producer && !o.data) {
+    if (!o.producer && !o.data && !o.content) {
       throw bad(`object ${formatId(o.spec.id)} has no data and no producer`);
     }
   }

@@ -12,18 +12,9 @@ import { readFile } from "node:fs/promises";
 import { pathToFileURL } from "node:url";
 import { withDenoShim } from "./_node_hooks.mjs";
 import { withBareSpecifiers } from "../scripts/npm_specifier.mjs";
+import type { BunPlugins } from "../runtime/_bun_npm.ts";
 
-declare const Bun: {
-  plugin(plugin: {
-    name: string;
-    setup(build: {
-      onLoad(
-        options: { filter: RegExp },
-        load: (args: { path: string }) => Promise<{ contents: string; loader: "ts" }>,
-      ): void;
-    }): void;
-  }): void;
-};
+declare const Bun: BunPlugins;
 
 const ROOT = new URL("..", import.meta.url).pathname;
 

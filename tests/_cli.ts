@@ -8,6 +8,22 @@
 /** The command line's source entry point. */
 export const CLI: string = new URL("../cli/main.ts", import.meta.url).pathname;
 
+/**
+ * The arguments of `rain start --simple` (a server and a local governor) on
+ * a free loopback port.
+ *
+ * @example
+ * ```ts ignore
+ * await using rain = startCli([...simpleStart(1), "--quiet"]);
+ * ```
+ *
+ * @param cpus The governor's cpus.
+ * @returns The arguments, for a test to add its own to.
+ */
+export function simpleStart(cpus: number): string[] {
+  return ["start", "--simple", "--cpus", String(cpus), "--listen", "127.0.0.1:0"];
+}
+
 /** Options of {@linkcode startCli}. */
 export interface CliOptions {
   /** Extra environment. */

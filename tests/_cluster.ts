@@ -25,10 +25,10 @@ import { Client } from "../mod.ts";
 import { findToken } from "../common/token_file.ts";
 import {
   type ProcessRuntime,
-  type ReadyProcess,
   startGovernorProcess,
   startServerProcess,
 } from "./_runtime_process.ts";
+import { remoteServer } from "./_remote_server.ts";
 
 /** Where the cluster's server and governors run: a runtime, or the server in workerd. */
 export type ClusterRuntime = "deno" | ProcessRuntime | "workerd";
@@ -120,39 +120,6 @@ export interface ClusterOptions {
   executorMemoryMb?: number;
 }
 
-function inAnotherProcess(what: string): never {
-  throw new Error(
-    `The server runs in a separate ${CLUSTER_RUNTIME} process: its ${what} cannot be read ` +
-      "(declare the test with inProcessTest)",
-  );
-}
-
-/** The server as a separate process: everything but its state. */
-function serverProcess(
-  process: ReadyProcess,
-  address: string,
-  token: string,
-  tokenFile: string,
-): RainServer {
-  const [hostname, port] = address.split(":") as [string, string];
-  return {
-    hostname,
-    port: Number(port),
-    tls: false,
-    token,
-    tokenFile,
-    get coordinator(): never {
-      return inAnotherProcess("coordinator");
-    },
-    get monitoring(): never {
-      return inAnotherProcess("monitoring");
-    },
-    connectGovernor: () => inAnotherProcess("in-process governor link"),
-    logFile: null,
-    close: () => process.close(),
-  };
-}
-
 /** A governor as a separate process, with a work dir of its own. */
 async function governorProcess(
   server: string,
@@ -199,7 +166,13 @@ async function startServerPart(): Promise<{ server: RainServer; address: string;
     const port = Number(address.split(":")[1]);
     const found = await findToken("127.0.0.1", port);
     if (!found) throw new Error(`rain server at ${address} wrote no token file`);
-    const server = serverProcess(process, address, found.token, found.source);
+    const server = remoteServer({
+      where: `a separate ${CLUSTER_RUNTIME} process`,
+      address,
+      token: found.token,
+      tokenFile: found.source,
+      close: () => process.close(),
+    });
     return { server, address, token: found.token };
   } catch (e) {
     await process.close();

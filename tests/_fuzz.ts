@@ -225,7 +225,7 @@ export function clientMessages(session: number, next: () => number, root: string
     keep: boolean,
     data: Uint8Array | null,
     dataType = "blob",
-  ) => [n, "", "", dataType, null, keep, data];
+  ) => [n, "", "", dataType, null, keep, data, null];
   return [
     { type: "hello", version: PROTOCOL_VERSION },
     { type: "newSession", rid: 1, name: "fuzz" },

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import assert from "node:assert/strict";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -130,6 +131,53 @@ export async function governorStatus(
   });
   await res.body?.cancel();
   return res.status;
+}
+
+/**
+ * Settles as `p` does, or rejects when that takes longer than `ms`: for a
+ * promise that a bug would leave pending, so that the test fails instead of
+ * hanging.
+ *
+ * @param p The promise.
+ * @param ms The time limit.
+ * @param what What is awaited, for the error.
+ * @returns What `p` resolves to.
+ */
+export async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      p,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Runs a concat of the parts in a session, keeping its output, and checks
+ * that the fetched result is the parts joined: work runs end to end (client,
+ * server, governor, data plane).
+ *
+ * @example
+ * ```ts ignore
+ * await using session = client.newSession();
+ * const t = await checkConcat(session, "Hello ", "world!");
+ * ```
+ *
+ * @param session The session (kept open by the caller, with the output).
+ * @param parts The strings to concatenate, each a blob.
+ * @returns The task, its output fetched.
+ */
+export async function checkConcat(session: Session, ...parts: string[]): Promise<Task> {
+  const t = tasks.concat(parts.map((p) => blob(p)));
+  t.output.keep();
+  await session.submit();
+  assert.equal((await t.output.fetch()).text(), parts.join(""));
+  return t;
 }
 
 /**

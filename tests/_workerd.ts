@@ -13,6 +13,7 @@ import type { RainServer } from "../server/mod.ts";
 import { newToken } from "../common/auth.ts";
 import { removeTokenFile, writeTokenFile } from "../common/token_file.ts";
 import { type ReadyProcess, ROOT, startReady } from "./_runtime_process.ts";
+import { remoteServer } from "./_remote_server.ts";
 
 /** The workerd binary of the npm `workerd` package. */
 export const WORKERD: string = `${ROOT}node_modules/.bin/workerd`;
@@ -33,10 +34,6 @@ export function buildWorkerOnce(): Promise<void> {
     await buildWorker(tmp);
     await rename(tmp, WORKER_BUNDLE);
   })();
-}
-
-function inWorkerd(what: string): never {
-  throw new Error(`The server runs in workerd: its ${what} cannot be read`);
 }
 
 /** Options of {@linkcode startWorkerd}. */
@@ -98,24 +95,16 @@ export async function startWorkerd(options: WorkerdOptions = {}): Promise<Worker
   });
   const port = Number(process.ready[1]);
   const tokenFile = await writeTokenFile("127.0.0.1", port, token);
-  const server: RainServer = {
-    hostname: "127.0.0.1",
-    port,
-    tls: false,
+  const address = `127.0.0.1:${port}`;
+  const server = remoteServer({
+    where: "workerd",
+    address,
     token,
     tokenFile,
-    get coordinator(): never {
-      return inWorkerd("coordinator");
-    },
-    get monitoring(): never {
-      return inWorkerd("monitoring");
-    },
-    connectGovernor: () => inWorkerd("in-process governor link"),
-    logFile: null,
     async close() {
       await process.close("SIGKILL");
       await removeTokenFile(tokenFile);
     },
-  };
-  return { server, address: `127.0.0.1:${port}`, process };
+  });
+  return { server, address, process };
 }

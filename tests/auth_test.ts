@@ -8,10 +8,6 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { blob, Client, tasks } from "../mod.ts";
 import { startGovernor } from "../governor/mod.ts";
 import { startServer } from "../server/mod.ts";
@@ -21,7 +17,8 @@ import { GOVERNOR_PROTOCOL_VERSION } from "../protocol/governor.ts";
 import { runtime } from "../runtime/mod.ts";
 import { type Cluster, CLUSTER_RUNTIME, startCluster } from "./_cluster.ts";
 import { bundleDir, executable, ROOT } from "./_runtime_process.ts";
-import { dataToken, until } from "./_util.ts";
+import { checkConcat, dataToken, until } from "./_util.ts";
+import { runStranger, type StrangerResult } from "./_stranger.ts";
 
 const WRONG = "not-the-server-token-0123456789";
 
@@ -54,56 +51,28 @@ async function closeReason(url: string, headers: Record<string, string>): Promis
   return await closed;
 }
 
-/** What the stranger fixture printed. */
-interface StrangerResult {
-  client: { ok?: string; error?: string };
-  governor: { ok?: string; error?: string };
-  info: number;
-  root: number;
-  object: number;
-}
-
 /**
- * Runs `tests/fixtures/stranger.mjs` on the cluster's runtime with a home
- * of its own (no token file) and the given `RAIN_TOKEN` (empty: none).
+ * Runs the stranger fixture on the cluster's runtime against its governor's
+ * object, with the given `RAIN_TOKEN` (empty: none).
  */
-async function stranger(
+function stranger(
   cluster: Cluster,
   target: { governor: string; path: string },
   rainToken: string,
 ): Promise<StrangerResult> {
-  const home = await mkdtemp(join(tmpdir(), "rain-stranger-"));
-  try {
-    // The client side is Deno but in the Node and Bun runs (workerd hosts only the server).
-    const [cmd, pre, mod, gov] = CLUSTER_RUNTIME === "deno" || CLUSTER_RUNTIME === "workerd"
-      ? [Deno.execPath(), ["run", "-A"], `${ROOT}mod.ts`, `${ROOT}governor/mod.ts`]
-      : [executable(CLUSTER_RUNTIME), [], `${bundleDir()}/mod.js`, `${bundleDir()}/governor.js`];
-    const child = new Deno.Command(cmd, {
-      args: [
-        ...pre,
-        `${ROOT}tests/fixtures/stranger.mjs`,
-        pathToFileURL(mod).href,
-        pathToFileURL(gov).href,
-        cluster.address,
-        target.governor,
-        target.path,
-      ],
-      cwd: ROOT,
-      env: { HOME: home, XDG_RUNTIME_DIR: "", RAIN_TOKEN: rainToken },
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    const [out, err] = await Promise.all([
-      new Response(child.stdout).text(),
-      new Response(child.stderr).text(),
-    ]);
-    const { code } = await child.status;
-    assert.equal(code, 0, `the stranger fixture failed:\n${out}\n${err}`);
-    return JSON.parse(out.trim().split("\n").at(-1)!);
-  } finally {
-    await rm(home, { recursive: true, force: true });
-  }
+  // The client side is Deno but in the Node and Bun runs (workerd hosts only the server).
+  const [command, mod, governorMod] = CLUSTER_RUNTIME === "deno" || CLUSTER_RUNTIME === "workerd"
+    ? [[Deno.execPath(), "run", "-A"], `${ROOT}mod.ts`, `${ROOT}governor/mod.ts`]
+    : [[executable(CLUSTER_RUNTIME)], `${bundleDir()}/mod.js`, `${bundleDir()}/governor.js`];
+  return runStranger({
+    command,
+    mod,
+    governorMod,
+    server: cluster.address,
+    governor: target.governor,
+    objectPath: target.path,
+    rainToken,
+  });
 }
 
 Deno.test("a process without the token file is refused on every endpoint; RAIN_TOKEN lets it in", async () => {
@@ -170,10 +139,7 @@ Deno.test("a wrong token is refused with the reason on the WebSockets, every rou
   assert.equal(ok.status, 200);
   assert.equal((JSON.parse(ok.body) as { governors: unknown[] }).governors.length, 1);
   await using session = cluster.client.newSession();
-  const t = tasks.concat([blob("still "), blob("running")]);
-  t.output.keep();
-  await session.submit();
-  assert.equal((await t.output.fetch()).text(), "still running");
+  await checkConcat(session, "still ", "running");
 });
 
 Deno.test("a browser opens ?token= once and gets an HttpOnly cookie; a foreign page's cookie is refused", async () => {
@@ -250,10 +216,7 @@ Deno.test("refusals are logged with the peer's address; noAuth lets anyone in", 
     const client = await Client.connect(address, { token: WRONG }); // ignored: no auth
     try {
       await using session = client.newSession();
-      const t = tasks.concat([blob("no "), blob("auth")]);
-      t.output.keep();
-      await session.submit();
-      assert.equal((await t.output.fetch()).text(), "no auth");
+      const t = await checkConcat(session, "no ", "auth");
       const [s, n] = t.output.spec.id;
       assert.equal((await get(`http://${gov.id}/objects/${s}/${n}`)).status, 200);
     } finally {

@@ -10,21 +10,18 @@
 import assert from "node:assert/strict";
 import { stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { blob, Client, tasks } from "../mod.ts";
+import { Client } from "../mod.ts";
 import { newToken } from "../common/auth.ts";
-import { runCli, startCli } from "./_cli.ts";
+import { runCli, simpleStart, startCli } from "./_cli.ts";
 import { makeTestCa, tlsUnavailable } from "./_tls.ts";
-import { tempDir } from "./_util.ts";
+import { checkConcat, tempDir } from "./_util.ts";
 
 const LISTENING = /^Rain server listening on (\S+:\d+) /;
 
 /** Runs a concat through `client` and checks the result. */
 async function concat(client: Client): Promise<void> {
   await using session = client.newSession();
-  const t = tasks.concat([blob("via "), blob("cli")]);
-  t.output.keep();
-  await session.submit();
-  assert.equal((await t.output.fetch()).text(), "via cli");
+  await checkConcat(session, "via ", "cli");
 }
 
 Deno.test("rain server writes a 0600 token file that rain governor and clients find; SIGTERM removes it", async () => {
@@ -158,12 +155,7 @@ Deno.test({
     await assert.rejects(Client.connect(address), /Cannot connect to Rain server/);
     // rain start: its local governor uses the same certificate and trusts --tls-ca.
     await using start = startCli([
-      "start",
-      "--simple",
-      "--cpus",
-      "1",
-      "--listen",
-      "127.0.0.1:0",
+      ...simpleStart(1),
       ...tls,
       "--tls-ca",
       join(ca.dir, "ca.pem"),

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { Input, type Task, tasks } from "../mod.ts";
 import { until } from "./_util.ts";
 import { startProcessCluster } from "./_process_cluster.ts";
+import { silentGovernorIsLost } from "./_silent_governor.ts";
 
 /** The most cpus in use at once on each governor, from task start times and durations. */
 function peakCpus(all: Task[]): Map<string, number> {
@@ -139,29 +140,7 @@ Deno.test("a governor killed with SIGKILL mid-graph: the graph still finishes wi
 });
 
 Deno.test("a governor that stops heartbeating is declared lost and its work is redone", async () => {
-  await using cluster = await startProcessCluster([1, 1], 1500);
-  await using session = cluster.client.newSession();
-  const steps = Array.from(
-    { length: 4 },
-    (_, i) => tasks.execute(["sh", "-c", `sleep 0.5; printf ${i}`], { stdout: true }),
-  );
-  const all = tasks.concat(steps);
-  all.keepOutputs();
-  await session.submit();
-  // Freeze one governor (its connection stays open, but it goes silent).
-  await session.wait([steps[0]!]);
-  const frozen = cluster.governors.find((g) => g.id === steps[0]!.info!.governor)!;
-  Deno.kill(frozen.child.pid, "SIGSTOP");
-  try {
-    assert.equal((await all.output.fetch()).text(), "0123");
-    const info = await cluster.client.serverInfo();
-    assert.deepEqual(
-      info.governors.map((g) => g.id),
-      cluster.governors.filter((g) => g !== frozen).map((g) => g.id),
-    );
-  } finally {
-    Deno.kill(frozen.child.pid, "SIGCONT");
-  }
+  await silentGovernorIsLost("deno");
 });
 
 Deno.test("a governor joining a running server takes waiting work at once", async () => {

@@ -16,17 +16,20 @@ import {
   parseObjectId,
   readObjectHeaders,
 } from "../protocol/data_plane.ts";
+import { hashBytes } from "../common/content_hash.ts";
 import { startCluster } from "./_cluster.ts";
 import { barrier, dataToken, tempDir } from "./_util.ts";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
 Deno.test("objectHeaders and readObjectHeaders round-trip a blob's and a dir's meta", () => {
-  const blobMeta = { contentType: "text", dataType: "blob", size: 12 } as const;
+  const hash = "xxh128:0123456789abcdef0123456789abcdef";
+  const blobMeta = { contentType: "text", dataType: "blob", size: 12, hash } as const;
   assert.deepEqual(readObjectHeaders(new Headers(objectHeaders(blobMeta))), blobMeta);
   const dir = readObjectHeaders(new Headers(objectHeaders({ ...blobMeta, dataType: "dir" })));
   assert.equal(dir.dataType, "dir");
   assert.equal(dir.contentType, "text");
+  assert.equal(dir.hash, hash);
   assert.ok(Number.isNaN(dir.size), "a dir's response has no length");
 });
 
@@ -56,6 +59,7 @@ Deno.test("a governor serves a kept blob and a kept dir through the data plane",
   assert.equal(opened.dataType, "blob");
   assert.equal(opened.contentType, "text");
   assert.equal(opened.size, 12);
+  assert.equal(opened.hash, hashBytes(new TextEncoder().encode("Hello world!")));
   assert.equal(await opened.response.text(), "Hello world!");
   const dir = await openObject(gov, d.output.spec.id, access);
   assert.equal(dir.dataType, "dir");

@@ -14,7 +14,7 @@ import { blob, Client, tasks } from "../mod.ts";
 import { type Governor, startGovernor } from "../governor/mod.ts";
 import { startServer } from "../server/mod.ts";
 import { startCli } from "./_cli.ts";
-import { barrier, governorStatus, tempDir, until } from "./_util.ts";
+import { barrier, checkConcat, governorStatus, tempDir, until } from "./_util.ts";
 
 /** A server with governors of the given work dirs (a fresh one for `undefined`) and a client. */
 async function cluster(workDirs: (string | undefined)[]) {
@@ -186,9 +186,6 @@ Deno.test("a write failing on a full disk fails the task that wrote; the governo
   await rm(join(disk.path, "b"), { force: true });
   assert.ok((await stat(disk.path)).isDirectory());
   await using session = c.client.newSession();
-  const ok = tasks.concat([blob("still "), blob("here")]);
-  ok.output.keep();
-  await session.submit();
-  assert.equal((await ok.output.fetch()).text(), "still here");
+  await checkConcat(session, "still ", "here");
   assert.equal((await c.client.serverInfo()).governors.length, 1, "the governor is still there");
 });

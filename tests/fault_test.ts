@@ -15,7 +15,7 @@ import { blob, Client, remote, type Session, type Task, tasks } from "../mod.ts"
 import { startProcessCluster } from "./_process_cluster.ts";
 import { startCli } from "./_cli.ts";
 import { newToken } from "../common/auth.ts";
-import { tempDir, until } from "./_util.ts";
+import { checkConcat, tempDir, until } from "./_util.ts";
 
 /** A chain of `n` short steps in `session`, its expected text. */
 function chain(session: Session, n: number, tag: string): { last: Task; expected: string } {
@@ -164,10 +164,7 @@ Deno.test("a server killed and restarted with the same --token-file: a governor 
   const client = await Client.connect(at, { token });
   try {
     await using s = client.newSession();
-    const t = tasks.concat([blob("after "), blob("restart")]);
-    t.output.keep();
-    await s.submit();
-    assert.equal((await t.output.fetch()).text(), "after restart");
+    const t = await checkConcat(s, "after ", "restart");
     await t.update();
     assert.equal(t.info!.governor, id);
   } finally {

@@ -8,9 +8,9 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { blob, tasks } from "../mod.ts";
 import { type Cluster, startCluster } from "./_cluster.ts";
 import { encode, type Message, RawClient } from "./_raw_client.ts";
+import { checkConcat } from "./_util.ts";
 
 /** A packed task spec: `[n, type, config, cpus, name, user, inputCount, ...inputs, ...outputs]`. */
 function task(
@@ -26,12 +26,13 @@ function task(
     .concat(outputs);
 }
 
-/** A packed object: `[n, label, contentType, dataType, user, keep, data]`. */
+/** A packed object: `[n, label, contentType, dataType, user, keep, data, hash]`. */
 function obj(
   n: number,
   o: { contentType?: string; dataType?: string; keep?: boolean; data?: Uint8Array } = {},
 ): unknown[] {
-  return [n, "", o.contentType ?? "", o.dataType ?? "blob", null, o.keep ?? false, o.data ?? null];
+  const { contentType = "", dataType = "blob", keep = false, data = null } = o;
+  return [n, "", contentType, dataType, null, keep, data, null];
 }
 
 const ONE = new Uint8Array([1]);
@@ -237,8 +238,5 @@ Deno.test("hostile submits are refused with clear errors; the server and governo
   );
   assert.equal(proto.polluted, undefined, "no prototype was polluted");
   await using session = cluster.client.newSession();
-  const t = tasks.concat([blob("still "), blob("serving")]);
-  t.output.keep();
-  await session.submit();
-  assert.equal((await t.output.fetch()).text(), "still serving");
+  await checkConcat(session, "still ", "serving");
 });

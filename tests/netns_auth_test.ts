@@ -10,18 +10,16 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { pathToFileURL } from "node:url";
 import { Client, tasks } from "../mod.ts";
 import { startServer } from "../server/mod.ts";
 import { startCli } from "./_cli.ts";
 import { ROOT } from "./_runtime_process.ts";
 import { until } from "./_util.ts";
+import { runStranger, type StrangerResult } from "./_stranger.ts";
+import { netnsUnusable, setUpNetwork, tearDownNetwork, type TestNetwork } from "./_netns.ts";
 
 const CLI = new URL("../cli/main.ts", import.meta.url).pathname;
 const tag = (Deno.pid % 90000) + 10000;
-const bridge = `rab${tag}`;
 const subnet = `10.251.${tag % 250}`;
 const serverIp = `${subnet}.1`;
 const governorNs = {
@@ -36,99 +34,42 @@ const strangerNs = {
   peer: `rps${tag}`,
   ip: `${subnet}.3`,
 };
-
-async function ip(...args: string[]): Promise<void> {
-  const r = await new Deno.Command("ip", { args, stdout: "null", stderr: "piped" }).output();
-  if (!r.success) {
-    throw new Error(`ip ${args.join(" ")}: ${new TextDecoder().decode(r.stderr).trim()}`);
-  }
-}
-
-async function netnsUsable(): Promise<string | null> {
-  if (Deno.uid?.() !== 0) return "needs root";
-  try {
-    await ip("netns", "add", `rain-auth-probe-${tag}`);
-    await ip("netns", "del", `rain-auth-probe-${tag}`);
-    return null;
-  } catch (e) {
-    return (e as Error).message;
-  }
-}
-
-async function teardown(): Promise<void> {
-  for (const h of [governorNs, strangerNs]) await ip("netns", "del", h.ns).catch(() => {});
-  await ip("link", "del", bridge).catch(() => {});
-}
-
-async function setup(): Promise<void> {
-  await ip("link", "add", bridge, "type", "bridge");
-  await ip("addr", "add", `${serverIp}/24`, "dev", bridge);
-  await ip("link", "set", bridge, "up");
-  for (const h of [governorNs, strangerNs]) {
-    await ip("netns", "add", h.ns);
-    await ip("link", "add", h.veth, "type", "veth", "peer", "name", h.peer);
-    await ip("link", "set", h.veth, "master", bridge);
-    await ip("link", "set", h.veth, "up");
-    await ip("link", "set", h.peer, "netns", h.ns);
-    await ip("-n", h.ns, "addr", "add", `${h.ip}/24`, "dev", h.peer);
-    await ip("-n", h.ns, "link", "set", h.peer, "up");
-    await ip("-n", h.ns, "link", "set", "lo", "up");
-  }
-}
+const net: TestNetwork = {
+  bridge: `rab${tag}`,
+  bridgeIp: serverIp,
+  hosts: [governorNs, strangerNs],
+};
 
 /** Runs the stranger fixture in its namespace, with no token file and the given RAIN_TOKEN. */
-async function stranger(
+function stranger(
   server: string,
   governor: string,
   objectPath: string,
   rainToken: string,
-): Promise<Record<string, unknown>> {
-  const home = await mkdtemp(`${tmpdir()}/rain-stranger-`);
-  try {
-    const child = new Deno.Command("ip", {
-      args: [
-        "netns",
-        "exec",
-        strangerNs.ns,
-        Deno.execPath(),
-        "run",
-        "-A",
-        `${ROOT}tests/fixtures/stranger.mjs`,
-        pathToFileURL(`${ROOT}mod.ts`).href,
-        pathToFileURL(`${ROOT}governor/mod.ts`).href,
-        server,
-        governor,
-        objectPath,
-      ],
-      cwd: ROOT,
-      env: { HOME: home, XDG_RUNTIME_DIR: "", RAIN_TOKEN: rainToken },
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    const [out, err] = await Promise.all([
-      new Response(child.stdout).text(),
-      new Response(child.stderr).text(),
-    ]);
-    assert.equal((await child.status).code, 0, `stranger failed:\n${out}\n${err}`);
-    return JSON.parse(out.trim().split("\n").at(-1)!);
-  } finally {
-    await rm(home, { recursive: true, force: true });
-  }
+): Promise<StrangerResult> {
+  return runStranger({
+    command: ["ip", "netns", "exec", strangerNs.ns, Deno.execPath(), "run", "-A"],
+    mod: `${ROOT}mod.ts`,
+    governorMod: `${ROOT}governor/mod.ts`,
+    server,
+    governor,
+    objectPath,
+    rainToken,
+  });
 }
 
-const skip = await netnsUsable();
-if (skip) console.log(`Network-namespace auth test skipped: ${skip}`);
+const skip = await netnsUnusable("netns_auth_test");
 
 Deno.test({
   name: "on a non-loopback address a stranger in another namespace is refused everywhere",
   ignore: skip !== null,
   async fn() {
-    await teardown();
-    await setup();
+    await tearDownNetwork(net);
+    await setUpNetwork(net);
     try {
       await strangerRefused();
     } finally {
-      await teardown();
+      await tearDownNetwork(net);
     }
   },
 });
@@ -163,8 +104,8 @@ async function strangerRefused(): Promise<void> {
       const [s, n] = kept.output.spec.id;
 
       const r = await stranger(address, gov!.id, `/objects/${s}/${n}`, "");
-      assert.match(String((r.client as { error?: string }).error), /Unauthorized: no token/);
-      assert.match(String((r.governor as { error?: string }).error), /Unauthorized: no token/);
+      assert.match(String(r.client.error), /Unauthorized: no token/);
+      assert.match(String(r.governor.error), /Unauthorized: no token/);
       assert.equal(r.info, 401);
       assert.equal(r.root, 401);
       assert.equal(r.object, 401, "the governor's data server refuses it too");

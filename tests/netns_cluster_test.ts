@@ -15,59 +15,22 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CLI, startCli } from "./_cli.ts";
 import { findToken } from "../common/token_file.ts";
+import { netnsUnusable, setUpNetwork, tearDownNetwork, type TestNetwork } from "./_netns.ts";
 
 const CLIENT = new URL("./fixtures/netns_client.ts", import.meta.url).pathname;
 const REGISTER_AS = new URL("./fixtures/register_as.ts", import.meta.url).pathname;
 const tag = Deno.pid % 100000;
-const bridge = `rbc${tag}`;
 const subnet = `10.251.${tag % 250}`;
 /** Namespaces named by their address, so that a host name of the host file names both. */
 const hosts = [2, 3, 4].map((n, i) => ({
   ns: `${subnet}.${n}`,
   veth: `rc${i}v${tag}`,
   peer: `rc${i}p${tag}`,
+  ip: `${subnet}.${n}`,
 }));
+const net: TestNetwork = { bridge: `rbc${tag}`, hosts };
 
-async function ip(...args: string[]): Promise<void> {
-  const r = await new Deno.Command("ip", { args, stdout: "null", stderr: "piped" }).output();
-  if (!r.success) {
-    throw new Error(`ip ${args.join(" ")}: ${new TextDecoder().decode(r.stderr).trim()}`);
-  }
-}
-
-async function netnsUsable(): Promise<string | null> {
-  if (Deno.uid?.() !== 0) return "needs root";
-  try {
-    await ip("netns", "add", `rain-probe-${tag}`);
-    await ip("netns", "del", `rain-probe-${tag}`);
-    return null;
-  } catch (e) {
-    return (e as Error).message;
-  }
-}
-
-async function teardown(): Promise<void> {
-  for (const h of hosts) await ip("netns", "del", h.ns).catch(() => {});
-  await ip("link", "del", bridge).catch(() => {});
-}
-
-async function setup(): Promise<void> {
-  await ip("link", "add", bridge, "type", "bridge");
-  await ip("link", "set", bridge, "up");
-  for (const h of hosts) {
-    await ip("netns", "add", h.ns);
-    await ip("link", "add", h.veth, "type", "veth", "peer", "name", h.peer);
-    await ip("link", "set", h.veth, "master", bridge);
-    await ip("link", "set", h.veth, "up");
-    await ip("link", "set", h.peer, "netns", h.ns);
-    await ip("-n", h.ns, "addr", "add", `${h.ns}/24`, "dev", h.peer);
-    await ip("-n", h.ns, "link", "set", h.peer, "up");
-    await ip("-n", h.ns, "link", "set", "lo", "up");
-  }
-}
-
-const skip = await netnsUsable();
-if (skip) console.log(`netns_cluster_test: skipped: ${skip}`);
+const skip = await netnsUnusable("netns_cluster_test");
 
 Deno.test({
   name:
@@ -78,8 +41,8 @@ Deno.test({
   async fn() {
     const [first, ...others] = hosts;
     const dir = await mkdtemp(join(tmpdir(), "rain-netns-"));
-    await teardown();
-    await setup();
+    await tearDownNetwork(net);
+    await setUpNetwork(net);
     try {
       // `ssh -o BatchMode=yes HOST CMD` -> CMD inside the namespace named HOST.
       await writeFile(join(dir, "ssh"), `#!/bin/sh\nexec ip netns exec "$3" sh -c "$4"\n`, {
@@ -159,7 +122,7 @@ Deno.test({
       rain.child.kill("SIGINT");
       assert.equal((await rain.exited(15_000)).code, 0);
     } finally {
-      await teardown();
+      await tearDownNetwork(net);
       await rm(dir, { recursive: true, force: true });
     }
   },

@@ -10,63 +10,25 @@ import assert from "node:assert/strict";
 import { Client, Input, type Task, tasks } from "../mod.ts";
 import { startServer } from "../server/mod.ts";
 import { until } from "./_util.ts";
+import { netnsUnusable, setUpNetwork, tearDownNetwork, type TestNetwork } from "./_netns.ts";
 
 const CLI = new URL("../cli/main.ts", import.meta.url).pathname;
 const tag = Deno.pid % 100000;
-const bridge = `rbr${tag}`;
 const subnet = `10.250.${tag % 250}`;
 const hosts = [
   { ns: `rain-${tag}-a`, veth: `rva${tag}`, peer: `rpa${tag}`, ip: `${subnet}.2` },
   { ns: `rain-${tag}-b`, veth: `rvb${tag}`, peer: `rpb${tag}`, ip: `${subnet}.3` },
 ];
+const net: TestNetwork = { bridge: `rbr${tag}`, bridgeIp: `${subnet}.1`, hosts };
 
-async function ip(...args: string[]): Promise<void> {
-  const r = await new Deno.Command("ip", { args, stdout: "null", stderr: "piped" }).output();
-  if (!r.success) {
-    throw new Error(`ip ${args.join(" ")}: ${new TextDecoder().decode(r.stderr).trim()}`);
-  }
-}
-
-async function netnsUsable(): Promise<string | null> {
-  if (Deno.uid?.() !== 0) return "needs root";
-  try {
-    await ip("netns", "add", `rain-probe-${tag}`);
-    await ip("netns", "del", `rain-probe-${tag}`);
-    return null;
-  } catch (e) {
-    return (e as Error).message;
-  }
-}
-
-async function teardown(): Promise<void> {
-  for (const h of hosts) await ip("netns", "del", h.ns).catch(() => {});
-  await ip("link", "del", bridge).catch(() => {});
-}
-
-async function setup(): Promise<void> {
-  await ip("link", "add", bridge, "type", "bridge");
-  await ip("addr", "add", `${subnet}.1/24`, "dev", bridge);
-  await ip("link", "set", bridge, "up");
-  for (const h of hosts) {
-    await ip("netns", "add", h.ns);
-    await ip("link", "add", h.veth, "type", "veth", "peer", "name", h.peer);
-    await ip("link", "set", h.veth, "master", bridge);
-    await ip("link", "set", h.veth, "up");
-    await ip("link", "set", h.peer, "netns", h.ns);
-    await ip("-n", h.ns, "addr", "add", `${h.ip}/24`, "dev", h.peer);
-    await ip("-n", h.ns, "link", "set", h.peer, "up");
-    await ip("-n", h.ns, "link", "set", "lo", "up");
-  }
-}
-
-const skip = await netnsUsable();
+const skip = await netnsUnusable("netns_test");
 
 Deno.test({
   name: "governors in separate network namespaces move data over a real network stack",
   ignore: skip !== null,
   async fn() {
-    await teardown();
-    await setup();
+    await tearDownNetwork(net);
+    await setUpNetwork(net);
     // The governors (same user, same file system) find the token file.
     const server = await startServer({ hostname: `${subnet}.1`, port: 0, tokenFile: true });
     const address = `${subnet}.1:${server.port}`;
@@ -145,7 +107,7 @@ Deno.test({
         await g.status;
       }
       await server.close();
-      await teardown();
+      await tearDownNetwork(net);
     }
   },
 });

@@ -5,17 +5,15 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { blob, Client, tasks } from "../mod.ts";
+import { Client } from "../mod.ts";
 import { type Cluster, startCluster } from "./_cluster.ts";
 import { encode, RawClient } from "./_raw_client.ts";
+import { checkConcat } from "./_util.ts";
 
 /** Asserts that the server still works for a proper client and for new clients. */
 async function assertServerStillUp(cluster: Cluster): Promise<void> {
   await using session = cluster.client.newSession();
-  const t = tasks.concat([blob("still "), blob("up")]);
-  t.output.keep();
-  await session.submit();
-  assert.equal((await t.output.fetch()).text(), "still up");
+  await checkConcat(session, "still ", "up");
   const fresh = await Client.connect(cluster.address);
   try {
     assert.equal((await fresh.serverInfo()).governors.length, 1);

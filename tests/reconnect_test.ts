@@ -10,10 +10,10 @@ import assert from "node:assert/strict";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { blob, Client, tasks } from "../mod.ts";
+import { Client, tasks } from "../mod.ts";
 import { startServer } from "../server/mod.ts";
 import { runCli, startCli } from "./_cli.ts";
-import { until } from "./_util.ts";
+import { checkConcat, until } from "./_util.ts";
 
 /** A loopback port nothing listens on (bound, then released). */
 function freePort(): number {
@@ -54,10 +54,7 @@ Deno.test("a governor started before its server waits, logging sparingly, and jo
     const client = await Client.connect(at);
     try {
       await using session = client.newSession();
-      const t = tasks.concat([blob("late "), blob("server")]);
-      t.output.keep();
-      await session.submit();
-      assert.equal((await t.output.fetch()).text(), "late server");
+      await checkConcat(session, "late ", "server");
     } finally {
       await client.close();
     }

@@ -11,6 +11,7 @@
 import assert from "node:assert/strict";
 import { runtime } from "../runtime/mod.ts";
 import { STDERR_TAIL } from "../runtime/types.ts";
+import { within } from "./_util.ts";
 import type { WsClient } from "../runtime/mod.ts";
 
 const ROOT = new URL("..", import.meta.url);
@@ -96,20 +97,6 @@ function sampleFrames(): Uint8Array[] {
   ];
 }
 
-async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    return await Promise.race([
-      p,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /** Reads a child's output line by line; `next()` waits for the next line. */
 class Lines {
   #lines: string[] = [];
@@ -179,7 +166,7 @@ async function connect(url: string) {
       wake?.();
     };
   });
-  await withTimeout(ws.opened, 10_000, `connect ${url}`);
+  await within(ws.opened, 10_000, `connect ${url}`);
   return {
     ws,
     closed,
@@ -218,7 +205,7 @@ for (const target of targets.filter((t) => !t.skip)) {
     const dir = await Deno.realPath(await Deno.makeTempDir({ prefix: "rain_spawn_" }));
     const run = spawn(target, ["spawn", dir]);
     try {
-      const status = await withTimeout(run.child.status, 30_000, "spawn fixture");
+      const status = await within(run.child.status, 30_000, "spawn fixture");
       await Promise.all([run.stdout.done, run.stderr.done]);
       assert.equal(status.code, 0, `stderr: ${run.stderr.text}`);
       assert.deepEqual(JSON.parse(run.stdout.text), {
@@ -253,7 +240,7 @@ for (const target of targets) {
       const clients: { ws: WsClient; closed: Promise<string> }[] = [];
       let status: Deno.CommandStatus | undefined;
       try {
-        const first = await withTimeout(server.stdout.next(), 30_000, "server start");
+        const first = await within(server.stdout.next(), 30_000, "server start");
         assert.ok(first, `server printed nothing; stderr: ${server.stderr.text}`);
         const info = JSON.parse(first) as { runtime: string; port: number; args: string[] };
         assert.equal(info.runtime, target.name);
@@ -274,25 +261,25 @@ for (const target of targets) {
         clients.push(c);
         const frames = sampleFrames();
         for (const f of frames) c.ws.send(f);
-        const echoed = await withTimeout(c.receive(frames.length), 10_000, "echoes");
+        const echoed = await within(c.receive(frames.length), 10_000, "echoes");
         frames.forEach((f, i) => {
           assert.ok(echoed[i] instanceof Uint8Array, `frame ${i} arrives as Uint8Array`);
           assert.deepEqual([...echoed[i]], [...f], `frame ${i} round-trips`);
         });
 
         // Text frames reach the handler as strings; the handler can close.
-        assert.deepEqual(await withTimeout(rawText(`ws://${base}/ws`, "héllo ✓"), 10_000, "text"), {
+        assert.deepEqual(await within(rawText(`ws://${base}/ws`, "héllo ✓"), 10_000, "text"), {
           reply: "text:héllo ✓",
         });
         assert.deepEqual(
-          await withTimeout(rawText(`ws://${base}/ws`, "close-me"), 10_000, "server close"),
+          await within(rawText(`ws://${base}/ws`, "close-me"), 10_000, "server close"),
           { code: 4000, reason: "asked to" },
         );
 
         // The runtime's own seam client against its own server.
         const cl = spawn(target, ["client", `ws://${base}/ws`]);
         try {
-          const clientStatus = await withTimeout(cl.child.status, 30_000, "client run");
+          const clientStatus = await within(cl.child.status, 30_000, "client run");
           await Promise.all([cl.stdout.done, cl.stderr.done]);
           const result = JSON.parse(cl.stdout.text.trim().split("\n").at(-1) ?? "{}");
           assert.deepEqual(result, { runtime: target.name, ok: true }, `stderr: ${cl.stderr.text}`);
@@ -309,14 +296,14 @@ for (const target of targets) {
         const open = await connect(`ws://${base}/ws`);
         clients.push(open);
         server.child.kill("SIGTERM");
-        const why = await withTimeout(
+        const why = await within(
           open.closed,
           10_000,
           "open WebSocket closed by server.close()",
         );
         // A close frame from server.close(), not a connection dropped by the exit.
         assert.match(why, /shutting down/i);
-        status = await withTimeout(server.child.status, 10_000, "server exit after SIGTERM");
+        status = await within(server.child.status, 10_000, "server exit after SIGTERM");
         await Promise.all([server.stdout.done, server.stderr.done]);
         assert.equal(status.code, 0, `stderr: ${server.stderr.text}`);
         assert.match(server.stdout.text, /\{"closed":true\}/);
@@ -324,7 +311,7 @@ for (const target of targets) {
       } finally {
         for (const c of clients) {
           c.ws.close();
-          await withTimeout(c.closed, 5_000, "client close").catch(() => {});
+          await within(c.closed, 5_000, "client close").catch(() => {});
         }
         if (!status) {
           try {

@@ -13,7 +13,7 @@ import { blob, Client, tasks } from "../mod.ts";
 import { formatStatus } from "../cli/status_table.ts";
 import type { GovernorSummary } from "../server/monitor/monitor.ts";
 import type { SessionSummary } from "../server/monitor/session_record.ts";
-import { runCli, startCli } from "./_cli.ts";
+import { runCli, simpleStart, startCli } from "./_cli.ts";
 import { tempDir } from "./_util.ts";
 
 const at = (h: number, m: number, s: number) => new Date(2025, 0, 2, h, m, s).getTime();
@@ -105,16 +105,7 @@ Deno.test("rain status prints aligned tables of governors and sessions, a failur
 Deno.test("rain start logs sessions and governors with timestamps, prints the dashboard, and its log opens with rain dashboard", async () => {
   await using dir = await tempDir();
   const logDir = join(dir.path, "logs");
-  await using rain = startCli([
-    "start",
-    "--simple",
-    "--cpus",
-    "2",
-    "--listen",
-    "127.0.0.1:0",
-    "--log-dir",
-    logDir,
-  ]);
+  await using rain = startCli([...simpleStart(2), "--log-dir", logDir]);
   const [, address] = await rain.waitFor(/Rain server listening on (\S+:\d+)/);
   const [, url] = await rain.waitFor(/^Dashboard: (http:\S+)$/);
   assert.match(url!, new RegExp(`^http://${address}/dashboard/\\?token=[\\w-]{43}$`));
@@ -199,15 +190,7 @@ Deno.test("rain start logs sessions and governors with timestamps, prints the da
 
 Deno.test("rain start --quiet logs failures only; --verbose logs every event; both together are refused", async () => {
   for (const level of ["--quiet", "--verbose"]) {
-    await using rain = startCli([
-      "start",
-      "--simple",
-      "--cpus",
-      "1",
-      "--listen",
-      "127.0.0.1:0",
-      level,
-    ]);
+    await using rain = startCli([...simpleStart(1), level]);
     const [, address] = await rain.waitFor(/Rain server listening on (\S+:\d+)/);
     const client = await Client.connect(address!);
     try {

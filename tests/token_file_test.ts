@@ -10,10 +10,11 @@
 import assert from "node:assert/strict";
 import { chmod, stat } from "node:fs/promises";
 import { dirname } from "node:path";
-import { blob, Client, tasks } from "../mod.ts";
+import { Client } from "../mod.ts";
 import { startGovernor } from "../governor/mod.ts";
 import { startServer } from "../server/mod.ts";
 import { findToken, tokenDir, tokenFilePath } from "../common/token_file.ts";
+import { checkConcat } from "./_util.ts";
 
 Deno.test("the token file is 0600 in a 0700 directory, found by same-user clients and governors, removed at close", async () => {
   const server = await startServer({ port: 0, tokenFile: true });
@@ -33,10 +34,7 @@ Deno.test("the token file is 0600 in a 0700 directory, found by same-user client
     const client = await Client.connect("localhost", server.port);
     try {
       await using session = client.newSession();
-      const t = tasks.concat([blob("found "), blob("it")]);
-      t.output.keep();
-      await session.submit();
-      assert.equal((await t.output.fetch()).text(), "found it");
+      await checkConcat(session, "found ", "it");
     } finally {
       await client.close();
       await gov.close();

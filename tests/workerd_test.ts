@@ -14,21 +14,8 @@ import { startProcessCluster } from "./_process_cluster.ts";
 import { ROOT } from "./_runtime_process.ts";
 import { startWorkerd, type WorkerdServer } from "./_workerd.ts";
 import { newToken } from "../common/auth.ts";
-
-/** Rejects when `p` takes longer than `ms`: a server that misses a lost governor must not hang the test. */
-async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    return await Promise.race([
-      p,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`${what} took over ${ms} ms`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+import { silentGovernorIsLost } from "./_silent_governor.ts";
+import { checkConcat, within } from "./_util.ts";
 
 /** Request options that present a server's secret. */
 function auth(token: string | null): RequestInit {
@@ -79,32 +66,7 @@ Deno.test("edge (workerd): two governor processes and a client run concat, execu
 });
 
 Deno.test("edge (workerd): the heartbeat alarm declares a silent governor lost and its work is recomputed on the other", async () => {
-  await using cluster = await startProcessCluster([1, 1], 1500, "workerd");
-  await using session = cluster.client.newSession();
-  const steps = Array.from(
-    { length: 4 },
-    (_, i) => tasks.execute(["sh", "-c", `sleep 0.5; printf ${i}`], { stdout: true }),
-  );
-  const all = tasks.concat(steps);
-  all.keepOutputs();
-  await session.submit();
-  await session.wait([steps[0]!]);
-  // Stopped, not killed: its connection stays open, so only the missing
-  // heartbeats (checked by the Durable Object's alarm) can reveal it.
-  const frozen = cluster.governors.find((g) => g.id === steps[0]!.info!.governor)!;
-  Deno.kill(frozen.child.pid, "SIGSTOP");
-  try {
-    assert.equal((await within(all.output.fetch(), 20_000, "the result")).text(), "0123");
-    const info = await cluster.client.serverInfo();
-    assert.deepEqual(
-      info.governors.map((g) => g.id),
-      cluster.governors.filter((g) => g !== frozen).map((g) => g.id),
-    );
-    await steps[0]!.update();
-    assert.notEqual(steps[0]!.info!.governor, frozen.id, "the lost output was recomputed");
-  } finally {
-    Deno.kill(frozen.child.pid, "SIGCONT");
-  }
+  await silentGovernorIsLost("workerd");
 });
 
 Deno.test("edge (workerd): a killed governor's lost objects are recomputed on the other", async () => {
@@ -272,10 +234,7 @@ Deno.test("edge (workerd): rain governor rejoins the edge server after it restar
     const client = await Client.connect(address);
     try {
       await using session = client.newSession();
-      const t = tasks.concat([blob("after "), blob("restart")]);
-      t.output.keep();
-      await session.submit();
-      assert.equal((await t.output.fetch()).text(), "after restart");
+      await checkConcat(session, "after ", "restart");
     } finally {
       await client.close();
     }
@@ -309,10 +268,7 @@ Deno.test("edge (workerd): the deploy configuration edge/wrangler.jsonc serves t
     try {
       client = await Client.connect(workerd.address);
       await using session = client.newSession();
-      const t = tasks.concat([blob("wrangler "), blob("config")]);
-      t.output.keep();
-      await session.submit();
-      assert.equal((await t.output.fetch()).text(), "wrangler config");
+      await checkConcat(session, "wrangler ", "config");
       const info =
         await (await fetch(`http://${workerd.address}/api/info`, auth(workerd.server.token)))
           .json();

@@ -40,6 +40,8 @@ export const ASC_FLAGS: readonly string[] = [
   // No `env.abort` import: the module needs no imports at all.
   "--use",
   "abort=",
+  "--enable",
+  "simd",
   "--maximumMemory",
   String(MAXIMUM_MEMORY_PAGES),
 ];

@@ -19,6 +19,8 @@ export const remote: Builtin<RemoteConfig> = {
 
 async function run(ctx: BuiltinContext<RemoteConfig>): Promise<BuiltinOutput[]> {
   const { task } = ctx;
+  // Inputs the server handed over with their data come without a hash: the function sees one.
+  for (const obj of ctx.inputs) if (!obj.info.hash) await ctx.resources.store.hashOf(obj);
   // The server sends remote tasks with full specs (`assignedTask` checks them): the
   // defaults below never apply, they only spell out the full types.
   const { user = NO_USER, name = "" } = task.spec;

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import type { ObjectSpec, TaskSpec } from "../../common/attributes.ts";
+import type { DataType, ObjectSpec, TaskSpec } from "../../common/attributes.ts";
 
 /** An object as submitted: its spec, keep flag and, for a constant, its size. */
 export interface SubmittedObject {
@@ -88,6 +88,16 @@ export interface EventMap {
   };
   /** A governor dropped an object (no longer needed, or its session ended). */
   "object:freed": { session: number; object: number; governor: string; size: number };
+  /** A governor received a large constant's data from a client, checked against its hash. */
+  "content:uploaded": { governor: string; hash: string; dataType: DataType; size: number };
+  /** A constant's data was on a governor already (any earlier submit): it was not sent again. */
+  "content:hit": {
+    session: number;
+    object: number;
+    governor: string;
+    hash: string;
+    size: number;
+  };
 }
 
 /** An event name, e.g. `"task:finished"`. */

@@ -79,16 +79,7 @@ export function taskFinished(
   g: GovernorLink,
   info: TaskInfo,
 ): EventOf<"task:finished"> {
-  return {
-    type: "task:finished",
-    session: t.session.id,
-    task: t.spec.id[1],
-    governor: g.id,
-    start: info.startTime,
-    duration: info.duration,
-    debug: info.debug,
-    user: info.user,
-  };
+  return { type: "task:finished", ...ranOn(t, g, info), debug: info.debug, user: info.user };
 }
 
 /**
@@ -100,15 +91,17 @@ export function taskFinished(
  * @returns The event.
  */
 export function taskFailed(t: TaskNode, g: GovernorLink, info: TaskInfo): EventOf<"task:failed"> {
+  return { type: "task:failed", ...ranOn(t, g, info), error: info.error, debug: info.debug };
+}
+
+/** What `task:finished` and `task:failed` say of the run: the task, where and when it ran. */
+function ranOn(t: TaskNode, g: GovernorLink, info: TaskInfo) {
   return {
-    type: "task:failed",
     session: t.session.id,
     task: t.spec.id[1],
     governor: g.id,
     start: info.startTime,
     duration: info.duration,
-    error: info.error,
-    debug: info.debug,
   };
 }
 

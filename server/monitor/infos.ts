@@ -31,7 +31,7 @@ export function archivedTaskInfo(monitor: Monitor, session: number, n: number): 
 
 /**
  * The info of an archived (freed) object; the graph archives only objects
- * without a debug log or user values.
+ * without a debug log or user values. Its content hash is not kept (`""`).
  *
  * @param monitor The monitor.
  * @param session The object's session (open).
@@ -44,6 +44,9 @@ export function archivedObjectInfo(monitor: Monitor, session: number, n: number)
     error: "",
     size: s.size[n]!,
     contentType: s.contentTypes.get(n) ?? s.specs.contentType(n),
+    // Not kept for archived objects: their data is gone, and a hash each would cost more than
+    // the rest of the record.
+    hash: "",
     debug: "",
     user: NO_USER,
   };

@@ -194,6 +194,8 @@ export class Monitor {
         return;
       }
       case "object:transferred":
+      case "content:uploaded":
+      case "content:hit":
       case "server:started":
         return;
       case "governor:joined":

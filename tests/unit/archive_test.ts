@@ -15,6 +15,8 @@ import { archivedObjectInfo, archivedTaskInfo } from "../../server/monitor/infos
 import type { TaskSpec } from "../../common/attributes.ts";
 import { unpackSubmitObject, unpackTaskSpec } from "../../protocol/submit_packing.ts";
 
+const HASH = "xxh128:0123456789abcdef0123456789abcdef";
+
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
 function setUp() {
@@ -25,7 +27,7 @@ function setUp() {
   const s = c.newSession({ address: "test" } as ClientLink, "archive");
   const S = s.id;
   const object = (n: number, keep: boolean, data: Uint8Array | null = null) =>
-    unpackSubmitObject([n, "", "", "blob", null, keep, data], S);
+    unpackSubmitObject([n, "", "", "blob", null, keep, data, null], S);
   const concat = (n: number, inputs: number[], output: number): TaskSpec =>
     unpackTaskSpec([
       n,
@@ -47,6 +49,7 @@ function setUp() {
         c.finished(g, t.spec.id, { startTime: 1000 + t.spec.id[1], duration: 2.5 }, [{
           id: out,
           size: 7,
+          hash: HASH,
         }]);
       }
       await tick();
@@ -113,6 +116,7 @@ Deno.test("tasks stay in the graph while a kept object may need them for a recom
       c.finished(g2, t.spec.id, { startTime: 1, duration: 1 }, [{
         id: t.outputs[0]!.spec.id,
         size: 1,
+        hash: HASH,
       }]);
     }
     await tick();

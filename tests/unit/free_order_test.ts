@@ -54,7 +54,7 @@ Deno.test("a free gathered in a turn does not remove what recovery sent back in 
   await tick();
   const on = (n: number) => s.tasks.get(n)!.governor!;
   assert.notEqual(on(1), on(3), "P and T1 run on different governors");
-  c.finished(on(1), [S, 1], { startTime: 0, duration: 0 }, [{ id: [S, 2], size: 1 }]);
+  c.finished(on(1), [S, 1], { startTime: 0, duration: 0 }, [{ id: [S, 2], size: 1, hash: "" }]);
   await tick();
   const xHolder = s.objects.get(2)!.locations[0]!;
   assert.equal(on(5), xHolder, "T3 runs where X is");
@@ -63,7 +63,7 @@ Deno.test("a free gathered in a turn does not remove what recovery sent back in 
   // freed), and T3 reports that X could not be read: X is recomputed by
   // re-running P, which needs C again and gets it inline.
   c.schedule();
-  c.finished(on(3), [S, 3], { startTime: 0, duration: 0 }, [{ id: [S, 4], size: 1 }]);
+  c.finished(on(3), [S, 3], { startTime: 0, duration: 0 }, [{ id: [S, 4], size: 1, hash: "" }]);
   const info = { error: "lost", startTime: 0, duration: 0, governor: "", debug: "", user: {} };
   c.failed(on(5), [S, 5], info, { id: [S, 2], source: xHolder.id });
   await tick();

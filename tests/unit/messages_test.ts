@@ -45,7 +45,8 @@ const taskInfo = {
   debug: "",
   user: {},
 };
-const objectInfo = { error: "", size: 3, contentType: "json", debug: "", user: {} };
+const hash = "xxh128:0123456789abcdef0123456789abcdef";
+const objectInfo = { error: "", size: 3, contentType: "json", hash, debug: "", user: {} };
 const config = {
   fn: { source: "(ctx, x) => x" },
   args: new Uint8Array([0x80]),
@@ -68,7 +69,7 @@ const clientMessages: Sample[] = [
       rid: 2,
       session: 4,
       tasks: [packTaskSpec(taskSpec)],
-      objects: [packSubmitObject(objectSpec, true, bytes)],
+      objects: [packSubmitObject(objectSpec, true, bytes, hash)],
       more: true,
     },
     {
@@ -76,18 +77,20 @@ const clientMessages: Sample[] = [
       rid: 2,
       session: 4,
       tasks: [taskSpec],
-      objects: [{ spec: objectSpec, keep: true, data: bytes }],
+      objects: [{ spec: objectSpec, keep: true, data: bytes, hash }],
       more: true,
     },
   ],
   [{ type: "wait", rid: 3, session: 4, tasks: [3], objects: [5] }],
   [{ type: "waitAll", rid: 4, session: 4 }],
   [{ type: "fetch", rid: 5, session: 4, id: 5 }],
+  [{ type: "corrupt", rid: 11, session: 4, id: 5, location: "127.0.0.1:9", error: "bad" }],
   [{ type: "unkeep", rid: 6, session: 4, ids: [5] }],
   [{ type: "update", rid: 7, session: 4, tasks: [3], objects: [] }],
   [{ type: "closeSession", rid: 8, session: 4 }],
   [{ type: "progress", rid: 10, session: 4 }],
   [{ type: "serverInfo", rid: 9 }],
+  [{ type: "contents", rid: 12, items: [{ hash, dataType: "dir", size: 7 }] }],
 ];
 
 const serverToClient: Sample[] = [
@@ -129,16 +132,18 @@ const serverToGovernor: Sample[] = [
     },
     inline: [{ id: [4, 1], data: bytes, contentType: "json" }],
   }],
-  [{ type: "put", id: [4, 1], data: bytes, contentType: "json", dataType: "dir" }],
+  [{ type: "put", id: [4, 1], data: bytes, contentType: "json", dataType: "dir", hash }],
   [{ type: "free", session: 4, ns: [1, 2] }],
   [{ type: "stopSession", session: 4 }],
+  [{ type: "bind", id: [4, 1], hash, dataType: "blob", size: 3, contentType: "json" }],
+  [{ type: "dropContent", hash, dataType: "dir" }],
 ];
 
 const finished = {
   type: "finished",
   id: [4, 3],
   info: { startTime: 1000, duration: 2 },
-  outputs: [{ id: [4, 5], size: 3, data: bytes }],
+  outputs: [{ id: [4, 5], size: 3, hash, data: bytes }],
 };
 
 const governorMessages: Sample[] = [
@@ -148,15 +153,18 @@ const governorMessages: Sample[] = [
     type: "finished",
     id: [4, 3],
     info: { startTime: 1000, duration: 2, debug: "d", user: { u: 1 } },
-    outputs: [{ id: [4, 5], size: 3, contentType: "json", debug: "d", user: {}, data: bytes }],
+    outputs: [
+      { id: [4, 5], size: 3, hash, contentType: "json", debug: "d", user: {}, data: bytes },
+    ],
   }],
   [{
     type: "done",
-    report: packReport([4, 3], finished.info, [{ id: [4, 5], size: 3, data: bytes }]),
+    report: packReport([4, 3], finished.info, [{ id: [4, 5], size: 3, hash, data: bytes }]),
   }, finished],
   [{ type: "failed", id: [4, 3], info: taskInfo, lostInput: { id: [4, 1], source: "h:1" } }],
   [{ type: "heartbeat", memory: 1024 }],
   [{ type: "heartbeat" }],
+  [{ type: "contentHeld", hash, dataType: "blob", size: 3 }],
 ];
 
 const runMessages: Sample[] = [
@@ -248,7 +256,7 @@ Deno.test("nested fields and the packed parts of messages are named too", () => 
       rid: 1,
       session: 4,
       tasks: [],
-      objects: [[1, "", "", "tree", null, false, null]],
+      objects: [[1, "", "", "tree", null, false, null, null]],
     }, 'submit.objects[0][3]: expected "blob" or "dir"'],
     [
       validateGovernorMessage,
@@ -262,8 +270,8 @@ Deno.test("nested fields and the packed parts of messages are named too", () => 
     ],
     [
       validateGovernorMessage,
-      { type: "done", report: [4, 3, 1, 0, 5, 3, "x"] },
-      "done.report[6]: expected bytes",
+      { type: "done", report: [4, 3, 1, 0, 5, 3, "h", "x"] },
+      "done.report[7]: expected bytes",
     ],
     [validateServerToGovernor, {
       type: "run",
@@ -315,13 +323,16 @@ const replySamples: { [K in keyof typeof replies]: unknown } = {
   },
   waitAll: null,
   fetch: { info: objectInfo, data: bytes },
+  corrupt: null,
   unkeep: null,
   update: { tasks: [{ n: 3, state: "running", info: taskInfo }], objects: [] },
   closeSession: null,
   progress: { waiting: 1, ready: 2, running: 3, finished: 4, failed: 0, state: "open" },
   serverInfo: {
     governors: [{ id: "127.0.0.1:9", cpus: 2, tasks: [[4, 3]], objects: [[4, 5]], memory: 3 }],
+    contents: { count: 1, bytes: 7, uploads: 1, hits: 2, bytesNotSent: 14 },
   },
+  contents: [{ governor: "127.0.0.1:9", upload: true }],
 };
 
 Deno.test("every reply the client reads round-trips and names its wrong fields", () => {
@@ -338,10 +349,13 @@ Deno.test("every reply the client reads round-trips and names its wrong fields",
       continue;
     }
     for (const key of Object.keys(sample)) {
-      const wrong = { ...structuredClone(sample), [key]: Symbol("wrong") };
+      const wrong = Array.isArray(sample)
+        ? sample.map((x, i) => String(i) === key ? Symbol("wrong") : x)
+        : { ...structuredClone(sample), [key]: Symbol("wrong") };
+      const field = Array.isArray(sample) ? `${root}[${key}]` : `${root}.${key}`;
       assert.throws(() => validate(check, wrong, root), (e: Error) => {
         assert.ok(e instanceof ProtocolError);
-        assert.ok(e.message.startsWith(`${root}.${key}: `), e.message);
+        assert.ok(e.message.startsWith(`${field}: `), e.message);
         return true;
       });
     }

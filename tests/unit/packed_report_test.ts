@@ -11,9 +11,13 @@ import { validateGovernorMessage } from "../../protocol/governor.ts";
 import { packReport, unpackReport } from "../../protocol/packed_report.ts";
 
 const bytes = new Uint8Array([1, 2, 3]);
+const h = "xxh128:0123456789abcdef0123456789abcdef";
 
 Deno.test("a plain finished report round-trips packed, and validates back to a finished message", () => {
-  const outputs = [{ id: [7, 6] as Id, size: 3, data: bytes }, { id: [7, 8] as Id, size: 9 }];
+  const outputs = [
+    { id: [7, 6] as Id, size: 3, hash: h, data: bytes },
+    { id: [7, 8] as Id, size: 9, hash: h },
+  ];
   const report = packReport([7, 3], { startTime: 1000, duration: 2 }, outputs);
   assert.ok(report);
   const expected = {
@@ -28,7 +32,7 @@ Deno.test("a plain finished report round-trips packed, and validates back to a f
 });
 
 Deno.test("a report with debug, user, a run-time content type or another session keeps the full form", () => {
-  const out = { id: [7, 6] as Id, size: 3 };
+  const out = { id: [7, 6] as Id, size: 3, hash: h };
   assert.equal(packReport([7, 3], { startTime: 1, duration: 0, debug: "x" }, [out]), null);
   assert.equal(packReport([7, 3], { startTime: 1, duration: 0, user: { a: 1 } }, [out]), null);
   assert.equal(
@@ -45,10 +49,11 @@ Deno.test("a report with debug, user, a run-time content type or another session
 Deno.test("a malformed packed report is a protocol error naming the field", () => {
   const bad: [unknown, RegExp][] = [
     [[7, 3, 1], /done\.report: expected a packed report$/],
-    [[7, 3, 1, 0, 6, 3], /done\.report: expected a packed report$/],
+    [[7, 3, 1, 0, 6, 3, "h"], /done\.report: expected a packed report$/],
     [[7, 3, "t", 0], /done\.report\[2\]: expected a number$/],
-    [[7, 3, 1, 0, 6, -1, null], /done\.report\[5\]: expected a non-negative integer$/],
-    [[7, 3, 1, 0, 6, 1, "x"], /done\.report\[6\]: expected bytes$/],
+    [[7, 3, 1, 0, 6, -1, "h", null], /done\.report\[5\]: expected a non-negative integer$/],
+    [[7, 3, 1, 0, 6, 1, 5, null], /done\.report\[6\]: expected a string$/],
+    [[7, 3, 1, 0, 6, 1, "h", "x"], /done\.report\[7\]: expected bytes$/],
   ];
   for (const [report, message] of bad) {
     assert.throws(() => validateGovernorMessage({ type: "done", report }), message);

@@ -33,9 +33,10 @@ function object(n: number, size: number): ObjectNode {
     keep: false,
     locations: EMPTY,
     data: null,
-    info: { error: "", size, contentType: "", debug: "", user: {} },
+    info: { error: "", size, contentType: "", hash: "", debug: "", user: {} },
     waiters: null,
     heldForParts: false,
+    content: null,
   };
 }
 

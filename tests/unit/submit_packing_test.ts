@@ -1,5 +1,5 @@
 /**
- * The packed form of a submit's tasks and objects (client protocol 2).
+ * The packed form of a submit's tasks and objects (client protocol 3).
  *
  * @module
  */
@@ -48,12 +48,14 @@ Deno.test("an object survives packing and unpacking, with or without data", () =
     },
     keep: true,
     data: new Uint8Array([1, 2]),
+    hash: "xxh128:0123456789abcdef0123456789abcdef",
   };
-  assert.deepEqual(unpackSubmitObject(packSubmitObject(o.spec, o.keep, o.data), 4), o);
+  assert.deepEqual(unpackSubmitObject(packSubmitObject(o.spec, o.keep, o.data, o.hash), 4), o);
   const out = { spec: { ...o.spec, user: {} }, keep: false };
   const back = unpackSubmitObject(packSubmitObject(out.spec, out.keep, null), 4);
   assert.deepEqual(back, out);
   assert.equal("data" in back, false);
+  assert.equal("hash" in back, false);
 });
 
 Deno.test("packing refuses an input of another session", () => {
@@ -87,17 +89,31 @@ Deno.test("malformed packed tasks and objects are protocol errors naming the fie
       /t\[5\]: expected an object/,
     ],
     [
-      () => validate((x) => unpackSubmitObject(x, 4), [1, "", "", "tree", null, false, null], "o"),
+      () =>
+        validate(
+          (x) => unpackSubmitObject(x, 4),
+          [1, "", "", "tree", null, false, null, null],
+          "o",
+        ),
       /o\[3\]: expected "blob" or "dir"/,
     ],
     [
-      () => validate((x) => unpackSubmitObject(x, 4), [1, "", "", "blob", null, false], "o"),
+      () => validate((x) => unpackSubmitObject(x, 4), [1, "", "", "blob", null, false, null], "o"),
       /o: expected a packed object/,
     ],
     [
       () =>
-        validate((x) => unpackSubmitObject(x, 4), [1, "", "", "blob", null, false, "data"], "o"),
+        validate(
+          (x) => unpackSubmitObject(x, 4),
+          [1, "", "", "blob", null, false, "data", null],
+          "o",
+        ),
       /o\[6\]: expected bytes/,
+    ],
+    [
+      () =>
+        validate((x) => unpackSubmitObject(x, 4), [1, "", "", "blob", null, false, null, 7], "o"),
+      /o\[7\]: expected a string/,
     ],
   ];
   for (const [f, message] of bad) {

@@ -2,17 +2,12 @@
  * AssemblyScript kernel for the governor's `concat` built-in (compiled by
  * `wasm/build.ts` into `wasm/kernels.wasm`; not a Deno module).
  *
- * The caller (`wasm/mod.ts`) owns the linear memory above `heapBase()`: it
+ * The caller (`wasm/concat.ts`) owns the linear memory above `heapBase()` (`heap.ts`): it
  * writes the parts into it, a table of `count` little-endian `(offset, length)`
  * u32 pairs at `table`, and reserves the output range at `out`.
  *
  * @module
  */
-
-/** The first byte of linear memory that the caller may use. */
-export function heapBase(): usize {
-  return __heap_base;
-}
 
 /**
  * Copies the ranges listed in the table one after the other to `out`, with
