@@ -16,8 +16,8 @@
  *
  * @module
  */
-import { hashBytes } from "../common/content_hash.ts";
 import { type Id, NO_USER, ONE_CPU } from "../common/attributes.ts";
+import { hashBytes } from "../common/content_hash.ts";
 import type { ClientMessage } from "../protocol/client.ts";
 import { setImmediate } from "node:timers";
 import { decodeFrame, encodeFrame, PROTOCOL_VERSION } from "../protocol/codec.ts";
@@ -175,10 +175,7 @@ export async function warmUp(
         dataType: "blob" as const,
         user: NO_USER,
       };
-      return {
-        spec,
-        packed: packSubmitObject(spec, keep, data, data === null ? null : hashBytes(data)),
-      };
+      return { spec, packed: packSubmitObject(spec, keep, data, data && hashBytes(data)) };
     };
     const concat = (a: Id, keep: boolean) => {
       const out = object(keep, null);
