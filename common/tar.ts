@@ -17,6 +17,7 @@ import { pipeline } from "node:stream/promises";
 import { type TarHeader, unpackTar as readHeaders } from "npm:modern-tar@^0.8.6";
 import { packTar as packFs, unpackTar as unpackFs } from "npm:modern-tar@^0.8.6/fs";
 import { checkInside, checkRelativePath } from "./paths.ts";
+import { concatBytesTs } from "../wasm/concat.ts";
 
 /** Entry types that {@link unpackTar} extracts; every other type is refused. */
 const ALLOWED_TYPES = new Set(["file", "directory", "symlink", "link"]);
@@ -58,18 +59,8 @@ function leaves(normal: string): boolean {
  */
 export async function packDirectory(dir: string): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of await packReadable(dir)) {
-    chunks.push(chunk);
-    total += chunk.length;
-  }
-  const archive = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    archive.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return archive;
+  for await (const chunk of await packReadable(dir)) chunks.push(chunk);
+  return concatBytesTs(chunks);
 }
 
 /**

@@ -24,6 +24,7 @@ import { authHeaders } from "../common/auth.ts";
 import { createContentHasher, verifyTransfers } from "../common/content_hash.ts";
 import { hashTar } from "../common/tar_hash.ts";
 import { runtime } from "../runtime/mod.ts";
+import { concatBytesTs } from "../wasm/concat.ts";
 
 /** The Hono route pattern of an object's data on a governor. */
 export const OBJECT_ROUTE = "/objects/:session/:n";
@@ -301,17 +302,9 @@ async function readBody(
     return out;
   }
   const chunks: Uint8Array[] = [];
-  let total = 0;
   for await (const chunk of body) {
     seen(chunk);
     chunks.push(chunk);
-    total += chunk.length;
   }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
+  return concatBytesTs(chunks);
 }

@@ -189,3 +189,19 @@ export async function checkConcat(session: Session, ...parts: string[]): Promise
 export function since(start: number): number {
   return performance.now() - start;
 }
+
+/**
+ * A seeded xorshift32 generator, so failures reproduce.
+ *
+ * @param seed The seed (0 counts as 1).
+ * @returns A function giving the next number in [0, 1).
+ */
+export function rng(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 2 ** 32;
+  };
+}

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { rng } from "./_util.ts";
 import assert from "node:assert/strict";
 import {
   chooseConcat,
@@ -15,17 +16,6 @@ import {
   setKernelMemoryRetained,
 } from "../wasm/mod.ts";
 import { concatBytes as builtinConcatBytes } from "../governor/builtins/concat.ts";
-
-/** A seeded xorshift32 generator, so failures reproduce. */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 2 ** 32;
-  };
-}
 
 function randomBytes(n: number, next: () => number): Uint8Array {
   const out = new Uint8Array(n);

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { rng } from "./_util.ts";
 import assert from "node:assert/strict";
 import { createXxh128, type HashImpl, xxh128 } from "../wasm/mod.ts";
 
@@ -43,17 +44,6 @@ const VECTORS: [number, string][] = [
 
 const IMPLS: HashImpl[] = ["wasm", "ts"];
 const vectorInput = testBuffer(2367);
-
-/** A seeded xorshift32 generator, so failures reproduce. */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 2 ** 32;
-  };
-}
 
 function randomBytes(n: number, next: () => number): Uint8Array {
   const out = new Uint8Array(n);
