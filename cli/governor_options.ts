@@ -5,9 +5,13 @@
  * @module
  */
 import { statSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import type { GovernorOptions } from "../governor/mod.ts";
 import { option, type OptionValues, repeatable, UsageError } from "./command.ts";
-import { positiveInteger } from "./values.ts";
+import { nonNegativeInteger, positiveInteger } from "./values.ts";
+
+/** Most executors a governor starts ahead by default (each holds tens of MB). */
+const PRESTARTED_EXECUTORS = 4;
 
 /** Options of every governor a command starts. */
 export const GOVERNOR_OPTIONS = {
@@ -21,6 +25,12 @@ export const GOVERNOR_OPTIONS = {
     "MB",
     "heap limit of each remote-function executor",
     positiveInteger,
+  ),
+  executors: option(
+    "N",
+    `remote-function executor processes each governor starts at once, ready for the first ` +
+      `remote tasks (default: its cpus, at most ${PRESTARTED_EXECUTORS}; 0: none until needed)`,
+    nonNegativeInteger,
   ),
   "fs-root": repeatable(
     "DIR",
@@ -37,11 +47,13 @@ export const GOVERNOR_OPTIONS = {
  */
 export function governorOptions(
   values: OptionValues<typeof GOVERNOR_OPTIONS>,
-): Pick<GovernorOptions, "cpus" | "workDir" | "executorMemoryMb" | "fsRoots"> {
+): Pick<GovernorOptions, "cpus" | "workDir" | "executorMemoryMb" | "executors" | "fsRoots"> {
+  const cpus = values.cpus ?? availableParallelism();
   return {
     cpus: values.cpus,
     workDir: values["work-dir"],
     executorMemoryMb: values["executor-memory"],
+    executors: values.executors ?? Math.min(cpus, PRESTARTED_EXECUTORS),
     fsRoots: values["fs-root"],
   };
 }

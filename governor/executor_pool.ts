@@ -2,6 +2,9 @@
  * The governor's warm pool of executor processes: one task at a time per
  * executor, idle executors reused, a crashed, killed or out-of-memory
  * executor fails only its task and is replaced by a fresh one on demand.
+ * A few may be started ahead with the governor ({@linkcode ExecutorPool.prestart}):
+ * starting one (a runtime with the executor's modules) takes longer than
+ * thousands of trivial tasks.
  *
  * @module
  */
@@ -261,6 +264,22 @@ export class ExecutorPool {
       if (!e.dead && !signal.aborted && !this.#closed) this.#idle.push(e);
       else if (!e.dead) e.kill();
     }
+  }
+
+  /**
+   * Starts executors now, idle, so the first remote tasks do not wait for
+   * them to start.
+   *
+   * @param count How many executors should be alive (idle or busy) afterwards.
+   * @returns How many were started.
+   */
+  prestart(count: number): number {
+    let started = 0;
+    while (!this.#closed && this.#all.size < count) {
+      this.#idle.push(this.#start());
+      started++;
+    }
+    return started;
   }
 
   /**

@@ -90,6 +90,14 @@ export interface GovernorOptions {
    * exceeding it fails alone. @default {V8's default}
    */
   executorMemoryMb?: number | undefined;
+  /**
+   * Executor processes (remote functions) started with the governor, idle,
+   * so that the first remote tasks do not wait for them to start (each
+   * takes a fraction of a second of cpu and tens of MB of memory); more
+   * start when more remote tasks run at once. @default {0: none before the
+   * first remote tasks}
+   */
+  executors?: number | undefined;
 }
 
 /** A running governor. */
@@ -129,6 +137,10 @@ export async function startGovernor(options: GovernorOptions): Promise<Governor>
   const memoryMb = options.executorMemoryMb;
   if (memoryMb !== undefined && (!Number.isInteger(memoryMb) || memoryMb < 1)) {
     throw new RangeError(`Invalid executorMemoryMb: ${memoryMb}`);
+  }
+  const executors = options.executors ?? 0;
+  if (!Number.isInteger(executors) || executors < 0) {
+    throw new RangeError(`Invalid executors: ${executors}`);
   }
   const link = resolveServerLink(options.server, options.token, options.tls);
   const server = link.server;
@@ -170,6 +182,7 @@ export async function startGovernor(options: GovernorOptions): Promise<Governor>
       cpus,
       address,
       executorMemoryMb: memoryMb,
+      executors,
       access,
       fsRoots,
     });
@@ -212,6 +225,9 @@ export async function startGovernor(options: GovernorOptions): Promise<Governor>
 
   try {
     membership = await newMembership();
+    if (executors > 0) {
+      log(`Started ${executors} executor process${executors > 1 ? "es" : ""} for remote functions`);
+    }
     const m = membership;
     connection = await keepTrying(
       () => register(m),

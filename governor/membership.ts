@@ -36,6 +36,8 @@ export interface MembershipOptions {
   address: string;
   /** Heap limit of executors (MB). */
   executorMemoryMb?: number | undefined;
+  /** Executor processes started at once, idle, for the first remote tasks. @default {0} */
+  executors?: number | undefined;
   access: DataAccess;
   /** Where `load`, `loadDir` and `store` may act. */
   fsRoots: FsRoots;
@@ -66,6 +68,7 @@ export class Membership {
         this.#connection?.send({ type: "contentHeld", hash, dataType, size }),
     };
     this.resources = governorResources(store, options.address, options.fsRoots);
+    this.resources.executors.prestart(options.executors ?? 0);
     this.#ownDir = options.ownDir ? options.dir : undefined;
     this.runner = new TaskRunner({
       cpus: options.cpus,

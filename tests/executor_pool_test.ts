@@ -1,0 +1,108 @@
+/**
+ * The governor's executor pool (`governor/executor_pool.ts`) with real
+ * executor processes: executors started ahead with the governor run the
+ * first tasks, and no more are started while they are idle.
+ *
+ * @module
+ */
+import assert from "node:assert/strict";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ExecutorPool } from "../governor/executor_pool.ts";
+import type { RunMessage } from "../protocol/executor.ts";
+import { startGovernor } from "../governor/mod.ts";
+import { Client, remote } from "../mod.ts";
+import { startServer } from "../server/mod.ts";
+
+/** A run message for a function returning a constant, writing nothing. */
+function runMessage(dir: string, n: number): Omit<RunMessage, "cwd"> {
+  const out = {
+    id: [1, n] as [number, number],
+    label: "0",
+    contentType: "",
+    dataType: "blob" as const,
+    user: {},
+  };
+  return {
+    type: "run",
+    spec: {
+      id: [1, 1000 + n],
+      taskType: "remote",
+      config: {
+        fn: { source: `(_ctx) => "answer ${n}"` },
+        args: new Uint8Array([0x80]), // CBOR: no arguments
+        inputs: [],
+        params: {},
+        autoLoad: false,
+        encode: [""],
+      },
+      inputs: [],
+      outputs: [out.id],
+      resources: { cpus: 1 },
+      name: "",
+      user: {},
+    },
+    outputs: [out],
+    inputs: [],
+    outputPaths: [join(dir, `out-${n}`)],
+    governor: "",
+  };
+}
+
+Deno.test("executor pool: prestarted executors run the first tasks; none more start", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "rain-pool-test-"));
+  const pool = new ExecutorPool(dir);
+  try {
+    assert.equal(pool.prestart(2), 2);
+    assert.equal(pool.size, 2);
+    assert.equal(pool.prestart(2), 0, "already there");
+    const signal = new AbortController().signal;
+    const answers = await Promise.all([0, 1].map((n) => pool.run(runMessage(dir, n), signal)));
+    assert.equal(pool.size, 2, "the tasks ran on the prestarted executors");
+    for (const [n, a] of answers.entries()) {
+      assert.equal(a.type, "result", JSON.stringify(a));
+      if (a.type !== "result") continue;
+      const out = a.outputs[0]!;
+      assert.ok("data" in out);
+      assert.equal(new TextDecoder().decode(out.data), `answer ${n}`);
+    }
+  } finally {
+    await pool.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+Deno.test("executor pool: a governor started with executors logs them and runs remote tasks", async () => {
+  const server = await startServer({ port: 0 });
+  const address = `127.0.0.1:${server.port}`;
+  const token = server.token!;
+  const logs: string[] = [];
+  const gov = await startGovernor({
+    server: address,
+    token,
+    cpus: 2,
+    executors: 2,
+    log: (m) => logs.push(m),
+  });
+  try {
+    assert.deepEqual(logs, ["Started 2 executor processes for remote functions"]);
+    const client = await Client.connect(address, { token });
+    try {
+      await using session = client.newSession();
+      const t = remote((_ctx) => "from a prestarted executor")();
+      t.output.keep();
+      await session.submit();
+      assert.equal((await t.output.fetch()).text(), "from a prestarted executor");
+    } finally {
+      await client.close();
+    }
+    await assert.rejects(
+      startGovernor({ server: address, token, executors: -1 }),
+      /Invalid executors: -1/,
+    );
+  } finally {
+    await gov.close();
+    await server.close();
+  }
+});
