@@ -30,8 +30,7 @@ export async function runTask(m: RunMessage): Promise<ExecutorMessage> {
   const ctx = new TaskContext(m.spec, m.cwd, m.governor);
   const config = m.spec.config;
   try {
-    if (!existsSync(m.cwd)) mkdirSync(m.cwd);
-    ownProcess.chdir(m.cwd);
+    enter(m.cwd);
     const { fn, names } = await loadFunction(config.fn);
     const instances = await Promise.all(m.inputs.map(toInstance));
     const params = instances.map((inst, j) => {
@@ -75,12 +74,32 @@ export async function runTask(m: RunMessage): Promise<ExecutorMessage> {
       : `Error: ${String(e)}`;
     return { type: "error", error, debug: ctx.debugText, user: ctx.info.user };
   } finally {
-    ownProcess.chdir(home);
-    // An emptied directory is as fresh as a new one: keep it for the next task.
-    if (readdirSync(m.cwd).length) rmSync(m.cwd, { recursive: true, force: true });
+    // An emptied directory is as fresh as a new one: keep it, and stay in it, for the next task.
+    if (!existsSync(m.cwd) || readdirSync(m.cwd).length) {
+      ownProcess.chdir(home);
+      rmSync(m.cwd, { recursive: true, force: true });
+    }
     // Staged files that did not become results (the task failed, or returned others).
     if (ctx.staged) rmSync(ctx.stagingDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Makes `dir` the working directory, creating it when needed; nothing to do
+ * when it already is (the last task left it empty and did not change
+ * directory): a `chdir` there and back per task cost as much as a trivial
+ * task's own work.
+ */
+function enter(dir: string): void {
+  let here = "";
+  try {
+    here = ownProcess.cwd();
+  } catch {
+    // The working directory was removed.
+  }
+  if (here === dir) return;
+  if (!existsSync(dir)) mkdirSync(dir);
+  ownProcess.chdir(dir);
 }
 
 async function toInstance(i: ExecutorInput): Promise<DataInstance> {

@@ -15,8 +15,12 @@ import { startGovernor } from "../governor/mod.ts";
 import { Client, remote } from "../mod.ts";
 import { startServer } from "../server/mod.ts";
 
-/** A run message for a function returning a constant, writing nothing. */
-function runMessage(dir: string, n: number): Omit<RunMessage, "cwd"> {
+/** A run message for a function (by default one returning a constant, writing nothing). */
+function runMessage(
+  dir: string,
+  n: number,
+  source = `(_ctx) => "answer ${n}"`,
+): Omit<RunMessage, "cwd"> {
   const out = {
     id: [1, n] as [number, number],
     label: "0",
@@ -30,7 +34,7 @@ function runMessage(dir: string, n: number): Omit<RunMessage, "cwd"> {
       id: [1, 1000 + n],
       taskType: "remote",
       config: {
-        fn: { source: `(_ctx) => "answer ${n}"` },
+        fn: { source },
         args: new Uint8Array([0x80]), // CBOR: no arguments
         inputs: [],
         params: {},
@@ -67,6 +71,38 @@ Deno.test("executor pool: prestarted executors run the first tasks; none more st
       assert.ok("data" in out);
       assert.equal(new TextDecoder().decode(out.data), `answer ${n}`);
     }
+  } finally {
+    await pool.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+Deno.test("executor pool: each task starts in its executor's emptied directory, wherever the last one went", async () => {
+  const dir = await mkdtemp(join(tmpdir(), "rain-pool-test-"));
+  const pool = new ExecutorPool(dir);
+  try {
+    const signal = new AbortController().signal;
+    const look = `(_ctx) => JSON.stringify([Deno.cwd(), [...Deno.readDirSync(".")].length])`;
+    const text = (a: Awaited<ReturnType<ExecutorPool["run"]>>) => {
+      assert.equal(a.type, "result", JSON.stringify(a));
+      const out = a.type === "result" ? a.outputs[0]! : null;
+      assert.ok(out && "data" in out);
+      return new TextDecoder().decode(out.data);
+    };
+    const [home] = JSON.parse(text(await pool.run(runMessage(dir, 0, look), signal)));
+    assert.equal(home, join(dir, "executor-1"));
+    const wander = `(_ctx) => {
+      Deno.writeTextFileSync("left", "x");
+      Deno.mkdirSync("sub");
+      Deno.chdir("sub");
+      return "wandered";
+    }`;
+    assert.equal(text(await pool.run(runMessage(dir, 1, wander), signal)), "wandered");
+    assert.deepEqual(JSON.parse(text(await pool.run(runMessage(dir, 2, look), signal))), [home, 0]);
+    const leave = `(_ctx) => { Deno.chdir("/"); return "left"; }`;
+    assert.equal(text(await pool.run(runMessage(dir, 3, leave), signal)), "left");
+    assert.deepEqual(JSON.parse(text(await pool.run(runMessage(dir, 4, look), signal))), [home, 0]);
+    assert.equal(pool.size, 1);
   } finally {
     await pool.close();
     await rm(dir, { recursive: true, force: true });
