@@ -20,6 +20,7 @@ import {
   validateExecutorMessage,
 } from "../protocol/executor.ts";
 import { runtime } from "../runtime/mod.ts";
+import { WARM_UP_TASKS, warmUpMessage } from "./executor_warm_up.ts";
 import type { PipedProcess } from "../runtime/types.ts";
 
 /** Most stderr bytes of an executor kept for a crash report. */
@@ -227,6 +228,10 @@ export class ExecutorPool {
   readonly #memoryMb: number | undefined;
   readonly #idle: ExecutorProcess[] = [];
   readonly #all = new Set<ExecutorProcess>();
+  /** Prestarted executors still running their warm-up. */
+  #warming = 0;
+  /** Tasks waiting for a warming executor (given `null` when it died). */
+  readonly #waiting: ((e: ExecutorProcess | null) => void)[] = [];
   #closed = false;
   #count = 0;
 
@@ -254,7 +259,13 @@ export class ExecutorPool {
    */
   async run(m: Omit<RunMessage, "cwd">, signal: AbortSignal): Promise<ExecutorMessage> {
     if (this.#closed) throw new Error("The governor is shutting down");
-    const e = this.#idle.pop() ?? this.#start();
+    let e = this.#idle.pop() ?? null;
+    // A prestarted executor cuts its warm-up short for a real task: sooner than a new one.
+    if (!e && this.#warming > this.#waiting.length) {
+      e = await new Promise<ExecutorProcess | null>((r) => this.#waiting.push(r));
+    }
+    if (this.#closed) throw new Error("The governor is shutting down");
+    e ??= this.#start();
     const abort = () => e.kill();
     signal.addEventListener("abort", abort, { once: true });
     try {
@@ -267,8 +278,9 @@ export class ExecutorPool {
   }
 
   /**
-   * Starts executors now, idle, so the first remote tasks do not wait for
-   * them to start.
+   * Starts executors now, so the first remote tasks do not wait for them to
+   * start; each then runs synthetic tasks (`executor_warm_up.ts`) until a
+   * real task needs it.
    *
    * @param count How many executors should be alive (idle or busy) afterwards.
    * @returns How many were started.
@@ -276,10 +288,27 @@ export class ExecutorPool {
   prestart(count: number): number {
     let started = 0;
     while (!this.#closed && this.#all.size < count) {
-      this.#idle.push(this.#start());
+      void this.#warmUp(this.#start());
       started++;
     }
     return started;
+  }
+
+  async #warmUp(e: ExecutorProcess): Promise<void> {
+    this.#warming++;
+    try {
+      for (let i = 0; i < WARM_UP_TASKS && !this.#waiting.length && !this.#closed; i++) {
+        const answer = await e.run(warmUpMessage(e.dir, i));
+        if (answer.type === "error") break; // never expected; the executor still serves
+      }
+    } catch {
+      // The executor died: a waiting task gets a new one.
+    }
+    this.#warming--;
+    const usable = !e.dead && !this.#closed;
+    const waiter = this.#waiting.shift();
+    if (waiter) waiter(usable ? e : null);
+    else if (usable) this.#idle.push(e);
   }
 
   /**

@@ -16,6 +16,7 @@ import { localAddressTowards, planAddresses } from "./address.ts";
 import { addDataRoutes } from "./data_server.ts";
 import { removeTree } from "./fs_util.ts";
 import { Membership } from "./membership.ts";
+import { WARM_UP_TASKS } from "./executor_warm_up.ts";
 import { retry } from "./retry.ts";
 import {
   openServerConnection,
@@ -226,7 +227,10 @@ export async function startGovernor(options: GovernorOptions): Promise<Governor>
   try {
     membership = await newMembership();
     if (executors > 0) {
-      log(`Started ${executors} executor process${executors > 1 ? "es" : ""} for remote functions`);
+      log(
+        `Started ${executors} executor process${executors > 1 ? "es" : ""} for remote ` +
+          `functions, warming up with ${WARM_UP_TASKS} synthetic tasks each`,
+      );
     }
     const m = membership;
     connection = await keepTrying(

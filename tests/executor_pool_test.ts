@@ -122,7 +122,9 @@ Deno.test("executor pool: a governor started with executors logs them and runs r
     log: (m) => logs.push(m),
   });
   try {
-    assert.deepEqual(logs, ["Started 2 executor processes for remote functions"]);
+    assert.deepEqual(logs, [
+      "Started 2 executor processes for remote functions, warming up with 300 synthetic tasks each",
+    ]);
     const client = await Client.connect(address, { token });
     try {
       await using session = client.newSession();
