@@ -232,6 +232,8 @@ export class ExecutorPool {
   #warming = 0;
   /** Tasks waiting for a warming executor (given `null` when it died). */
   readonly #waiting: ((e: ExecutorProcess | null) => void)[] = [];
+  /** Resolves once no prestarted executor is warming up. */
+  #warmedUp: PromiseWithResolvers<void> | null = null;
   #closed = false;
   #count = 0;
 
@@ -294,8 +296,17 @@ export class ExecutorPool {
     return started;
   }
 
+  /**
+   * Waits for the prestarted executors to end their warm-up.
+   *
+   * @returns Resolves once none is warming up.
+   */
+  warmedUp(): Promise<void> {
+    return this.#warmedUp?.promise ?? Promise.resolve();
+  }
+
   async #warmUp(e: ExecutorProcess): Promise<void> {
-    this.#warming++;
+    if (this.#warming++ === 0) this.#warmedUp = Promise.withResolvers();
     try {
       for (let i = 0; i < WARM_UP_TASKS && !this.#waiting.length && !this.#closed; i++) {
         const answer = await e.run(warmUpMessage(e.dir, i));
@@ -304,7 +315,10 @@ export class ExecutorPool {
     } catch {
       // The executor died: a waiting task gets a new one.
     }
-    this.#warming--;
+    if (--this.#warming === 0) {
+      this.#warmedUp!.resolve();
+      this.#warmedUp = null;
+    }
     const usable = !e.dead && !this.#closed;
     const waiter = this.#waiting.shift();
     if (waiter) waiter(usable ? e : null);

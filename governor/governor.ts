@@ -226,12 +226,7 @@ export async function startGovernor(options: GovernorOptions): Promise<Governor>
 
   try {
     membership = await newMembership();
-    if (executors > 0) {
-      log(
-        `Started ${executors} executor process${executors > 1 ? "es" : ""} for remote ` +
-          `functions, warming up with ${WARM_UP_TASKS} synthetic tasks each`,
-      );
-    }
+    if (executors > 0) await warmUpExecutors(membership, executors, log);
     const m = membership;
     connection = await keepTrying(
       () => register(m),
@@ -279,6 +274,33 @@ export async function startGovernor(options: GovernorOptions): Promise<Governor>
   };
   supervise();
   return { id: address, cpus, workDir, closed, close };
+}
+
+/** Longest a governor waits for its executors' warm-up before it registers (ms). */
+const WARM_UP_WAIT_MS = 10_000;
+
+/**
+ * Waits for the executors prestarted with a governor to warm up (bounded),
+ * before the governor registers: a workload sent at once would otherwise
+ * share the cpus with the warm-up.
+ */
+async function warmUpExecutors(
+  m: Membership,
+  executors: number,
+  log: (message: string) => void,
+): Promise<void> {
+  const start = performance.now();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<boolean>((r) => timer = setTimeout(() => r(true), WARM_UP_WAIT_MS));
+  const slow = await Promise.race([m.resources.executors.warmedUp().then(() => false), late]);
+  clearTimeout(timer);
+  const s = ((performance.now() - start) / 1000).toFixed(2);
+  log(
+    `Started ${executors} executor process${executors > 1 ? "es" : ""} for remote functions` +
+      (slow
+        ? `; their warm-up (${WARM_UP_TASKS} synthetic tasks each) goes on after ${s} s`
+        : ` and warmed them up with ${WARM_UP_TASKS} synthetic tasks each in ${s} s`),
+  );
 }
 
 /** The local address towards the server, or an error saying the server is unreachable. */

@@ -82,6 +82,8 @@ Deno.test("executor pool: each task starts in its executor's emptied directory, 
   const pool = new ExecutorPool(dir);
   try {
     const signal = new AbortController().signal;
+    assert.equal(pool.prestart(1), 1);
+    await pool.warmedUp(); // its 300 synthetic tasks left its directory empty
     const look = `(_ctx) => JSON.stringify([Deno.cwd(), [...Deno.readDirSync(".")].length])`;
     const text = (a: Awaited<ReturnType<ExecutorPool["run"]>>) => {
       assert.equal(a.type, "result", JSON.stringify(a));
@@ -122,9 +124,11 @@ Deno.test("executor pool: a governor started with executors logs them and runs r
     log: (m) => logs.push(m),
   });
   try {
-    assert.deepEqual(logs, [
-      "Started 2 executor processes for remote functions, warming up with 300 synthetic tasks each",
-    ]);
+    assert.equal(logs.length, 1);
+    assert.match(
+      logs[0]!,
+      /^Started 2 executor processes for remote functions and warmed them up with 300 synthetic tasks each in \d+\.\d\d s$/,
+    );
     const client = await Client.connect(address, { token });
     try {
       await using session = client.newSession();
