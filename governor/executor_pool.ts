@@ -267,6 +267,10 @@ export class ExecutorPool {
       e = await new Promise<ExecutorProcess | null>((r) => this.#waiting.push(r));
     }
     if (this.#closed) throw new Error("The governor is shutting down");
+    if (signal.aborted) {
+      if (e) this.#idle.push(e);
+      throw new Error("Task was stopped");
+    }
     e ??= this.#start();
     const abort = () => e.kill();
     signal.addEventListener("abort", abort, { once: true });

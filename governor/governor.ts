@@ -92,11 +92,13 @@ export interface GovernorOptions {
    */
   executorMemoryMb?: number | undefined;
   /**
-   * Executor processes (remote functions) started with the governor, idle,
-   * so that the first remote tasks do not wait for them to start (each
-   * takes a fraction of a second of cpu and tens of MB of memory); more
-   * start when more remote tasks run at once. @default {0: none before the
-   * first remote tasks}
+   * Executor processes (remote functions) started with the governor, so
+   * that the first remote tasks do not wait for them to start (each takes a
+   * fraction of a second of cpu and tens of MB of memory); each first runs
+   * synthetic tasks for V8 to optimise the hot paths, and the governor
+   * registers once they are done (at most 10 s). More start when more
+   * remote tasks run at once. @default {0: none before the first remote
+   * tasks}
    */
   executors?: number | undefined;
 }

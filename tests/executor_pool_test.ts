@@ -54,7 +54,7 @@ function runMessage(
   };
 }
 
-Deno.test("executor pool: prestarted executors run the first tasks; none more start", async () => {
+Deno.test("executor pool: prestarted executors run the first tasks; none more start; a stopped task does not run", async () => {
   const dir = await mkdtemp(join(tmpdir(), "rain-pool-test-"));
   const pool = new ExecutorPool(dir);
   try {
@@ -64,6 +64,10 @@ Deno.test("executor pool: prestarted executors run the first tasks; none more st
     const signal = new AbortController().signal;
     const answers = await Promise.all([0, 1].map((n) => pool.run(runMessage(dir, n), signal)));
     assert.equal(pool.size, 2, "the tasks ran on the prestarted executors");
+    const stopped = new AbortController();
+    stopped.abort();
+    await assert.rejects(pool.run(runMessage(dir, 2), stopped.signal), /Task was stopped/);
+    assert.equal(pool.size, 2, "a stopped task neither ran nor lost an executor");
     for (const [n, a] of answers.entries()) {
       assert.equal(a.type, "result", JSON.stringify(a));
       if (a.type !== "result") continue;
