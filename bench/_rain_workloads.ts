@@ -91,7 +91,8 @@ const inc = remote((_ctx, x: number) => String(x + 1));
  *
  * @param client A connected client.
  * @param n How many tasks.
- * @returns Tasks per second (the first run includes starting the executors).
+ * @returns Tasks per second (the first run is the executors' first real tasks: the governor
+ *   started and warmed them up before it joined).
  */
 export async function remoteTasks(client: Client, n: number): Promise<number> {
   await using session = client.newSession({ name: "bench/remote" });
