@@ -232,8 +232,11 @@ export class ExecutorPool {
   #warming = 0;
   /** Tasks waiting for a warming executor (given `null` when it died). */
   readonly #waiting: ((e: ExecutorProcess | null) => void)[] = [];
-  /** Resolves once no prestarted executor is warming up. */
-  #warmedUp: PromiseWithResolvers<void> | null = null;
+  /** Resolves once no prestarted executor is warming up, with the synthetic tasks run. */
+  #warmedUp: PromiseWithResolvers<number> | null = null;
+  #warmUpTasks = 0;
+  /** Set once real tasks came: warm-ups end. */
+  #warmUpOver = false;
   #closed = false;
   #count = 0;
 
@@ -261,8 +264,9 @@ export class ExecutorPool {
    */
   async run(m: Omit<RunMessage, "cwd">, signal: AbortSignal): Promise<ExecutorMessage> {
     if (this.#closed) throw new Error("The governor is shutting down");
+    this.#warmUpOver = true;
     let e = this.#idle.pop() ?? null;
-    // A prestarted executor cuts its warm-up short for a real task: sooner than a new one.
+    // A prestarted executor ends its warm-up for a real task: sooner than a new one.
     if (!e && this.#warming > this.#waiting.length) {
       e = await new Promise<ExecutorProcess | null>((r) => this.#waiting.push(r));
     }
@@ -285,8 +289,8 @@ export class ExecutorPool {
 
   /**
    * Starts executors now, so the first remote tasks do not wait for them to
-   * start; each then runs synthetic tasks (`executor_warm_up.ts`) until a
-   * real task needs it.
+   * start; each then runs synthetic tasks (`executor_warm_up.ts`) until the
+   * first real tasks come ({@linkcode ExecutorPool.endWarmUp}).
    *
    * @param count How many executors should be alive (idle or busy) afterwards.
    * @returns How many were started.
@@ -303,24 +307,33 @@ export class ExecutorPool {
   /**
    * Waits for the prestarted executors to end their warm-up.
    *
-   * @returns Resolves once none is warming up.
+   * @returns The synthetic tasks they ran, once none is warming up.
    */
-  warmedUp(): Promise<void> {
-    return this.#warmedUp?.promise ?? Promise.resolve();
+  warmedUp(): Promise<number> {
+    return this.#warmedUp?.promise ?? Promise.resolve(this.#warmUpTasks);
+  }
+
+  /**
+   * Ends the warm-ups (after their current synthetic task): real tasks
+   * came, which should not share the cpus with them.
+   */
+  endWarmUp(): void {
+    this.#warmUpOver = true;
   }
 
   async #warmUp(e: ExecutorProcess): Promise<void> {
     if (this.#warming++ === 0) this.#warmedUp = Promise.withResolvers();
     try {
-      for (let i = 0; i < WARM_UP_TASKS && !this.#waiting.length && !this.#closed; i++) {
+      for (let i = 0; i < WARM_UP_TASKS && !this.#warmUpOver && !this.#closed; i++) {
         const answer = await e.run(warmUpMessage(e.dir, i));
         if (answer.type === "error") break; // never expected; the executor still serves
+        this.#warmUpTasks++;
       }
     } catch {
       // The executor died: a waiting task gets a new one.
     }
     if (--this.#warming === 0) {
-      this.#warmedUp!.resolve();
+      this.#warmedUp!.resolve(this.#warmUpTasks);
       this.#warmedUp = null;
     }
     const usable = !e.dead && !this.#closed;

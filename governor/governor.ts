@@ -16,7 +16,6 @@ import { localAddressTowards, planAddresses } from "./address.ts";
 import { addDataRoutes } from "./data_server.ts";
 import { removeTree } from "./fs_util.ts";
 import { Membership } from "./membership.ts";
-import { WARM_UP_TASKS } from "./executor_warm_up.ts";
 import { retry } from "./retry.ts";
 import {
   openServerConnection,
@@ -94,11 +93,10 @@ export interface GovernorOptions {
   /**
    * Executor processes (remote functions) started with the governor, so
    * that the first remote tasks do not wait for them to start (each takes a
-   * fraction of a second of cpu and tens of MB of memory); each first runs
-   * synthetic tasks for V8 to optimise the hot paths, and the governor
-   * registers once they are done (at most 10 s). More start when more
-   * remote tasks run at once. @default {0: none before the first remote
-   * tasks}
+   * fraction of a second of cpu and tens of MB of memory); until the first
+   * tasks come, each runs synthetic tasks for V8 to optimise the hot paths.
+   * More start when more remote tasks run at once. @default {0: none before
+   * the first remote tasks}
    */
   executors?: number | undefined;
 }
@@ -228,7 +226,6 @@ export async function startGovernor(options: GovernorOptions): Promise<Governor>
 
   try {
     membership = await newMembership();
-    if (executors > 0) await warmUpExecutors(membership, executors, log);
     const m = membership;
     connection = await keepTrying(
       () => register(m),
@@ -275,34 +272,18 @@ export async function startGovernor(options: GovernorOptions): Promise<Governor>
     }
   };
   supervise();
+  if (executors > 0) {
+    const start = performance.now();
+    void membership.resources.executors.warmedUp().then((tasks) => {
+      if (closing) return;
+      const s = ((performance.now() - start) / 1000).toFixed(2);
+      log(
+        `Started ${executors} executor process${executors > 1 ? "es" : ""} for remote ` +
+          `functions; they ran ${tasks} synthetic tasks in ${s} s to warm up`,
+      );
+    });
+  }
   return { id: address, cpus, workDir, closed, close };
-}
-
-/** Longest a governor waits for its executors' warm-up before it registers (ms). */
-const WARM_UP_WAIT_MS = 10_000;
-
-/**
- * Waits for the executors prestarted with a governor to warm up (bounded),
- * before the governor registers: a workload sent at once would otherwise
- * share the cpus with the warm-up.
- */
-async function warmUpExecutors(
-  m: Membership,
-  executors: number,
-  log: (message: string) => void,
-): Promise<void> {
-  const start = performance.now();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<boolean>((r) => timer = setTimeout(() => r(true), WARM_UP_WAIT_MS));
-  const slow = await Promise.race([m.resources.executors.warmedUp().then(() => false), late]);
-  clearTimeout(timer);
-  const s = ((performance.now() - start) / 1000).toFixed(2);
-  log(
-    `Started ${executors} executor process${executors > 1 ? "es" : ""} for remote functions` +
-      (slow
-        ? `; their warm-up (${WARM_UP_TASKS} synthetic tasks each) goes on after ${s} s`
-        : ` and warmed them up with ${WARM_UP_TASKS} synthetic tasks each in ${s} s`),
-  );
 }
 
 /** The local address towards the server, or an error saying the server is unreachable. */

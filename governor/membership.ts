@@ -119,8 +119,10 @@ export class Membership {
     const { store, runner } = this;
     switch (m.type) {
       case "assign":
+        this.resources.executors.endWarmUp();
         return runner.assign(m.task);
       case "run":
+        this.resources.executors.endWarmUp();
         // The hash is computed if it is ever needed (to serve or forward the object).
         for (const { id, data, contentType } of m.inline) putBlob(store, id, data, contentType, "");
         return runner.assign(m.task);
