@@ -10,7 +10,7 @@ import type { GovernorOptions } from "../governor/mod.ts";
 import { option, type OptionValues, repeatable, UsageError } from "./command.ts";
 import { nonNegativeInteger, positiveInteger } from "./values.ts";
 
-/** Most executors a governor starts ahead by default (each holds tens of MB). */
+/** Most executors a governor starts ahead by default (each holds about 80 MB resident). */
 const PRESTARTED_EXECUTORS = 4;
 
 /** Options of every governor a command starts. */

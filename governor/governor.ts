@@ -93,7 +93,7 @@ export interface GovernorOptions {
   /**
    * Executor processes (remote functions) started with the governor, so
    * that the first remote tasks do not wait for them to start (each takes a
-   * fraction of a second of cpu and tens of MB of memory); until the first
+   * fraction of a second of cpu and about 80 MB resident on Deno); until the first
    * tasks come, each runs synthetic tasks for V8 to optimise the hot paths.
    * More start when more remote tasks run at once. @default {0: none before
    * the first remote tasks}
