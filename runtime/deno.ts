@@ -141,7 +141,10 @@ export const denoRuntime: Runtime = {
   // first certificate") where Deno's client only says the connection failed.
   connectWebSocket: (url, options) =>
     url.startsWith("ws:")
-      ? wrapWebSocket(new globalThis.WebSocket(url, { headers: options?.headers ?? {} }) as never, url)
+      ? wrapWebSocket(
+        new globalThis.WebSocket(url, { headers: options?.headers ?? {} }) as never,
+        url,
+      )
       : wrapWebSocket(new WebSocket(url, wsOptions(options)) as never, url),
   httpGet(url, options = {}) {
     const init: RequestInit & { client?: Deno.HttpClient } = {};
