@@ -13,7 +13,7 @@
  * before it answers the waiters of the burst. It costs about 0.1 s (V8
  * collects twice, with a few tens of MB live), at most once per
  * {@linkcode IDLE_COLLECTION_TASKS} tasks, when there is no work to delay:
- * well under 1% of the time those tasks take.
+ * about 2% of the 5 s those tasks take at 20,000 tasks/s.
  *
  * @module
  */
