@@ -95,7 +95,11 @@ export async function startServerPart(
   if (security.noAuth) warnNoAuth(server.hostname, server.port, log);
   const where = formatAddress(server.hostname, server.port);
   const [tls, http] = server.tls ? [" with TLS", "https"] : ["", "http"];
-  console.log(`Rain server listening on ${where}${tls} (status: ${http}://${where}/api/info)`);
+  // GET /api/info answers 401 without the token: point at the command that finds it.
+  const status = server.token === null
+    ? `${http}://${where}/api/info`
+    : `rain status ${server.tls ? "https://" : ""}${where}`;
+  console.log(`Rain server listening on ${where}${tls} (status: ${status})`);
   if (server.tokenFile) {
     console.log(`Token file (read by this user's clients and governors): ${server.tokenFile}`);
   }

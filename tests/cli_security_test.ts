@@ -133,7 +133,7 @@ Deno.test({
     }
     await using server = startCli(["server", "--listen", "127.0.0.1:0", ...tls]);
     const line = await server.waitFor(
-      /^Rain server listening on (\S+:\d+) with TLS \(status: https:/,
+      /^Rain server listening on (\S+:\d+) with TLS \(status: rain status https:\/\/\1\)/,
     );
     const address = line[1]!;
     await using governor = startCli([
