@@ -6,9 +6,10 @@
  *
  * It drives a throwaway coordinator, with its own event stream and monitor,
  * through the code a real client and governor reach over their WebSockets:
- * frames are encoded, decoded and validated as they would be, the graph is
- * built, scheduled, packed, run, reported finished and freed, kept outputs
- * are fetched and unkept. With `governor` (`rain start`, whose governors run
+ * frames are encoded (or, for the governor of `rain start`, handed over
+ * unencoded, as its in-process link does), decoded and validated as they
+ * would be, the graph is built, scheduled, packed, run, reported finished
+ * and freed, kept outputs are fetched and unkept. With `governor` (`rain start`, whose governors run
  * in its process) the tasks run on a throwaway governor membership (its
  * runner, store and built-ins, in a temporary directory removed after);
  * else reports are made up. Nothing of it is seen by clients, the dashboard
@@ -21,6 +22,7 @@ import { hashBytes } from "../common/content_hash.ts";
 import type { ClientMessage } from "../protocol/client.ts";
 import { setImmediate } from "node:timers";
 import { decodeFrame, encodeFrame, PROTOCOL_VERSION } from "../protocol/codec.ts";
+import { DirectFrame, offerDirect } from "../protocol/direct_frame.ts";
 import {
   GOVERNOR_PROTOCOL_VERSION,
   type GovernorMessage,
@@ -109,7 +111,10 @@ export async function warmUp(
   const report = (m: GovernorMessage) => {
     if (reports.length === 0) {
       setImmediate(() => {
-        const frame = encodeFrame(reports);
+        // As the in-process link of `rain start` hands them over (`direct_frame.ts`), or encoded.
+        const frame = membership
+          ? new DirectFrame(reports) as unknown as Uint8Array
+          : encodeFrame(reports);
         reports = [];
         governor.onMessage(governorConn, frame);
       });
@@ -133,6 +138,12 @@ export async function warmUp(
     },
     close() {},
   };
+  if (membership) {
+    offerDirect(
+      governorConn,
+      (ms) => governorConn.send(new DirectFrame(ms) as unknown as Uint8Array),
+    );
+  }
   const client = new ClientLink(
     clientConn,
     coordinator,

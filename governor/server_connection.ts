@@ -12,6 +12,7 @@ import {
   type ValidServerToGovernor,
 } from "../protocol/governor.ts";
 import { Outbox } from "../protocol/outbox.ts";
+import { directSender } from "../protocol/direct_frame.ts";
 import { runtime } from "../runtime/mod.ts";
 import type { WsClient } from "../runtime/types.ts";
 import type { Credentials } from "./server_link.ts";
@@ -96,7 +97,11 @@ export function openServerConnection(options: ConnectionOptions): ServerConnecti
     headers: options.credentials.headers,
     ca: options.ca,
   });
-  const outbox = new Outbox<GovernorMessage>((frame) => ws.send(frame));
+  const outbox = new Outbox<GovernorMessage>(
+    (frame) => ws.send(frame),
+    undefined,
+    directSender(ws),
+  );
   const registered = Promise.withResolvers<string | null>();
   const closed = Promise.withResolvers<string>();
   let accepted = false;

@@ -7,6 +7,7 @@
 import { Decoder, Encoder } from "../common/cbor.ts";
 import { ProtocolError } from "../common/errors.ts";
 import { toUint8Array } from "../common/content_type.ts";
+import { DirectFrame } from "./direct_frame.ts";
 
 /**
  * Client protocol version; both ends must agree in the handshake. 2: a
@@ -62,11 +63,24 @@ export function encodeFrame(messages: readonly unknown[]): Uint8Array {
 /**
  * Decodes a frame into its messages, checking the size bound and the shape.
  *
- * @param data A received WebSocket payload.
+ * @param data A received WebSocket payload, or a {@linkcode DirectFrame}
+ *   from a peer in this process.
  * @returns The messages, still to be validated one by one.
  * @throws {ProtocolError} When the frame is too big, not CBOR, or not an array of objects.
  */
 export function decodeFrame(data: unknown): unknown[] {
+  const value = data instanceof DirectFrame ? data.messages : decodeBytes(data);
+  if (!Array.isArray(value)) throw new ProtocolError("Frame must be an array of messages");
+  for (const m of value) {
+    if (typeof m !== "object" || m === null || typeof (m as { type?: unknown }).type !== "string") {
+      throw new ProtocolError("Every message must be an object with a string type");
+    }
+  }
+  return value;
+}
+
+/** Decodes an encoded frame's CBOR, checking its size bound. */
+function decodeBytes(data: unknown): unknown {
   let bytes: Uint8Array;
   if (data instanceof Uint8Array) bytes = data;
   else if (data instanceof ArrayBuffer) bytes = new Uint8Array(data);
@@ -75,17 +89,9 @@ export function decodeFrame(data: unknown): unknown[] {
   if (bytes.byteLength > MAX_FRAME_BYTES) {
     throw new ProtocolError(`Frame of ${bytes.byteLength} bytes exceeds ${MAX_FRAME_BYTES}`);
   }
-  let value: unknown;
   try {
-    value = decodeCbor(bytes);
+    return decodeCbor(bytes);
   } catch (e) {
     throw new ProtocolError(`Frame is not valid CBOR: ${(e as Error).message}`);
   }
-  if (!Array.isArray(value)) throw new ProtocolError("Frame must be an array of messages");
-  for (const m of value) {
-    if (typeof m !== "object" || m === null || typeof (m as { type?: unknown }).type !== "string") {
-      throw new ProtocolError("Every message must be an object with a string type");
-    }
-  }
-  return value;
 }

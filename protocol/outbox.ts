@@ -7,6 +7,7 @@
  */
 import { runtime } from "../runtime/mod.ts";
 import { encodeFrame, MAX_FRAME_BYTES } from "./codec.ts";
+import type { DirectSender } from "./direct_frame.ts";
 
 /** Most messages put in one frame; larger batches are split. */
 const MAX_BATCH = 8192;
@@ -18,15 +19,23 @@ export class Outbox<M> {
   #later = false;
   #send: (frame: Uint8Array) => void;
   #beforeFlush: (() => void) | undefined;
+  #direct: DirectSender | undefined;
 
   /**
    * @param send Sends one encoded frame (e.g. over a WebSocket).
    * @param beforeFlush Called when a frame is about to leave, to push the
    *   messages that go last (e.g. frees gathered during the turn).
+   * @param direct Hands a frame's messages over unencoded instead, when the
+   *   peer is in this process (`direct_frame.ts`).
    */
-  constructor(send: (frame: Uint8Array) => void, beforeFlush?: () => void) {
+  constructor(
+    send: (frame: Uint8Array) => void,
+    beforeFlush?: () => void,
+    direct?: DirectSender,
+  ) {
     this.#send = send;
     this.#beforeFlush = beforeFlush;
+    this.#direct = direct;
   }
 
   /**
@@ -77,6 +86,7 @@ export class Outbox<M> {
     const queue = this.#queue;
     if (queue.length === 0) return;
     this.#queue = [];
+    if (this.#direct) return this.#direct(queue);
     try {
       for (let i = 0; i < queue.length; i += MAX_BATCH) {
         this.#sendBatch(queue.length <= MAX_BATCH ? queue : queue.slice(i, i + MAX_BATCH));

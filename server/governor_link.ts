@@ -9,6 +9,7 @@
 import type { ServerToGovernorMessage } from "../protocol/governor.ts";
 import type { EventLog } from "./events/event_log.ts";
 import { Outbox } from "../protocol/outbox.ts";
+import { directSender } from "../protocol/direct_frame.ts";
 import type { WsConnection } from "../runtime/types.ts";
 import type { ObjectNode, TaskNode } from "./model.ts";
 
@@ -48,7 +49,11 @@ export class GovernorLink {
     this.cpus = cpus;
     this.#conn = conn;
     this.events = events;
-    this.#outbox = new Outbox((frame) => conn.send(frame), () => this.#pushFrees());
+    this.#outbox = new Outbox(
+      (frame) => conn.send(frame),
+      () => this.#pushFrees(),
+      directSender(conn),
+    );
   }
 
   /**

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { DirectFrame, offerDirect } from "../protocol/direct_frame.ts";
 import { runtime } from "../runtime/mod.ts";
 import type { WsClient, WsConnection, WsHandler } from "../runtime/types.ts";
 
@@ -13,8 +14,9 @@ import type { WsClient, WsConnection, WsHandler } from "../runtime/types.ts";
  * Opens a link to a WebSocket handler of this process. Frames arrive in
  * order, each in a later turn of the event loop (as from a socket, so that
  * neither side runs inside the other's call); a frame is copied when sent,
- * as a socket would, since encoders reuse their buffers. Closing either end
- * delivers what was sent before, then closes both.
+ * as a socket would, since encoders reuse their buffers. Outboxes skip the
+ * encoding and hand their messages over (`protocol/direct_frame.ts`).
+ * Closing either end delivers what was sent before, then closes both.
  *
  * @example A governor in the server's process
  * ```ts ignore
@@ -54,6 +56,18 @@ export function inProcessWebSocket(handler: WsHandler): WsClient {
     onMessage: () => {},
     onClose: () => {},
   };
+  // Outboxes hand their messages over unencoded (`direct_frame.ts`); the
+  // receiving handlers decode a DirectFrame as they do bytes.
+  offerDirect(conn, (messages) => {
+    if (!open) return;
+    const frame = new DirectFrame(messages) as unknown as Uint8Array;
+    later(() => client.onMessage(frame));
+  });
+  offerDirect(client, (messages) => {
+    if (!open) return;
+    const frame = new DirectFrame(messages) as unknown as Uint8Array;
+    later(() => handler.onMessage(conn, frame));
+  });
   later(() => handler.onOpen(conn));
   return client;
 }
