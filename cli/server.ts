@@ -7,6 +7,7 @@ import { lookup } from "node:dns/promises";
 import { hostname, networkInterfaces } from "node:os";
 import { formatAddress, isLoopback, isWildcard } from "../common/address.ts";
 import { DEFAULT_SERVER_PORT, type RainServer, startServer } from "../server/mod.ts";
+import { runtime } from "../runtime/mod.ts";
 import { warmUp } from "./warm_up.ts";
 import { defineCommand, flag, option, type OptionValues, UsageError } from "./command.ts";
 import type { Lifecycle } from "./lifecycle.ts";
@@ -67,6 +68,8 @@ export async function startServerPart(
   if (!values["no-warm-up"]) {
     // Before listening, so that it never competes with a client's work.
     const { tasks, ms } = await warmUp(options.governors);
+    // The throwaway coordinator's tens of MB are garbage now: the server starts without them.
+    runtime.collectGarbage?.();
     if (!values.quiet) {
       log(
         `warmed up with ${tasks} synthetic tasks on a throwaway coordinator in ` +

@@ -45,6 +45,8 @@ declare const Bun: {
     websocket: BunWebSocketHandlers;
     maxRequestBodySize?: number;
   }): BunServer;
+  /** A garbage collection; synchronous when `force` is `true`. */
+  gc(force: boolean): void;
 };
 
 /** Bun's `fetch` and `WebSocket` take trusted CAs as `tls: { ca }`. */
@@ -158,5 +160,6 @@ export const bunRuntime: Runtime = {
   },
   clientAddress: (c) => peer(() => getConnInfo(c).remote),
   peerAddress: (c) => peerAddressOf(() => getConnInfo(c).remote.address),
+  collectGarbage: () => Bun.gc(true),
   ...nodeProcess,
 };

@@ -14,6 +14,7 @@ import { peer } from "./_peer.ts";
 import { spawnDenoScript } from "./_deno_piped.ts";
 import { peerAddressOf, wsOptions } from "./_connect.ts";
 import { SpawnPool } from "./_spawn_pool.ts";
+import { collectV8Garbage } from "./_v8_gc.ts";
 
 const wsUpgrade: WsUpgrade = adaptUpgrade<WebSocket>(
   upgradeWebSocket,
@@ -183,6 +184,7 @@ export const denoRuntime: Runtime = {
   exit: (code) => Deno.exit(code),
   clientAddress: (c) => peer(() => getConnInfo(c).remote),
   residentMemory: () => Deno.memoryUsage().rss,
+  collectGarbage: collectV8Garbage,
   nextTurn: (callback) => void setImmediate(callback),
   writeStderr: (text) => void Deno.stderr.writeSync(new TextEncoder().encode(text)),
   stderrIsTerminal: () => Deno.stderr.isTerminal(),

@@ -21,6 +21,7 @@ import { spawnPiped } from "./_piped.ts";
 import { spawnProcess } from "./_child_process.ts";
 import { readFileStream, writeFileStream } from "./_node_files.ts";
 import { nodeProcess } from "./_node_process.ts";
+import { collectV8Garbage } from "./_v8_gc.ts";
 import { peerAddressOf, wsOptions } from "./_connect.ts";
 import { nodeHttpGet } from "./_node_http.ts";
 
@@ -116,5 +117,6 @@ export const nodeRuntime: Runtime = {
   httpGet: nodeHttpGet,
   clientAddress: (c) => peer(() => getConnInfo(c).remote),
   peerAddress: (c) => peerAddressOf(() => getConnInfo(c).remote.address),
+  collectGarbage: collectV8Garbage,
   ...nodeProcess,
 };

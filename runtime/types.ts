@@ -222,6 +222,13 @@ export interface Runtime {
   /** This process's resident memory in bytes. */
   residentMemory(): number;
   /**
+   * Runs a full garbage collection now, so that the memory the heap no
+   * longer uses goes back to the operating system at once (the server does
+   * when it goes idle after a burst of tasks). Absent where the runtime
+   * offers no way to (workerd).
+   */
+  collectGarbage?: (() => void) | undefined;
+  /**
    * Runs `callback` in a later turn of the event loop, after pending I/O
    * (`setImmediate` where there is one): for work that may wait a little but
    * should not wait for a timer.

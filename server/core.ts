@@ -19,6 +19,7 @@ import { addDashboardRoutes } from "./dashboard/routes.ts";
 import { EVENT_LOG_VERSION } from "./events/event_map.ts";
 import type { LogLevel } from "./events/log_lines.ts";
 import { governorHandler } from "./governor_handler.ts";
+import { collectWhenIdle } from "./idle_collection.ts";
 import { resolveLimits, type ServerLimits } from "./limits.ts";
 import { createMonitoring, type Monitoring, type RetentionOptions } from "./monitoring.ts";
 import { guardedWs } from "./ws_guard.ts";
@@ -124,6 +125,15 @@ export function createCore(
   const coordinator = new Coordinator(monitoring.events, {
     contentRetentionMs: options.contentRetentionMs,
   });
+  // Where the runtime can collect on demand (not on workerd): memory goes back after each burst.
+  const collect = runtime.collectGarbage;
+  const stopIdleCollection = collect
+    ? collectWhenIdle(monitoring.events, {
+      sessions: coordinator.sessions,
+      collect,
+      residentMemory: () => runtime.residentMemory(),
+    })
+    : () => {};
   const clients = new Set<ClientLink>();
   const count = new ConnectionCount(limits.connectionsPerAddress);
   const timeout = options.heartbeatTimeoutMs ?? 5000;
@@ -187,6 +197,7 @@ export function createCore(
       ),
     close() {
       stopHeartbeats();
+      stopIdleCollection();
       for (const g of coordinator.scheduler.governors) g.close();
       for (const c of clients) c.close();
       // Open dashboard streams would keep an HTTP server from stopping.

@@ -80,7 +80,8 @@ export interface ObjectNode {
   consumers: number;
   /**
    * Consumer tasks (to hold them back when the object must be recomputed);
-   * emptied when none is unfinished, since only unfinished ones are held back.
+   * only unfinished ones are held back, so finished ones are dropped once
+   * they are half the list, and the list emptied when none is unfinished.
    */
   consumerTasks: TaskNode[];
   /** Consumer tasks not archived yet: while any is not, the producer may have to run again. */

@@ -127,3 +127,42 @@ Deno.test("tasks stay in the graph while a kept object may need them for a recom
   assert.ok(s.archive.hasTask(1) && s.archive.hasTask(3) && s.archive.hasObject(4));
   monitoring.close();
 });
+
+Deno.test("a constant read by many tasks lets go of its finished consumers while others still run", async () => {
+  const { monitoring, s, c, g, object, concat } = setUp();
+  // Constant 0 is read by 200 tasks (2k+1 -> 2k+2); their outputs are not kept.
+  const specs: TaskSpec[] = [];
+  const objects = [object(0, false, new Uint8Array([1]))];
+  for (let k = 0; k < 200; k++) {
+    specs.push(concat(2 * k + 1, [0], 2 * k + 2));
+    objects.push(object(2 * k + 2, false));
+  }
+  c.submit(s, specs, objects);
+  await tick();
+  const constant = s.objects.get(0)!;
+  // Finish 150 of the 200: the list held every one of them until the last finished.
+  for (let done = 0; done < 150;) {
+    const t = [...g.tasks][0]!;
+    c.finished(g, t.spec.id, { startTime: 1, duration: 1 }, [{
+      id: t.outputs[0]!.spec.id,
+      size: 1,
+      hash: HASH,
+    }]);
+    done++;
+    if (g.tasks.size === 0) await tick();
+  }
+  assert.equal(s.unfinished, 50);
+  assert.ok(
+    constant.consumerTasks.length <= 2 * constant.consumers + 16,
+    `${constant.consumerTasks.length} consumers listed for ${constant.consumers} unfinished`,
+  );
+  const finished = constant.consumerTasks.filter((t) => t.state === "finished").length;
+  assert.ok(finished <= constant.consumers + 16, `${finished} finished tasks still listed`);
+  // Every unfinished consumer is still listed, to be held back if the constant had to come back.
+  for (const t of s.tasks.values()) {
+    if (t.state !== "finished") assert.ok(constant.consumerTasks.includes(t), `task ${t.spec.id}`);
+  }
+  // The archived ones are gone from the graph: nothing else holds them.
+  assert.equal(s.archive.tasks, 150);
+  monitoring.close();
+});
