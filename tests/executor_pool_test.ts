@@ -129,7 +129,7 @@ Deno.test("executor pool: a governor started with executors logs them and runs r
     log: (m) => logs.push(m),
   });
   try {
-    await until(async () => logs.length > 0, "the warm-up's log line", 20_000);
+    await until(() => logs.length > 0, "the warm-up's log line", 20_000);
     assert.deepEqual(logs.length, 1);
     assert.match(
       logs[0]!,
