@@ -18,6 +18,62 @@ export const WARM_UP_TASKS = 300;
 /** Session id of the synthetic tasks: never a real session's (those start at 1). */
 const WARM_UP_SESSION = 0;
 
+/** What {@linkcode remoteRunMessage} needs to know of a remote-function task. */
+export interface RemoteRun {
+  /** The task's id; its one output's id is the next number. */
+  id: [session: number, n: number];
+  /** The function's source. */
+  source: string;
+  /** Its arguments, encoded (`protocol/remote_args.ts`). */
+  args: Uint8Array;
+  /** Where the executor writes the output's file, if it makes one. */
+  outputPath: string;
+  /** The task's name. */
+  name: string;
+}
+
+/**
+ * A run message for a remote function with no inputs and one blob output:
+ * the synthetic tasks' shape (and the executor pool tests').
+ *
+ * @param run The task.
+ * @returns The run message, without the working directory.
+ */
+export function remoteRunMessage(run: RemoteRun): Omit<RunMessage, "cwd"> {
+  const [session, n] = run.id;
+  const output = {
+    id: [session, n + 1] as [number, number],
+    label: "0",
+    contentType: "",
+    dataType: "blob" as const,
+    user: {},
+  };
+  return {
+    type: "run",
+    spec: {
+      id: run.id,
+      taskType: "remote",
+      config: {
+        fn: { source: run.source },
+        args: run.args,
+        inputs: [],
+        params: {},
+        autoLoad: false,
+        encode: [""],
+      },
+      inputs: [],
+      outputs: [output.id],
+      resources: { cpus: 1 },
+      name: run.name,
+      user: {},
+    },
+    outputs: [output],
+    inputs: [],
+    outputPaths: [run.outputPath],
+    governor: "",
+  };
+}
+
 /**
  * The `i`-th synthetic task for an executor: a trivial function of one
  * number, returning a short string (no files, no inputs).
@@ -27,36 +83,12 @@ const WARM_UP_SESSION = 0;
  * @returns The run message.
  */
 export function warmUpMessage(dir: string, i: number): RunMessage {
-  const output = {
-    id: [WARM_UP_SESSION, 2 * i + 1] as [number, number],
-    label: "0",
-    contentType: "",
-    dataType: "blob" as const,
-    user: {},
-  };
-  return {
-    type: "run",
-    spec: {
-      id: [WARM_UP_SESSION, 2 * i],
-      taskType: "remote",
-      config: {
-        fn: { source: "(_ctx, x) => String(x + 1)" },
-        args: encodeRemoteArgs([i], () => undefined),
-        inputs: [],
-        params: {},
-        autoLoad: false,
-        encode: [""],
-      },
-      inputs: [],
-      outputs: [output.id],
-      resources: { cpus: 1 },
-      name: "warm-up",
-      user: {},
-    },
-    outputs: [output],
-    inputs: [],
-    outputPaths: [join(dir, "warm-up-output")],
-    governor: "",
-    cwd: dir,
-  };
+  const message = remoteRunMessage({
+    id: [WARM_UP_SESSION, 2 * i],
+    source: "(_ctx, x) => String(x + 1)",
+    args: encodeRemoteArgs([i], () => undefined),
+    outputPath: join(dir, "warm-up-output"),
+    name: "warm-up",
+  });
+  return { ...message, cwd: dir };
 }

@@ -10,6 +10,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ExecutorPool } from "../governor/executor_pool.ts";
+import { remoteRunMessage } from "../governor/executor_warm_up.ts";
 import type { RunMessage } from "../protocol/executor.ts";
 import { startGovernor } from "../governor/mod.ts";
 import { Client, remote } from "../mod.ts";
@@ -22,37 +23,13 @@ function runMessage(
   n: number,
   source = `(_ctx) => "answer ${n}"`,
 ): Omit<RunMessage, "cwd"> {
-  const out = {
-    id: [1, n] as [number, number],
-    label: "0",
-    contentType: "",
-    dataType: "blob" as const,
-    user: {},
-  };
-  return {
-    type: "run",
-    spec: {
-      id: [1, 1000 + n],
-      taskType: "remote",
-      config: {
-        fn: { source },
-        args: new Uint8Array([0x80]), // CBOR: no arguments
-        inputs: [],
-        params: {},
-        autoLoad: false,
-        encode: [""],
-      },
-      inputs: [],
-      outputs: [out.id],
-      resources: { cpus: 1 },
-      name: "",
-      user: {},
-    },
-    outputs: [out],
-    inputs: [],
-    outputPaths: [join(dir, `out-${n}`)],
-    governor: "",
-  };
+  return remoteRunMessage({
+    id: [1, 2 * n],
+    source,
+    args: new Uint8Array([0x80]), // CBOR: no arguments
+    outputPath: join(dir, `out-${n}`),
+    name: "",
+  });
 }
 
 Deno.test("executor pool: prestarted executors run the first tasks; none more start; a stopped task does not run", async () => {
