@@ -62,9 +62,11 @@ Deno.test("--token-file FILE, --token-file - (stdin) and RAIN_TOKEN set the secr
   ) {
     await using server = startCli(["server", "--listen", "127.0.0.1:0", ...args], options);
     const address = (await server.waitFor(LISTENING))[1]!;
-    // A governor given the secret on stdin, as launchers do, with no token file to find.
+    // A governor given the secret on stdin, as launchers do, with no token file to find. No
+    // executors: killed with the governor at the end, they would outlive it for a moment and
+    // write Deno's cache under HOME (this temporary directory) while it is being removed.
     await using governor = startCli(
-      ["governor", address, "--cpus", "1", "--token-file", "-"],
+      ["governor", address, "--cpus", "1", "--token-file", "-", "--executors", "0"],
       { stdin: `${token}\n`, env: { HOME: tmp.path, XDG_RUNTIME_DIR: "" } },
     );
     await governor.waitFor(/^Governor \S+ with 1 cpus joined/);
